@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import {
+  ENDORSEMENT_STATUSES,
+  FACT_TOPICS,
+  FEED_FORMAT,
+  ISSUER_KINDS,
+  PUBLISHER_KINDS,
+  SOURCE_TYPES,
+} from './vocabulary';
+
+// Extension pages run under a CSP without 'unsafe-eval': stop zod probing `new Function`.
+z.config({ jitless: true });
+
+/** "2022", "2022-05" or "2022-05-20": sources often give only a month or a year. */
+export const partialDate = z
+  .string()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'expected a date as YYYY, YYYY-MM or YYYY-MM-DD');
+
+const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-11-25T09:00:00Z' });
+
+/** Only http(s) links are ever opened from a card: anything else (javascript:, data:) is refused here. */
+export const webLink = z
+  .string()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) URL');
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+export const appleIdSchema = z.string().regex(/^\d{5,12}$/, 'expected the numeric App Store id (the digits after "id" in the URL)');
+export const playPackageSchema = z
+  .string()
+  .max(150)
+  .regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/, 'expected a Google Play package name such as com.example.app');
+
+export const webIdentifierSchema = z.object({
+  /** Scheme and host, e.g. "https://www.sleepio.com". */
+  origin: webLink.refine((value) => {
+    const url = new URL(value);
+    return url.pathname === '/' && !url.search && !url.hash && !url.username;
+  }, 'expected an origin only (scheme and host); put any path in pathPrefix'),
+  /** Limits the claim to part of a site, e.g. "/nhs-app" on www.nhs.uk. */
+  pathPrefix: z
+    .string()
+    .max(500)
+    .regex(/^\/[^?#\s]*$/, 'expected a path starting with "/" and without query or fragment')
+    .optional(),
+});
+
+export const identifiersSchema = z.object({
+  apple: z.array(appleIdSchema).max(20).optional(),
+  googlePlay: z.array(playPackageSchema).max(20).optional(),
+  web: z.array(webIdentifierSchema).max(50).optional(),
+});
+
+export const endorsementSchema = z.object({
+  issuer: shortText(200),
+  issuerKind: z.enum(ISSUER_KINDS),
+  status: z.enum(ENDORSEMENT_STATUSES),
+  guidanceCode: shortText(40).optional(),
+  /** "unknown" says so explicitly: the card shows "date not stated" rather than guessing. */
+  decisionDate: z.union([partialDate, z.literal('unknown')]),
+  dateNote: shortText(500).optional(),
+  reviewDate: partialDate.optional(),
+  sourceUrl: webLink,
+  sourceType: z.enum(SOURCE_TYPES),
+  quote: shortText(600).optional(),
+  /** Narrows the claim to some of the tool's conditions (e.g. conditional for heart failure only). */
+  conditions: z.array(shortText(80)).max(30).optional(),
+  note: shortText(1000).optional(),
+});
+
+export const factSchema = z.object({
+  topic: z.enum(FACT_TOPICS),
+  text: shortText(500),
+  sourceUrl: webLink.optional(),
+  sourceType: z.enum(SOURCE_TYPES),
+  date: z.union([partialDate, z.literal('unknown')]).optional(),
+});
+
+export const toolIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'expected a stable id of lower-case letters, digits, ".", "_" or "-"');
+
+/** A tool with its lists left unchecked, so each endorsement and fact can be judged on its own. */
+export const toolShellSchema = z.object({
+  id: toolIdSchema,
+  name: shortText(200),
+  /** The organisation behind the tool; null when no source verified it. */
+  publisher: shortText(200).nullable().optional(),
+  description: shortText(1000).optional(),
+  identifiers: identifiersSchema.default({}),
+  conditions: z.array(shortText(80)).max(50).default([]),
+  endorsements: z.array(z.unknown()).max(500).default([]),
+  facts: z.array(z.unknown()).max(100).default([]),
+});
+
+export const feedPublisherSchema = z.object({
+  id: toolIdSchema,
+  name: shortText(200),
+  kind: z.enum(PUBLISHER_KINDS),
+  url: webLink.optional(),
+});
+
+export const MAX_TOOLS_PER_FEED = 200_000;
+
+/** The envelope is checked whole: if it fails, nothing in the feed is trusted. */
+export const envelopeSchema = z.object({
+  format: z.literal(FEED_FORMAT),
+  version: z.number().int().min(1),
+  publisher: feedPublisherSchema,
+  sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  generatedAt: timestamp,
+  expiresAt: timestamp.optional(),
+  tools: z.array(z.unknown()).max(MAX_TOOLS_PER_FEED),
+});
+
+export type Endorsement = z.infer<typeof endorsementSchema>;
+export type Fact = z.infer<typeof factSchema>;
+export type Identifiers = z.infer<typeof identifiersSchema>;
+export type WebIdentifier = z.infer<typeof webIdentifierSchema>;
+export type FeedPublisher = z.infer<typeof feedPublisherSchema>;
+
+export interface Tool {
+  id: string;
+  name: string;
+  publisher?: string | null;
+  description?: string;
+  identifiers: Identifiers;
+  conditions: string[];
+  endorsements: Endorsement[];
+  facts: Fact[];
+}
+
+export interface Feed {
+  format: typeof FEED_FORMAT;
+  version: number;
+  publisher: FeedPublisher;
+  sequence: number;
+  generatedAt: string;
+  expiresAt?: string;
+  tools: Tool[];
+}
