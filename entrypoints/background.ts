@@ -1,0 +1,47 @@
+import { handleMessage } from '@/lib/background/handlers';
+import { subscribedFeedUrls } from '@/lib/settings/subscriptions';
+import { SignpostDatabase } from '@/lib/storage/db';
+import { dexieRegistrySource } from '@/lib/storage/registry-source';
+import { syncFeeds } from '@/lib/sync/sync';
+
+const SYNC_ALARM = 'signpost-sync';
+const SYNC_PERIOD_MINUTES = 6 * 60;
+const BUNDLED_FEED_PATH = '/feeds/default.json';
+
+export default defineBackground(() => {
+  const db = new SignpostDatabase();
+  const bundledFeedUrl = browser.runtime.getURL(BUNDLED_FEED_PATH);
+  const context = {
+    extensionId: browser.runtime.id,
+    registry: dexieRegistrySource(db),
+    now: Date.now,
+    syncAll: async () =>
+      syncFeeds(
+        { db, fetch: (input, init) => fetch(input, init), now: Date.now, extensionOrigin: new URL(bundledFeedUrl).origin },
+        await subscribedFeedUrls(db, bundledFeedUrl),
+      ),
+  };
+
+  const startSyncing = async () => {
+    if (!(await browser.alarms.get(SYNC_ALARM))) {
+      await browser.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES, delayInMinutes: SYNC_PERIOD_MINUTES });
+    }
+    await context.syncAll();
+  };
+  browser.runtime.onInstalled.addListener(() => void startSyncing());
+  browser.runtime.onStartup.addListener(() => void startSyncing());
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM) void context.syncAll();
+  });
+
+  // Chromium drops replies given as non-native promises (Dexie's), so answer through sendResponse.
+  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    const reply = handleMessage(context, message, sender);
+    if (!reply) return undefined;
+    reply.then(sendResponse, (error: unknown) => {
+      console.error('Signpost: message failed', error);
+      sendResponse(undefined);
+    });
+    return true;
+  });
+});

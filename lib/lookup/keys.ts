@@ -1,0 +1,82 @@
+import type { Identifiers, WebIdentifier } from '../feed/schema';
+import { normaliseHost, type PageIdentity } from './recognise';
+
+// Every way a tool can be met on the web becomes one index key, so that finding the tool for a
+// page is one indexed read of those keys (and one product is one record across stores and web).
+
+export function appleKey(id: string): string {
+  return `apple:${id}`;
+}
+export function playKey(id: string): string {
+  return `play:${id}`;
+}
+export function webKey(host: string): string {
+  return `web:${host}`;
+}
+
+export function webIdentifierHost(identifier: WebIdentifier): string {
+  return normaliseHost(new URL(identifier.origin).hostname);
+}
+
+export function identifierKeys(identifiers: Identifiers): string[] {
+  const keys = new Set<string>();
+  for (const id of identifiers.apple ?? []) keys.add(appleKey(id));
+  for (const id of identifiers.googlePlay ?? []) keys.add(playKey(id));
+  for (const web of identifiers.web ?? []) keys.add(webKey(webIdentifierHost(web)));
+  return [...keys];
+}
+
+/**
+ * Keys that say two records are the same product: a shared store id, or the very same site
+ * and path. A shared host alone is not enough (two tools of one company share its domain).
+ */
+export function productKeys(identifiers: Identifiers): string[] {
+  const keys = [...(identifiers.apple ?? []).map(appleKey), ...(identifiers.googlePlay ?? []).map(playKey)];
+  for (const web of identifiers.web ?? []) keys.push(`site:${webIdentifierHost(web)}${web.pathPrefix ?? '/'}`);
+  return keys;
+}
+
+/**
+ * The host and each parent domain of two labels or more: www.a.nhs.uk → a.nhs.uk, nhs.uk.
+ * A look-alike such as nhs.uk.evil.example yields only keys under evil.example, so it never matches.
+ */
+export function hostChain(host: string): string[] {
+  const labels = host.split('.');
+  const chain: string[] = [];
+  for (let start = 0; labels.length - start >= 2; start++) chain.push(labels.slice(start).join('.'));
+  return chain;
+}
+
+export function pageKeys(identity: PageIdentity): string[] {
+  switch (identity.kind) {
+    case 'apple':
+      return [appleKey(identity.id)];
+    case 'google-play':
+      return [playKey(identity.id)];
+    case 'web':
+      return hostChain(identity.host).map(webKey);
+  }
+}
+
+/** "/nhs-app" covers "/nhs-app" and "/nhs-app/…", never "/nhs-application". */
+export function pathHasPrefix(path: string, prefix: string): boolean {
+  if (prefix === '/' || prefix === '') return true;
+  const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  return path === trimmed || path.startsWith(`${trimmed}/`);
+}
+
+/**
+ * How specifically a tool's web identifiers claim this page: the longest matching path prefix,
+ * then the most specific host. -1 when none matches.
+ */
+export function webMatchScore(identifiers: Identifiers, host: string, path: string): number {
+  const chain = hostChain(host);
+  let best = -1;
+  for (const web of identifiers.web ?? []) {
+    const hostDepth = chain.indexOf(webIdentifierHost(web));
+    if (hostDepth === -1 || !pathHasPrefix(path, web.pathPrefix ?? '/')) continue;
+    const score = (web.pathPrefix ?? '/').length * 100 + (100 - hostDepth);
+    best = Math.max(best, score);
+  }
+  return best;
+}

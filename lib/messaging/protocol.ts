@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+// Every message the background accepts, validated at the boundary. Anything else is ignored.
+export const requestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('lookup'), url: z.string().max(4096) }),
+  z.object({ type: z.literal('sync-now') }),
+]);
+
+export type SignpostRequest = z.infer<typeof requestSchema>;

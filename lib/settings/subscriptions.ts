@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { SignpostDatabase } from '../storage/db';
+
+const SUBSCRIPTIONS_KEY = 'subscriptions';
+
+const subscriptionsSchema = z
+  .array(z.object({ url: z.string().max(2000), addedAt: z.number() }))
+  .max(200);
+
+export type Subscriptions = z.infer<typeof subscriptionsSchema>;
+
+/**
+ * The feeds the user added, validated on load: a damaged entry is ignored (and reported in the
+ * worker's console) rather than trusted, and the bundled feed is always kept.
+ */
+export async function loadSubscriptions(db: SignpostDatabase): Promise<Subscriptions> {
+  const stored = await db.settings.get(SUBSCRIPTIONS_KEY);
+  if (!stored) return [];
+  const parsed = subscriptionsSchema.safeParse(stored.value);
+  if (parsed.success) return parsed.data;
+  console.warn('Signpost: stored feed subscriptions are invalid and were ignored', parsed.error.issues);
+  return [];
+}
+
+export async function saveSubscriptions(db: SignpostDatabase, subscriptions: Subscriptions): Promise<void> {
+  await db.settings.put({ key: SUBSCRIPTIONS_KEY, value: subscriptionsSchema.parse(subscriptions) });
+}
+
+export async function subscribedFeedUrls(db: SignpostDatabase, bundledFeedUrl: string): Promise<string[]> {
+  const urls = (await loadSubscriptions(db)).map((subscription) => subscription.url);
+  return [...new Set([bundledFeedUrl, ...urls])];
+}

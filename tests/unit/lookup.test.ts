@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { lookupUrl } from '@/lib/registry/lookup';
+import { dexieRegistrySource } from '@/lib/storage/registry-source';
+import { endorsement, feed, tool } from '../helpers/feeds';
+import { testDb, withFeeds } from '../helpers/db';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const NATIONAL = 'https://national.example/feed.json';
+const LOCAL = 'https://icb.example/feed.json';
+
+async function lookup(feeds: Parameters<typeof withFeeds>[1], url: string) {
+  const db = testDb();
+  await withFeeds(db, feeds);
+  return lookupUrl(dexieRegistrySource(db), url, NOW);
+}
+
+const siteFeed = feed({
+  tools: [
+    tool({ id: 'whole-site', name: 'Whole Site Tool', identifiers: { web: [{ origin: 'https://www.health.example' }] } }),
+    tool({ id: 'coach', name: 'Coach', identifiers: { web: [{ origin: 'https://www.health.example', pathPrefix: '/coach' }] } }),
+    tool({ id: 'coach-plus', name: 'Coach Plus', identifiers: { web: [{ origin: 'https://health.example', pathPrefix: '/coach/plus/' }] } }),
+  ],
+});
+
+describe('lookupUrl: web pages', () => {
+  it.each([
+    ['https://health.example/', 'Whole Site Tool'],
+    ['https://www.health.example/about', 'Whole Site Tool'],
+    ['https://app.health.example/login', 'Whole Site Tool'],
+    ['https://www.health.example/coach', 'Coach'],
+    ['https://www.health.example/coach/start', 'Coach'],
+    ['https://www.health.example/coaching', 'Whole Site Tool'],
+    ['https://www.health.example/coach/plus', 'Coach Plus'],
+    ['https://www.health.example/coach/plus/week-1', 'Coach Plus'],
+  ])('%s is %s (longest path prefix wins, subdomains match)', async (url, name) => {
+    const result = await lookup({ [NATIONAL]: siteFeed }, url);
+    expect(result.matches.map((m) => m.product.name)).toEqual([name]);
+  });
+
+  it.each(['https://health.example.evil.test/coach', 'https://evilhealth.example/coach', 'https://health-example.com/', 'https://example/'])(
+    'a look-alike host never matches: %s',
+    async (url) => {
+      const result = await lookup({ [NATIONAL]: siteFeed }, url);
+      expect(result.matches).toEqual([]);
+    },
+  );
+
+  it('returns every tool when two claim the same site equally, without merging them', async () => {
+    const shared = feed({
+      tools: [
+        tool({ id: 'a', name: 'Sleep Tool', identifiers: { web: [{ origin: 'https://company.example' }] } }),
+        tool({ id: 'b', name: 'Mood Tool', identifiers: { web: [{ origin: 'https://company.example' }] } }),
+      ],
+    });
+    const result = await lookup({ [NATIONAL]: shared }, 'https://company.example/');
+    expect(result.matches.map((m) => m.product.name).sort()).toEqual(['Mood Tool', 'Sleep Tool']);
+  });
+});
+
+describe('lookupUrl: store pages and merging', () => {
+  const national = feed({
+    publisher: { id: 'national', name: 'National Body (test)', kind: 'nice' },
+    tools: [
+      tool({
+        id: 'breathe',
+        name: 'Breathe Coach',
+        identifiers: { apple: ['111111111'] },
+        conditions: ['copd'],
+        endorsements: [endorsement({ issuer: 'National Body', issuerKind: 'nice', status: 'conditional', guidanceCode: 'HTE99' })],
+      }),
+    ],
+  });
+  const local = feed({
+    generatedAt: '2026-10-01T00:00:00Z',
+    tools: [
+      tool({
+        id: 'breathe-local',
+        name: 'BreatheCoach',
+        identifiers: { apple: ['111111111'], googlePlay: ['org.example.breathe'] },
+        conditions: ['copd', 'asthma'],
+        endorsements: [endorsement({ issuer: 'Example ICB formulary', issuerKind: 'local-network', status: 'not-recommended' })],
+      }),
+    ],
+  });
+
+  it('merges a product known to several feeds into one, keeping each claim with its feed', async () => {
+    const result = await lookup({ [NATIONAL]: national, [LOCAL]: local }, 'https://apps.apple.com/gb/app/breathe/id111111111');
+    expect(result.matches).toHaveLength(1);
+    const [match] = result.matches;
+    expect(match!.product.name).toBe('Breathe Coach');
+    expect(match!.product.otherNames).toEqual(['BreatheCoach']);
+    expect(match!.product.conditions).toEqual(['copd', 'asthma']);
+    expect(match!.product.claims.map((c) => [c.issuer, c.status, c.feedUrl])).toEqual([
+      ['National Body', 'conditional', NATIONAL],
+      ['Example ICB formulary', 'not-recommended', LOCAL],
+    ]);
+    expect(match!.verdict.state).toBe('disagreement');
+  });
+
+  it('finds the same merged product from the other store, through the shared identifiers', async () => {
+    const result = await lookup({ [NATIONAL]: national, [LOCAL]: local }, 'https://play.google.com/store/apps/details?id=org.example.breathe');
+    expect(result.matches).toHaveLength(1);
+    expect(result.matches[0]!.product.claims).toHaveLength(2);
+    expect(result.freshness.dataFrom).toBe('2026-10-01T00:00:00Z');
+  });
+
+  it('keeps "not in registry" apart from "in registry, no endorsement"', async () => {
+    const unendorsed = feed({ tools: [tool({ identifiers: { googlePlay: ['org.example.plain'] } })] });
+    const missing = await lookup({ [NATIONAL]: unendorsed }, 'https://play.google.com/store/apps/details?id=org.example.other');
+    expect(missing.matches).toEqual([]);
+    expect(missing.identity).toEqual({ kind: 'google-play', id: 'org.example.other' });
+    const present = await lookup({ [NATIONAL]: unendorsed }, 'https://play.google.com/store/apps/details?id=org.example.plain');
+    expect(present.matches.map((m) => m.verdict.state)).toEqual(['no-endorsement']);
+  });
+
+  it('treats store developer and search pages as no app at all', async () => {
+    const result = await lookup({ [NATIONAL]: national }, 'https://apps.apple.com/gb/developer/example/id111111111');
+    expect(result).toMatchObject({ identity: null, matches: [] });
+  });
+
+  it('says how old the data is and which feeds are past their expiry', async () => {
+    const expired = feed({ expiresAt: '2026-11-24T00:00:00Z', publisher: { id: 'old', name: 'Old Feed (test)', kind: 'charity' }, tools: national.tools });
+    const result = await lookup({ [NATIONAL]: expired }, 'https://apps.apple.com/app/id111111111');
+    expect(result.freshness).toEqual({ dataFrom: '2026-11-01T00:00:00Z', checkedAt: Date.parse('2026-11-20T12:00:00Z'), expiredPublishers: ['Old Feed (test)'] });
+  });
+});
