@@ -1,4 +1,6 @@
-import { handleMessage } from '@/lib/background/handlers';
+import { badgeFor } from '@/lib/background/badge';
+import { handleMessage, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
+import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
 import { subscribedFeedUrls } from '@/lib/settings/subscriptions';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
@@ -6,15 +8,16 @@ import { syncFeeds } from '@/lib/sync/sync';
 
 const SYNC_ALARM = 'signpost-sync';
 const SYNC_PERIOD_MINUTES = 6 * 60;
-const BUNDLED_FEED_PATH = '/feeds/default.json';
 
 export default defineBackground(() => {
   const db = new SignpostDatabase();
-  const bundledFeedUrl = browser.runtime.getURL(BUNDLED_FEED_PATH);
-  const context = {
+  const bundledFeedUrl = browser.runtime.getURL('/feeds/default.json');
+  const context: BackgroundContext = {
     extensionId: browser.runtime.id,
     registry: dexieRegistrySource(db),
     now: Date.now,
+    dismissed: () => loadDismissed(db),
+    dismiss: (keys) => addDismissed(db, keys),
     syncAll: async () =>
       syncFeeds(
         { db, fetch: (input, init) => fetch(input, init), now: Date.now, extensionOrigin: new URL(bundledFeedUrl).origin },
@@ -34,14 +37,28 @@ export default defineBackground(() => {
     if (alarm.name === SYNC_ALARM) void context.syncAll();
   });
 
+  const showBadge = async (tabId: number, reply: LookupReply) => {
+    const badge = badgeFor(reply);
+    await browser.action.setBadgeText({ tabId, text: badge?.text ?? '' });
+    await browser.action.setTitle({ tabId, title: badge?.title ?? 'Signpost' });
+    if (badge) await browser.action.setBadgeBackgroundColor({ tabId, color: badge.color });
+  };
+
   // Chromium drops replies given as non-native promises (Dexie's), so answer through sendResponse.
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     const reply = handleMessage(context, message, sender);
     if (!reply) return undefined;
-    reply.then(sendResponse, (error: unknown) => {
-      console.error('Signpost: message failed', error);
-      sendResponse(undefined);
-    });
+    reply.then(
+      (value) => {
+        sendResponse(value);
+        const tabId = sender.tab?.id;
+        if (tabId !== undefined && 'matches' in value) void showBadge(tabId, value);
+      },
+      (error: unknown) => {
+        console.error('Signpost: message failed', error);
+        sendResponse(undefined);
+      },
+    );
     return true;
   });
 });

@@ -1,11 +1,14 @@
+import { productKeys, pageKeys } from '../lookup/keys';
 import { requestSchema } from '../messaging/protocol';
-import { lookupUrl, type LookupResult, type RegistrySource } from '../registry/lookup';
+import { cardDataFor, type CardData, type CardSource } from '../registry/card-data';
 import type { SyncOutcome } from '../sync/sync';
 
 export interface BackgroundContext {
   extensionId: string;
-  registry: RegistrySource;
+  registry: CardSource;
   syncAll: () => Promise<SyncOutcome[]>;
+  dismissed: () => Promise<Set<string>>;
+  dismiss: (keys: readonly string[]) => Promise<void>;
   now: () => number;
 }
 
@@ -13,7 +16,14 @@ export interface MessageSender {
   id?: string;
 }
 
-type Reply = LookupResult | SyncOutcome[];
+/** What the content script gets back: the card's data, and whether the clinician hid this tool. */
+export interface LookupReply extends CardData {
+  dismissed: boolean;
+  /** Keys to send back with a "dismiss" message for this tool. */
+  dismissKeys: string[];
+}
+
+type Reply = LookupReply | SyncOutcome[] | { ok: true };
 
 /**
  * Answers a runtime message, or returns undefined to ignore it: messages from other extensions
@@ -25,8 +35,17 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
   if (!request.success) return undefined;
   switch (request.data.type) {
     case 'lookup':
-      return lookupUrl(context.registry, request.data.url, context.now());
+      return lookupForCard(context, request.data.url);
+    case 'dismiss':
+      return context.dismiss(request.data.keys).then(() => ({ ok: true as const }));
     case 'sync-now':
       return context.syncAll();
   }
+}
+
+async function lookupForCard(context: BackgroundContext, url: string): Promise<LookupReply> {
+  const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now()), context.dismissed()]);
+  const [first] = data.matches;
+  const dismissKeys = first ? productKeys(first.product.identifiers) : data.identity ? pageKeys(data.identity) : [];
+  return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)) };
 }

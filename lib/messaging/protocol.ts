@@ -3,6 +3,7 @@ import { z } from 'zod';
 // Every message the background accepts, validated at the boundary. Anything else is ignored.
 export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lookup'), url: z.string().max(4096) }),
+  z.object({ type: z.literal('dismiss'), keys: z.array(z.string().max(300)).min(1).max(50) }),
   z.object({ type: z.literal('sync-now') }),
 ]);
 

@@ -1,4 +1,4 @@
-import type { RegistrySource } from '../registry/lookup';
+import type { CardSource } from '../registry/card-data';
 import type { FeedSummary } from '../registry/types';
 import type { FeedRecord, SignpostDatabase } from './db';
 
@@ -14,9 +14,10 @@ export function feedSummary(record: FeedRecord): FeedSummary | null {
   };
 }
 
-export function dexieRegistrySource(db: SignpostDatabase): RegistrySource {
+export function dexieRegistrySource(db: SignpostDatabase): CardSource {
   return {
     recordsWithKeys: (keys) => db.tools.where('keys').anyOf([...keys]).distinct().toArray(),
+    recordsWithConditions: (conditions) => db.tools.where('conditions').anyOf([...conditions]).distinct().toArray(),
     feedSummaries: async () => (await db.feeds.toArray()).map(feedSummary).filter((summary) => summary !== null),
   };
 }

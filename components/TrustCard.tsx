@@ -1,0 +1,207 @@
+import type { ComponentChildren } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+import { conditionLabel } from '@/lib/feed/conditions';
+import { ISSUER_KIND_LABELS, STATUS_LABELS } from '@/lib/feed/vocabulary';
+import { formatPartialDate, formatTimestamp, partialDateHasPassed, relativeAge } from '@/lib/format/dates';
+import type { CardData } from '@/lib/registry/card-data';
+import type { LookupMatch } from '@/lib/registry/lookup';
+import { CLAIM_GROUP_TITLES, groupClaims, whoSaidIt } from '@/lib/registry/present';
+import type { Claim } from '@/lib/registry/types';
+import { VERDICT_LABELS, type VerdictState } from '@/lib/registry/verdict';
+
+// The trust card. Every text comes from feeds or pages, so it is rendered as text only
+// (JSX escapes it); links open only when they are http(s), which the feed schema enforces.
+
+export const CARD_REGION_NAME = 'Signpost trust check';
+
+/** A symbol beside the words, never instead of them: meaning is never carried by colour alone. */
+const STATE_SYMBOL: Record<VerdictState, string> = {
+  recommended: '✓',
+  conditional: '◐',
+  'research-only': '⚗',
+  listed: '☰',
+  'no-endorsement': '○',
+  'not-in-registry': '?',
+  'not-recommended': '✕',
+  withdrawn: '⊘',
+  disagreement: '⚠',
+};
+
+export interface TrustCardProps {
+  data: CardData;
+  /** Hides the card for this tool from now on. */
+  onDismiss?: () => void;
+  initiallyExpanded?: boolean;
+}
+
+export function TrustCard({ data, onDismiss, initiallyExpanded = false }: TrustCardProps) {
+  const [expanded, setExpanded] = useState(initiallyExpanded);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const [primary, ...others] = data.matches;
+  const state: VerdictState = primary?.verdict.state ?? 'not-in-registry';
+  const name = primary?.product.name ?? 'This app';
+  const detailsId = 'signpost-card-details';
+
+  // Escape only when focus is inside the card: the page's own Escape handling stays the page's.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !expanded) return;
+    event.stopPropagation();
+    setExpanded(false);
+    toggle.current?.focus();
+  };
+
+  return (
+    <section class={`card state-${state}`} role="region" aria-label={CARD_REGION_NAME} onKeyDown={onKeyDown}>
+      <div class="summary">
+        <span class="symbol" aria-hidden="true">
+          {STATE_SYMBOL[state]}
+        </span>
+        <p class="headline">
+          <strong class="name">{name}</strong>
+          <span class="sr-only">: </span>
+          <span class="verdict">{VERDICT_LABELS[state]}</span>
+          {primary && primary.verdict.decidingClaims.length > 0 && <span class="who"> · {whoSaidIt(primary.verdict.decidingClaims)}</span>}
+        </p>
+        <button
+          ref={toggle}
+          type="button"
+          class="toggle"
+          aria-expanded={expanded}
+          aria-controls={detailsId}
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? 'Hide details' : 'Details'}
+        </button>
+        {onDismiss && (
+          <button type="button" class="dismiss" aria-label={`Stop showing Signpost for ${name}`} onClick={onDismiss}>
+            <span aria-hidden="true">×</span>
+          </button>
+        )}
+      </div>
+      {expanded && (
+        <div id={detailsId} class="details">
+          {primary ? <MatchDetails match={primary} now={data.now} /> : <NotInRegistry />}
+          {others.length > 0 && (
+            <p class="notice">
+              This site is also registered for {others.map((m) => m.product.name).join(', ')}. Open Signpost from the toolbar to see each.
+            </p>
+          )}
+          {data.alternatives.length > 0 && (
+            <section aria-labelledby="signpost-alternatives">
+              <h3 id="signpost-alternatives">Endorsed tools for the same conditions</h3>
+              <ul class="alternatives">
+                {data.alternatives.map((alternative) => (
+                  <li key={alternative.name}>
+                    {alternative.link ? <ExternalLink href={alternative.link}>{alternative.name}</ExternalLink> : alternative.name}
+                    {' — '}
+                    {VERDICT_LABELS[alternative.state]} ({alternative.who}) for {alternative.sharedConditions.map(conditionLabel).join(', ')}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          <Freshness data={data} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function NotInRegistry() {
+  return (
+    <div class="not-found">
+      <p>
+        Signpost's registry has no record of this app. That does not mean it is unsafe or unsuitable: Signpost only knows the tools that your feeds
+        list.
+      </p>
+      <p>If colleagues would find it useful, suggest it to your practice's digital champion so it can be reviewed.</p>
+    </div>
+  );
+}
+
+function MatchDetails({ match, now }: { match: LookupMatch; now: number }) {
+  const { product, verdict } = match;
+  return (
+    <>
+      {product.otherNames.length > 0 && <p class="notice">Also listed as: {product.otherNames.join(', ')}.</p>}
+      {verdict.state === 'disagreement' && (
+        <p class="notice">
+          <strong>Sources disagree.</strong> Read each claim below before deciding.
+        </p>
+      )}
+      {product.claims.length === 0 && <p>No issuer in your registry has made a claim about this tool.</p>}
+      {groupClaims(product.claims).map(([group, claims]) => (
+        <section key={group} aria-labelledby={`signpost-group-${group}`}>
+          <h3 id={`signpost-group-${group}`}>{CLAIM_GROUP_TITLES[group]}</h3>
+          <ul class="claims">
+            {claims.map((claim, index) => (
+              <ClaimLine key={`${claim.feedUrl}-${index}`} claim={claim} now={now} />
+            ))}
+          </ul>
+        </section>
+      ))}
+      {product.conditions.length > 0 && (
+        <p class="conditions">
+          <span class="label">Conditions:</span> {product.conditions.map(conditionLabel).join(', ')}
+        </p>
+      )}
+      <p class="notes">Peer notes: none yet.</p>
+    </>
+  );
+}
+
+function ClaimLine({ claim, now }: { claim: Claim; now: number }) {
+  const reviewPassed = claim.reviewDate !== undefined && partialDateHasPassed(claim.reviewDate, now);
+  return (
+    <li class={`claim status-${claim.status}`}>
+      <p class="claim-head">
+        <strong>{claim.issuer}</strong>
+        <span class="sr-only"> ({ISSUER_KIND_LABELS[claim.issuerKind]})</span>: <span class="status">{STATUS_LABELS[claim.status]}</span>
+        {claim.guidanceCode && <span class="code"> · {claim.guidanceCode}</span>}
+        <span class="date"> · {formatPartialDate(claim.decisionDate)}</span>
+        {claim.sourceType === 'vendor-stated' && <span class="tag vendor"> · Vendor-stated: the company's own claim</span>}
+        {claim.sourceType === 'secondary' && <span class="tag"> · Reported by a secondary source</span>}
+      </p>
+      {claim.conditions && claim.conditions.length > 0 && <p class="scope">For: {claim.conditions.map(conditionLabel).join(', ')}</p>}
+      {claim.quote && <blockquote class="quote">“{claim.quote}”</blockquote>}
+      {reviewPassed && <p class="warning">Review date ({formatPartialDate(claim.reviewDate)}) has passed: this may be out of date.</p>}
+      <p class="source">
+        <ExternalLink href={claim.sourceUrl}>Read the source</ExternalLink>
+        <span class="via"> · via {claim.feedPublisher}</span>
+      </p>
+    </li>
+  );
+}
+
+function Freshness({ data }: { data: CardData }) {
+  const { dataFrom, checkedAt, expiredPublishers } = data.freshness;
+  return (
+    <footer class="freshness">
+      {dataFrom ? (
+        <p>
+          Registry data from {formatTimestamp(dataFrom)}
+          {checkedAt !== null && <>, checked {relativeAge(checkedAt, data.now)}</>}.
+        </p>
+      ) : (
+        <p>The registry has not been downloaded yet.</p>
+      )}
+      {expiredPublishers.length > 0 && (
+        <p class="warning">
+          <strong>Out of date:</strong> {expiredPublishers.join(', ')}{' '}
+          {expiredPublishers.length === 1 ? 'has passed its expiry date' : 'have passed their expiry dates'}. Claims may no longer be current.
+        </p>
+      )}
+    </footer>
+  );
+}
+
+function ExternalLink({ href, children }: { href: string; children: ComponentChildren }) {
+  const safe = /^https?:\/\//i.test(href);
+  if (!safe) return <span>{children}</span>;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {children}
+      <span class="sr-only"> (opens in a new tab)</span>
+    </a>
+  );
+}

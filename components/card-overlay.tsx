@@ -1,0 +1,90 @@
+import { render } from 'preact';
+import type { LookupReply } from '@/lib/background/handlers';
+import { chooseCorner, cornerBox, type Box } from '@/lib/page/placement';
+import { TrustCard } from './TrustCard';
+import cardCss from './trust-card.css?inline';
+
+// The card floats in a shadow root attached to <html>: the page's CSS cannot reach in, the card's
+// cannot leak out, and a fixed position never shifts the page's layout. Host styles are inline
+// and !important because page stylesheets with `* { … !important }` would otherwise win.
+
+const HOST_TAG = 'signpost-trust-card';
+const HOST_STYLE: Record<string, string> = {
+  all: 'initial',
+  position: 'fixed',
+  'z-index': '2147483647',
+  display: 'block',
+  margin: '0',
+  padding: '0',
+  border: '0',
+  width: 'auto',
+  height: 'auto',
+  visibility: 'visible',
+  opacity: '1',
+  transform: 'none',
+  'pointer-events': 'auto',
+};
+
+export interface CardOverlay {
+  show(reply: LookupReply, identityKey: string, onDismiss: () => void): void;
+  remove(): void;
+}
+
+export function createCardOverlay(avoidSelector: string): CardOverlay {
+  let host: HTMLElement | null = null;
+  let mount: HTMLElement | null = null;
+  let frame = 0;
+  const resizeObserver = new ResizeObserver(() => schedulePlacement());
+
+  const place = () => {
+    frame = 0;
+    const card = mount?.firstElementChild;
+    if (!host || !card) return;
+    const size = card.getBoundingClientRect();
+    const viewport = { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight };
+    const avoid: Box[] = [...document.querySelectorAll(avoidSelector)].map((element) => element.getBoundingClientRect());
+    const box = cornerBox(chooseCorner(size, viewport, avoid), size, viewport);
+    host.style.setProperty('left', `${Math.max(0, box.left)}px`, 'important');
+    host.style.setProperty('top', `${Math.max(0, box.top)}px`, 'important');
+  };
+  // Layout reads and writes once per animation frame, however many events arrive.
+  const schedulePlacement = () => {
+    if (!frame) frame = requestAnimationFrame(place);
+  };
+
+  const ensureHost = () => {
+    if (host?.isConnected && mount) return mount;
+    host = document.createElement(HOST_TAG);
+    for (const [property, value] of Object.entries(HOST_STYLE)) host.style.setProperty(property, value, 'important');
+    const shadow = host.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = cardCss;
+    mount = document.createElement('div');
+    shadow.append(style, mount);
+    document.documentElement.append(host);
+    window.addEventListener('scroll', schedulePlacement, { passive: true });
+    window.addEventListener('resize', schedulePlacement, { passive: true });
+    return mount;
+  };
+
+  return {
+    show(reply, identityKey, onDismiss) {
+      const target = ensureHost();
+      // A new key per page identity: moving to another app starts from a fresh, collapsed card.
+      render(<TrustCard key={identityKey} data={reply} onDismiss={onDismiss} />, target);
+      resizeObserver.disconnect();
+      if (target.firstElementChild) resizeObserver.observe(target.firstElementChild);
+      place();
+    },
+    remove() {
+      if (!host) return;
+      if (mount) render(null, mount);
+      resizeObserver.disconnect();
+      window.removeEventListener('scroll', schedulePlacement);
+      window.removeEventListener('resize', schedulePlacement);
+      host.remove();
+      host = null;
+      mount = null;
+    },
+  };
+}

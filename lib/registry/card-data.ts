@@ -1,0 +1,65 @@
+import { lookupUrl, type LookupResult, type RegistrySource } from './lookup';
+import { mergeRecords } from './merge';
+import { productLinks, whoSaidIt } from './present';
+import type { ToolRecord } from './types';
+import { verdictFor, type ProductVerdict } from './verdict';
+
+export interface Alternative {
+  name: string;
+  state: Extract<ProductVerdict['state'], 'recommended' | 'conditional'>;
+  who: string;
+  sharedConditions: string[];
+  link?: string;
+}
+
+/** Everything the trust card shows, computed in the background from the on-device registry. */
+export interface CardData extends LookupResult {
+  alternatives: Alternative[];
+  /** Computed at lookup time so the card never needs a clock of its own to say how old data is. */
+  now: number;
+}
+
+export interface CardSource extends RegistrySource {
+  recordsWithConditions(conditions: readonly string[]): Promise<ToolRecord[]>;
+}
+
+const NEEDS_ALTERNATIVES: ReadonlySet<ProductVerdict['state']> = new Set(['no-endorsement', 'listed', 'research-only', 'not-recommended', 'withdrawn']);
+const MAX_ALTERNATIVES = 3;
+
+export async function cardDataFor(source: CardSource, url: string, now: number): Promise<CardData> {
+  const lookup = await lookupUrl(source, url, now);
+  const [first] = lookup.matches;
+  const alternatives = first && NEEDS_ALTERNATIVES.has(first.verdict.state) ? await endorsedAlternatives(source, first.product.conditions, first.product.name) : [];
+  return { ...lookup, alternatives, now };
+}
+
+/**
+ * Up to three tools endorsed (recommended, or conditional on evidence generation) by an independent
+ * issuer for any of the same conditions: recommended first, then the most conditions in common.
+ */
+export async function endorsedAlternatives(source: CardSource, conditions: readonly string[], excludeName: string): Promise<Alternative[]> {
+  if (conditions.length === 0) return [];
+  const [records, feeds] = await Promise.all([source.recordsWithConditions(conditions), source.feedSummaries()]);
+  const byUrl = new Map(feeds.map((feed) => [feed.url, feed]));
+  const wanted = new Set(conditions);
+  const candidates: Alternative[] = [];
+  for (const product of mergeRecords(records.filter((r) => byUrl.has(r.feedUrl)), byUrl)) {
+    const verdict = verdictFor(product);
+    if ((verdict.state !== 'recommended' && verdict.state !== 'conditional') || product.name === excludeName) continue;
+    // A claim scoped to other conditions must not make the tool look endorsed for these.
+    const covered = new Set(verdict.decidingClaims.flatMap((claim) => claim.conditions ?? product.conditions));
+    const sharedConditions = [...wanted].filter((c) => covered.has(c));
+    if (sharedConditions.length === 0) continue;
+    candidates.push({
+      name: product.name,
+      state: verdict.state,
+      who: whoSaidIt(verdict.decidingClaims),
+      sharedConditions,
+      link: productLinks(product)[0]?.url,
+    });
+  }
+  const rank = (a: Alternative) => (a.state === 'recommended' ? 0 : 1);
+  return candidates
+    .sort((a, b) => rank(a) - rank(b) || b.sharedConditions.length - a.sharedConditions.length || a.name.localeCompare(b.name))
+    .slice(0, MAX_ALTERNATIVES);
+}

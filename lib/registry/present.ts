@@ -1,0 +1,55 @@
+import type { IssuerKind } from '../feed/vocabulary';
+import type { Claim, Product } from './types';
+
+// How the card orders what it shows. Pure, so component tests and the CLI agree.
+
+export type ClaimGroup = 'nice' | 'charity' | 'local' | 'other';
+
+export const CLAIM_GROUP_TITLES: Record<ClaimGroup, string> = {
+  nice: 'NICE',
+  charity: 'Charities',
+  local: 'Local networks',
+  other: 'Other (NHS programmes, regulators and others)',
+};
+
+const GROUP_OF: Record<IssuerKind, ClaimGroup> = {
+  nice: 'nice',
+  charity: 'charity',
+  'local-network': 'local',
+  'nhs-programme': 'other',
+  regulator: 'other',
+  other: 'other',
+};
+
+/** Claims by group, newest decision first; undated claims last. Empty groups are left out. */
+export function groupClaims(claims: readonly Claim[]): [ClaimGroup, Claim[]][] {
+  const groups = new Map<ClaimGroup, Claim[]>();
+  for (const claim of claims) {
+    const group = GROUP_OF[claim.issuerKind];
+    groups.set(group, [...(groups.get(group) ?? []), claim]);
+  }
+  const order: ClaimGroup[] = ['nice', 'charity', 'local', 'other'];
+  const byDate = (a: Claim, b: Claim) => dateRank(b.decisionDate).localeCompare(dateRank(a.decisionDate));
+  return order.filter((group) => groups.has(group)).map((group) => [group, [...groups.get(group)!].sort(byDate)]);
+}
+
+function dateRank(date: string): string {
+  return date === 'unknown' ? '' : date;
+}
+
+/** "NICE HTE8" or "NICE MTG70, Example ICB +1": who stands behind a verdict, in a few words. */
+export function whoSaidIt(claims: readonly Claim[], limit = 2): string {
+  const names = [...new Set(claims.map((claim) => (claim.guidanceCode ? `${claim.issuer} ${claim.guidanceCode}` : claim.issuer)))];
+  const shown = names.slice(0, limit).join(', ');
+  return names.length > limit ? `${shown} +${names.length - limit}` : shown;
+}
+
+/** Where a clinician can see the tool itself: its store pages or website. */
+export function productLinks(product: Product): { label: string; url: string }[] {
+  const { apple = [], googlePlay = [], web = [] } = product.identifiers;
+  return [
+    ...apple.map((id) => ({ label: 'App Store', url: `https://apps.apple.com/gb/app/id${id}` })),
+    ...googlePlay.map((id) => ({ label: 'Google Play', url: `https://play.google.com/store/apps/details?id=${encodeURIComponent(id)}` })),
+    ...web.map((site) => ({ label: 'Website', url: `${site.origin}${site.pathPrefix ?? '/'}` })),
+  ];
+}
