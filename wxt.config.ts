@@ -1,15 +1,18 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
-// Default host permissions are the two app stores only (principle: least privilege).
-// Other sites are reached through an optional permission the user grants from settings.
+// Permissions are justified one by one in docs/permissions.md. Default host permissions are the
+// two app stores only; every other site is reached through an optional permission the user grants
+// from settings (tool websites and link badges), or through activeTab when they click the icon.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   manifest: {
     name: 'Signpost',
     description: 'What NICE, charities and local NHS networks say about a digital health tool, on the page you are on.',
-    permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'scripting', 'activeTab'],
     host_permissions: ['https://apps.apple.com/*', 'https://play.google.com/*'],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    action: { default_title: 'Signpost' },
   },
 });

@@ -28,6 +28,7 @@ const HOST_STYLE: Record<string, string> = {
 export interface CardOverlay {
   show(reply: LookupReply, identityKey: string, onDismiss: () => void): void;
   remove(): void;
+  isInUse(): boolean;
 }
 
 export function createCardOverlay(avoidSelector: string): CardOverlay {
@@ -76,6 +77,7 @@ export function createCardOverlay(avoidSelector: string): CardOverlay {
       if (target.firstElementChild) resizeObserver.observe(target.firstElementChild);
       place();
     },
+    isInUse: () => Boolean(host && (host.matches(':hover') || host.shadowRoot?.activeElement)),
     remove() {
       if (!host) return;
       if (mount) render(null, mount);

@@ -9,7 +9,8 @@ export interface Badge {
   title: string;
 }
 
-const BADGES: Record<VerdictState, { text: string; color: string }> = {
+/** Short text and colour per verdict: the toolbar badge and the link badges use the same. */
+export const VERDICT_BADGES: Record<VerdictState, { text: string; color: string }> = {
   recommended: { text: 'REC', color: '#007f3b' },
   conditional: { text: 'EVID', color: '#005eb8' },
   'research-only': { text: 'RES', color: '#7c2855' },
@@ -28,5 +29,5 @@ export function badgeFor(result: LookupResult): Badge | null {
   if (!first && result.identity.kind === 'web') return null;
   const state: VerdictState = first?.verdict.state ?? 'not-in-registry';
   const subject = first ? first.product.name : 'This app';
-  return { ...BADGES[state], title: `Signpost: ${subject}: ${VERDICT_LABELS[state]}` };
+  return { ...VERDICT_BADGES[state], title: `Signpost: ${subject}: ${VERDICT_LABELS[state]}` };
 }

@@ -1,6 +1,8 @@
 import { productKeys, pageKeys } from '../lookup/keys';
 import { requestSchema } from '../messaging/protocol';
 import { cardDataFor, type CardData, type CardSource } from '../registry/card-data';
+import { lookupUrl } from '../registry/lookup';
+import type { VerdictState } from '../registry/verdict';
 import type { SyncOutcome } from '../sync/sync';
 
 export interface BackgroundContext {
@@ -23,7 +25,14 @@ export interface LookupReply extends CardData {
   dismissKeys: string[];
 }
 
-type Reply = LookupReply | SyncOutcome[] | { ok: true };
+/** A link's badge: only for links to tools the registry knows. */
+export interface LinkVerdict {
+  url: string;
+  name: string;
+  state: VerdictState;
+}
+
+type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true };
 
 /**
  * Answers a runtime message, or returns undefined to ignore it: messages from other extensions
@@ -36,6 +45,8 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
   switch (request.data.type) {
     case 'lookup':
       return lookupForCard(context, request.data.url);
+    case 'lookup-links':
+      return linkVerdicts(context, request.data.urls);
     case 'dismiss':
       return context.dismiss(request.data.keys).then(() => ({ ok: true as const }));
     case 'sync-now':
@@ -48,4 +59,13 @@ async function lookupForCard(context: BackgroundContext, url: string): Promise<L
   const [first] = data.matches;
   const dismissKeys = first ? productKeys(first.product.identifiers) : data.identity ? pageKeys(data.identity) : [];
   return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)) };
+}
+
+async function linkVerdicts(context: BackgroundContext, urls: readonly string[]): Promise<LinkVerdict[]> {
+  const now = context.now();
+  const results = await Promise.all(urls.map((url) => lookupUrl(context.registry, url, now)));
+  return results.flatMap((result, index) => {
+    const [first] = result.matches;
+    return first ? [{ url: urls[index]!, name: first.product.name, state: first.verdict.state }] : [];
+  });
 }

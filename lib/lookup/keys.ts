@@ -67,14 +67,17 @@ export function pathHasPrefix(path: string, prefix: string): boolean {
 
 /**
  * How specifically a tool's web identifiers claim this page: the longest matching path prefix,
- * then the most specific host. -1 when none matches.
+ * then the most specific host. -1 when none matches. Subdomains inherit only whole-site claims.
  */
 export function webMatchScore(identifiers: Identifiers, host: string, path: string): number {
   const chain = hostChain(host);
   let best = -1;
   for (const web of identifiers.web ?? []) {
     const hostDepth = chain.indexOf(webIdentifierHost(web));
-    if (hostDepth === -1 || !pathHasPrefix(path, web.pathPrefix ?? '/')) continue;
+    const prefix = web.pathPrefix ?? '/';
+    // A claim on a path of one site (www.nhs.uk/nhs-app) says nothing about its subdomains.
+    const hostFits = prefix === '/' ? hostDepth !== -1 : hostDepth === 0;
+    if (!hostFits || !pathHasPrefix(path, prefix)) continue;
     const score = (web.pathPrefix ?? '/').length * 100 + (100 - hostDepth);
     best = Math.max(best, score);
   }

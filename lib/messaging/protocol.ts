@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lookup'), url: z.string().max(4096) }),
   z.object({ type: z.literal('dismiss'), keys: z.array(z.string().max(300)).min(1).max(50) }),
+  z.object({ type: z.literal('lookup-links'), urls: z.array(z.string().max(4096)).min(1).max(300) }),
   z.object({ type: z.literal('sync-now') }),
 ]);
 

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARD_REGION_NAME, TrustCard } from '@/components/TrustCard';
+import type { Endorsement } from '@/lib/feed/schema';
 import { CARD_NOW, product, reply } from '../helpers/cards';
 
 afterEach(cleanup);
@@ -22,7 +23,7 @@ describe('TrustCard states', () => {
     ['not-recommended', [{ status: 'not-recommended', issuer: 'Example ICB', issuerKind: 'local-network' }], '✕', /Not recommended/],
     ['disagreement', [{ status: 'recommended', issuer: 'A' }, { status: 'withdrawn', issuer: 'B' }], '⚠', /Sources disagree/],
   ] as const)('%s: the one-line summary says it in words, with a symbol beside', (state, claims, symbol, headline) => {
-    const { region } = renderCard(reply([product('Example Coach', [...claims])]), false);
+    const { region } = renderCard(reply([product('Example Coach', claims)]), false);
     expect(region.className).toContain(`state-${state}`);
     expect(region.querySelector('.headline')!.textContent).toMatch(headline);
     expect(region.querySelector('.headline')!.textContent).toContain('Example Coach');
@@ -48,16 +49,16 @@ describe('TrustCard states', () => {
 });
 
 describe('TrustCard details', () => {
-  const claims = [
+  const claims: Partial<Endorsement>[] = [
     { issuer: 'NICE', issuerKind: 'nice', status: 'conditional', guidanceCode: 'HTE19', decisionDate: 'unknown', quote: 'Can be used while evidence is generated.', sourceUrl: 'https://nice.example/hte19' },
     { issuer: 'Example Charity', issuerKind: 'charity', status: 'listed', decisionDate: '2025-03-07' },
     { issuer: 'Example ICB formulary', issuerKind: 'local-network', status: 'listed', decisionDate: '2024-01' },
     { issuer: 'Example Ltd', issuerKind: 'other', status: 'recommended', sourceType: 'vendor-stated', decisionDate: '2023' },
     { issuer: 'NHS Programme', issuerKind: 'nhs-programme', status: 'listed', sourceType: 'secondary', reviewDate: '2026-01', conditions: ['copd'] },
-  ] as const;
+  ];
 
   it('groups claims as NICE, charities, local networks, other, each with issuer, status, code, date and source', () => {
-    const { region } = renderCard(reply([product('COPD Coach', [...claims])]));
+    const { region } = renderCard(reply([product('COPD Coach', claims)]));
     const headings = within(region).getAllByRole('heading').map((h) => h.textContent);
     expect(headings).toEqual(['NICE', 'Charities', 'Local networks', 'Other (NHS programmes, regulators and others)']);
     const nice = within(region).getByRole('heading', { name: 'NICE' }).parentElement!;
@@ -73,7 +74,7 @@ describe('TrustCard details', () => {
   });
 
   it('marks vendor-stated and secondary claims, and passed review dates', () => {
-    const { region } = renderCard(reply([product('COPD Coach', [...claims])]));
+    const { region } = renderCard(reply([product('COPD Coach', claims)]));
     expect(region.textContent).toContain("Vendor-stated: the company's own claim");
     expect(region.textContent).toContain('Reported by a secondary source');
     expect(region.textContent).toMatch(/Review date \(January 2026\) has passed/);
@@ -82,14 +83,14 @@ describe('TrustCard details', () => {
   });
 
   it('shows conditions, peer notes (none yet) and how old the data is', () => {
-    const { region } = renderCard(reply([product('COPD Coach', [...claims], { conditions: ['copd', 'asthma', 'future-condition'] })]));
+    const { region } = renderCard(reply([product('COPD Coach', claims, { conditions: ['copd', 'asthma', 'future-condition'] })]));
     expect(region.textContent).toContain('Conditions: COPD, Asthma, future-condition');
     expect(region.textContent).toContain('Peer notes: none yet.');
     expect(region.textContent).toContain('Registry data from 20 November 2026, checked 3 days ago.');
   });
 
   it('flags data past a feed\'s expiry', () => {
-    const data = reply([product('COPD Coach', [...claims])], {
+    const data = reply([product('COPD Coach', claims)], {
       freshness: { dataFrom: '2026-01-01T00:00:00Z', checkedAt: CARD_NOW, expiredPublishers: ['Example Feed (test)'] },
     });
     const { region } = renderCard(data);

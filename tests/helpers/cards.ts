@@ -6,7 +6,7 @@ import { endorsement } from './feeds';
 
 export const CARD_NOW = Date.parse('2026-11-25T12:00:00Z');
 
-export function product(name: string, claims: Partial<Endorsement>[], overrides: Partial<Product> = {}): Product {
+export function product(name: string, claims: readonly Partial<Endorsement>[], overrides: Partial<Product> = {}): Product {
   return {
     name,
     otherNames: [],

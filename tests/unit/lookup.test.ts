@@ -32,6 +32,7 @@ describe('lookupUrl: web pages', () => {
     ['https://www.health.example/coaching', 'Whole Site Tool'],
     ['https://www.health.example/coach/plus', 'Coach Plus'],
     ['https://www.health.example/coach/plus/week-1', 'Coach Plus'],
+    ['https://app.health.example/coach', 'Whole Site Tool'],
   ])('%s is %s (longest path prefix wins, subdomains match)', async (url, name) => {
     const result = await lookup({ [NATIONAL]: siteFeed }, url);
     expect(result.matches.map((m) => m.product.name)).toEqual([name]);
