@@ -7,6 +7,7 @@ import preact from '@preact/preset-vite';
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  zip: { excludeSources: ['tests/e2e/fixtures/**', 'tests/e2e/harness/certs/**', 'docs/screenshots/**'] },
   manifest: {
     name: 'Signpost',
     description: 'What NICE, charities and local NHS networks say about a digital health tool, on the page you are on.',

@@ -8,24 +8,12 @@ import type { LookupMatch } from '@/lib/registry/lookup';
 import { CLAIM_GROUP_TITLES, groupClaims, whoSaidIt } from '@/lib/registry/present';
 import type { Claim } from '@/lib/registry/types';
 import { VERDICT_LABELS, type VerdictState } from '@/lib/registry/verdict';
+import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
 
 // The trust card. Every text comes from feeds or pages, so it is rendered as text only
 // (JSX escapes it); links open only when they are http(s), which the feed schema enforces.
 
 export const CARD_REGION_NAME = 'Signpost trust check';
-
-/** A symbol beside the words, never instead of them: meaning is never carried by colour alone. */
-const STATE_SYMBOL: Record<VerdictState, string> = {
-  recommended: '✓',
-  conditional: '◐',
-  'research-only': '⚗',
-  listed: '☰',
-  'no-endorsement': '○',
-  'not-in-registry': '?',
-  'not-recommended': '✕',
-  withdrawn: '⊘',
-  disagreement: '⚠',
-};
 
 export interface TrustCardProps {
   data: CardData;
@@ -51,10 +39,16 @@ export function TrustCard({ data, onDismiss, initiallyExpanded = false }: TrustC
   };
 
   return (
-    <section class={`card state-${state}`} role="region" aria-label={CARD_REGION_NAME} onKeyDown={onKeyDown}>
+    <section
+      class={`card state-${state}`}
+      style={{ '--accent': VERDICT_LOOK[state].color }}
+      role="region"
+      aria-label={CARD_REGION_NAME}
+      onKeyDown={onKeyDown}
+    >
       <div class="summary">
         <span class="symbol" aria-hidden="true">
-          {STATE_SYMBOL[state]}
+          {VERDICT_LOOK[state].symbol}
         </span>
         <p class="headline">
           <strong class="name">{name}</strong>

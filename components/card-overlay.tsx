@@ -31,7 +31,8 @@ export interface CardOverlay {
   isInUse(): boolean;
 }
 
-export function createCardOverlay(avoidSelector: string): CardOverlay {
+/** `avoidSelector` matches what the card must never cover (a store's install button), if anything. */
+export function createCardOverlay(avoidSelector?: string): CardOverlay {
   let host: HTMLElement | null = null;
   let mount: HTMLElement | null = null;
   let frame = 0;
@@ -43,7 +44,7 @@ export function createCardOverlay(avoidSelector: string): CardOverlay {
     if (!host || !card) return;
     const size = card.getBoundingClientRect();
     const viewport = { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight };
-    const avoid: Box[] = [...document.querySelectorAll(avoidSelector)].map((element) => element.getBoundingClientRect());
+    const avoid: Box[] = avoidSelector ? [...document.querySelectorAll(avoidSelector)].map((element) => element.getBoundingClientRect()) : [];
     const box = cornerBox(chooseCorner(size, viewport, avoid), size, viewport);
     host.style.setProperty('left', `${Math.max(0, box.left)}px`, 'important');
     host.style.setProperty('top', `${Math.max(0, box.top)}px`, 'important');

@@ -15,7 +15,7 @@ export interface PageCard {
   isInUse(): boolean;
 }
 
-export function createPageCard(avoidSelector: string): PageCard {
+export function createPageCard(avoidSelector?: string): PageCard {
   const overlay = createCardOverlay(avoidSelector);
   let generation = 0;
   let shownUrl: string | null = null;

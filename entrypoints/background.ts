@@ -1,5 +1,6 @@
 import { badgeFor } from '@/lib/background/badge';
 import { handleMessage, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
+import { syncSitesScript } from '@/lib/background/site-access';
 import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
 import { subscribedFeedUrls } from '@/lib/settings/subscriptions';
 import { SignpostDatabase } from '@/lib/storage/db';
@@ -26,6 +27,7 @@ export default defineBackground(() => {
   };
 
   const startSyncing = async () => {
+    await syncSitesScript(browser);
     if (!(await browser.alarms.get(SYNC_ALARM))) {
       await browser.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES, delayInMinutes: SYNC_PERIOD_MINUTES });
     }
@@ -33,6 +35,8 @@ export default defineBackground(() => {
   };
   browser.runtime.onInstalled.addListener(() => void startSyncing());
   browser.runtime.onStartup.addListener(() => void startSyncing());
+  browser.permissions.onAdded.addListener(() => void syncSitesScript(browser));
+  browser.permissions.onRemoved.addListener(() => void syncSitesScript(browser));
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_ALARM) void context.syncAll();
   });

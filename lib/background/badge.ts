@@ -1,5 +1,6 @@
 import type { LookupResult } from '../registry/lookup';
 import { VERDICT_LABELS, type VerdictState } from '../registry/verdict';
+import { VERDICT_LOOK } from '../registry/verdict-look';
 
 // The toolbar icon per tab: short text plus colour, and a title that says it in words.
 
@@ -9,19 +10,6 @@ export interface Badge {
   title: string;
 }
 
-/** Short text and colour per verdict: the toolbar badge and the link badges use the same. */
-export const VERDICT_BADGES: Record<VerdictState, { text: string; color: string }> = {
-  recommended: { text: 'REC', color: '#007f3b' },
-  conditional: { text: 'EVID', color: '#005eb8' },
-  'research-only': { text: 'RES', color: '#7c2855' },
-  listed: { text: 'LIST', color: '#4c6272' },
-  'no-endorsement': { text: 'NONE', color: '#4c6272' },
-  'not-in-registry': { text: '?', color: '#4c6272' },
-  'not-recommended': { text: 'NOT', color: '#d5281b' },
-  withdrawn: { text: 'WDN', color: '#d5281b' },
-  disagreement: { text: '!', color: '#ed8b00' },
-};
-
 /** No badge for pages that are not a tool; otherwise the verdict of the first match. */
 export function badgeFor(result: LookupResult): Badge | null {
   if (!result.identity) return null;
@@ -29,5 +17,5 @@ export function badgeFor(result: LookupResult): Badge | null {
   if (!first && result.identity.kind === 'web') return null;
   const state: VerdictState = first?.verdict.state ?? 'not-in-registry';
   const subject = first ? first.product.name : 'This app';
-  return { ...VERDICT_BADGES[state], title: `Signpost: ${subject}: ${VERDICT_LABELS[state]}` };
+  return { text: VERDICT_LOOK[state].short, color: VERDICT_LOOK[state].color, title: `Signpost: ${subject}: ${VERDICT_LABELS[state]}` };
 }

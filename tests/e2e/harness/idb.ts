@@ -1,0 +1,61 @@
+// Reads and writes the extension's database from inside its service worker with the raw IndexedDB
+// API, so the tests check what is really stored rather than what the extension's own code reports.
+import type { Worker } from 'playwright-core';
+import type { FeedRecord } from '@/lib/storage/db';
+
+type StoreName = 'feeds' | 'tools' | 'notes' | 'settings';
+
+interface StoreRequest {
+  store: StoreName;
+  mode: 'count' | 'all' | 'put';
+  value?: unknown;
+  /** Restricts a count to the rows whose index has this key. */
+  where?: { index: string; equals: string };
+}
+
+/**
+ * Runs one request against the 'signpost' database. Returns null when the database does not
+ * exist yet: opening it here would create an empty version that the extension would then upgrade.
+ */
+function storeRequest(serviceWorker: Worker, request: StoreRequest): Promise<unknown> {
+  return serviceWorker.evaluate(async ({ store, mode, value, where }) => {
+    const names = await indexedDB.databases();
+    if (!names.some((info) => info.name === 'signpost')) return null;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('signpost');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains(store)) return null;
+      const tx = db.transaction(store, mode === 'put' ? 'readwrite' : 'readonly');
+      const objects = tx.objectStore(store);
+      const result =
+        mode === 'put' ? objects.put(value) : mode === 'all' ? objects.getAll() : where ? objects.index(where.index).count(where.equals) : objects.count();
+      return await new Promise<unknown>((resolve, reject) => {
+        tx.oncomplete = () => resolve(result.result);
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error);
+      });
+    } finally {
+      db.close();
+    }
+  }, request);
+}
+
+export async function countRows(serviceWorker: Worker, store: StoreName, where?: StoreRequest['where']): Promise<number | null> {
+  return (await storeRequest(serviceWorker, { store, mode: 'count', where })) as number | null;
+}
+
+export async function readFeeds(serviceWorker: Worker): Promise<FeedRecord[]> {
+  return ((await storeRequest(serviceWorker, { store: 'feeds', mode: 'all' })) as FeedRecord[] | null) ?? [];
+}
+
+/**
+ * Writes the subscriptions setting as the settings page will (Dexie table 'settings', key
+ * 'subscriptions'). Returns false, writing nothing, while the extension has not created its database.
+ */
+export async function writeSubscriptions(serviceWorker: Worker, urls: readonly string[], addedAt = Date.now()): Promise<boolean> {
+  const value = { key: 'subscriptions', value: urls.map((url) => ({ url, addedAt })) };
+  return (await storeRequest(serviceWorker, { store: 'settings', mode: 'put', value })) !== null;
+}
