@@ -4,16 +4,20 @@ import preact from '@preact/preset-vite';
 // Permissions are justified one by one in docs/permissions.md. Default host permissions are the
 // two app stores only; every other site is reached through an optional permission the user grants
 // from settings (tool websites and link badges), or through activeTab when they click the icon.
+// Browser prompts for optional permissions cannot be answered in headless tests, so the e2e suite
+// also loads a build in which the site permission is already granted. Never shipped.
+const E2E_SITES_MODE = 'e2e-sites';
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   zip: { excludeSources: ['tests/e2e/fixtures/**', 'tests/e2e/harness/certs/**', 'docs/screenshots/**'] },
-  manifest: {
+  manifest: ({ mode }) => ({
     name: 'Signpost',
     description: 'What NICE, charities and local NHS networks say about a digital health tool, on the page you are on.',
     permissions: ['storage', 'alarms', 'unlimitedStorage', 'scripting', 'activeTab'],
-    host_permissions: ['https://apps.apple.com/*', 'https://play.google.com/*'],
+    host_permissions: ['https://apps.apple.com/*', 'https://play.google.com/*', ...(mode === E2E_SITES_MODE ? ['https://*/*', 'http://*/*'] : [])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: 'Signpost' },
-  },
+  }),
 });

@@ -1,0 +1,178 @@
+// The trust card on store pages in real Chromium, with the built extension and the bundled
+// registry, on pages served under the real host names (a real Google Play page among them).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page, Request } from 'playwright-core';
+import { launchWithExtension, type ExtensionSession } from './harness/browser';
+import { countRows } from './harness/idb';
+import { isFaviconRequest, startSiteServer, type SiteServer } from './harness/server';
+import { waitFor } from './harness/wait';
+
+const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
+const NHS_APP_PLAY = 'https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline&hl=en_GB';
+const WYSA_PLAY = 'https://play.google.com/store/apps/details?id=bot.touchkin';
+const UNKNOWN_APPLE = 'https://apps.apple.com/gb/app/example-health-companion/id1000000002';
+const APPLE_DEVELOPER = 'https://apps.apple.com/gb/developer/example-health-ltd/id1000000001';
+const PLAY_INSTALL = 'button[aria-label="Install"]';
+const CARD = 'signpost-trust-card';
+
+let site: SiteServer;
+let session: ExtensionSession;
+/** Requests made by the extension itself (its service worker or its pages), never the page's. */
+const extensionRequests: string[] = [];
+
+beforeAll(async () => {
+  site = await startSiteServer();
+  session = await launchWithExtension({ hostRules: site.hostRules });
+  session.context.on('request', (request: Request) => {
+    if (request.serviceWorker() || request.frame()?.url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
+  });
+  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+});
+
+afterAll(async () => {
+  await Promise.allSettled([session?.close(), site?.close()]);
+});
+
+async function visit(url: string): Promise<Page> {
+  const page = await session.context.newPage();
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  return page;
+}
+
+const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
+
+async function summary(page: Page): Promise<string> {
+  await card(page).waitFor({ state: 'visible', timeout: 10_000 });
+  return (await card(page).locator('.headline').textContent()) ?? '';
+}
+
+async function badgeOfActiveTab(): Promise<{ text: string; title: string }> {
+  return session.serviceWorker.evaluate(async () => {
+    const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+    return { text: await browser.action.getBadgeText({ tabId: tab!.id! }), title: await browser.action.getTitle({ tabId: tab!.id! }) };
+  });
+}
+
+describe('trust card on store pages', () => {
+  test('the NHS App by its Apple id: listed by an NHS programme, with issuer, date and source', async () => {
+    const page = await visit(NHS_APP_APPLE);
+    expect(await summary(page)).toBe('NHS App: Listed or available, not a recommendation · NHS England / NHS Digital');
+    await card(page).getByRole('button', { name: 'Details' }).click();
+    const details = card(page).locator('.details');
+    await expect.poll(() => details.textContent()).toContain('NHS England / NHS Digital');
+    const text = (await details.textContent()) ?? '';
+    expect(text).toContain('January 2019');
+    expect(text).toContain('Registry data from 25 November 2026');
+    expect(await card(page).getByRole('link', { name: 'Read the source (opens in a new tab)' }).first().getAttribute('href')).toMatch(/^https:\/\//);
+    await expect.poll(badgeOfActiveTab).toEqual({ text: 'LIST', title: 'Signpost: NHS App: Listed or available, not a recommendation' });
+    await page.close();
+  });
+
+  test('the NHS App by its Play id on a real Google Play page: same product, install button left clear, no layout shift', async () => {
+    const page = await visit(NHS_APP_PLAY);
+    expect(await summary(page)).toContain('NHS App: Listed or available, not a recommendation');
+    const [cardBox, installBox] = await Promise.all([card(page).boundingBox(), page.locator(PLAY_INSTALL).first().boundingBox()]);
+    expect(installBox).not.toBeNull();
+    const overlap =
+      cardBox!.x < installBox!.x + installBox!.width && installBox!.x < cardBox!.x + cardBox!.width && cardBox!.y < installBox!.y + installBox!.height && installBox!.y < cardBox!.y + cardBox!.height;
+    expect(overlap).toBe(false);
+    // Taking the card away moves nothing on the page: it was never part of its layout.
+    const layout = () => page.evaluate(() => JSON.stringify([document.querySelector('h1')!.getBoundingClientRect(), document.documentElement.scrollHeight]));
+    const withCard = await layout();
+    await page.evaluate((tag) => document.querySelector(tag)!.remove(), CARD);
+    expect(await layout()).toBe(withCard);
+    await page.close();
+  });
+
+  test('the page\'s CSS cannot reach into the card', async () => {
+    const page = await visit(NHS_APP_APPLE);
+    await summary(page);
+    // The Apple fixture sets `* { font-size: 30px !important; color: red !important }`.
+    const style = await card(page).evaluate((element) => {
+      const computed = getComputedStyle(element.querySelector('.verdict')!);
+      return { fontSize: computed.fontSize, color: computed.color };
+    });
+    expect(style).toEqual({ fontSize: '14px', color: 'rgb(33, 43, 50)' });
+    await page.close();
+  });
+
+  test('Wysa: NICE HTE8 research only, never recommended', async () => {
+    const page = await visit(WYSA_PLAY);
+    expect(await summary(page)).toBe('Wysa: Only in research · NICE HTE8');
+    await card(page).getByRole('button', { name: 'Details' }).click();
+    const claims = (await card(page).locator('.claims').allTextContents()).join('\n');
+    expect(claims).toContain('Only in research · HTE8');
+    expect(claims).not.toMatch(/\bRecommended\b/);
+    expect(claims).not.toContain('Can be used while more evidence is generated');
+    // Endorsed alternatives are offered, each named with who endorsed it and for what.
+    const alternatives = await card(page).getByRole('heading', { name: 'Endorsed tools for the same conditions' }).locator('xpath=..').textContent();
+    expect(alternatives).toMatch(/— Can be used while more evidence is generated \(NICE HTE\d+\) for (Depression|Anxiety)/);
+    await expect.poll(badgeOfActiveTab).toMatchObject({ text: 'RES' });
+    await page.close();
+  });
+
+  test('an app the registry does not know: "not in your registry", never "unsafe"', async () => {
+    const page = await visit(UNKNOWN_APPLE);
+    expect(await summary(page)).toBe('This app: Not in your registry');
+    await card(page).getByRole('button', { name: 'Details' }).click();
+    expect(await card(page).textContent()).toContain('That does not mean it is unsafe or unsuitable');
+    await page.close();
+  });
+
+  test('an App Store developer page gets no card', async () => {
+    const page = await visit(APPLE_DEVELOPER);
+    // The card would be up well within this time on an app page (see the tests above).
+    await page.waitForTimeout(1500);
+    expect(await page.locator(CARD).count()).toBe(0);
+    expect(await badgeOfActiveTab()).toMatchObject({ text: '' });
+    await page.close();
+  });
+
+  test('Google Play in-page navigation: the card follows to another app and back, never stale or doubled', async () => {
+    const page = await visit(NHS_APP_PLAY);
+    expect(await summary(page)).toContain('NHS App');
+    await page.evaluate(() => history.pushState({}, '', '/store/apps/details?id=bot.touchkin'));
+    await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 5000 }).toBe('Wysa: Only in research · NICE HTE8');
+    expect(await page.locator(CARD).count()).toBe(1);
+    await page.evaluate(() => history.pushState({}, '', '/store/apps/dev?id=123'));
+    await expect.poll(() => page.locator(CARD).count(), { timeout: 5000 }).toBe(0);
+    await page.goBack();
+    await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 5000 }).toBe('Wysa: Only in research · NICE HTE8');
+    await page.goBack();
+    await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 5000 }).toContain('NHS App');
+    expect(await page.locator(CARD).count()).toBe(1);
+    await page.close();
+  });
+
+  test('keyboard: Tab reaches the card, Enter expands it, Escape collapses it', async () => {
+    const page = await visit(NHS_APP_APPLE);
+    await summary(page);
+    await card(page).getByRole('button', { name: 'Details' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => card(page).getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => card(page).getByRole('button', { name: 'Details' }).getAttribute('aria-expanded')).toBe('false');
+    await page.close();
+  });
+
+  test('dismissing a tool is remembered across visits and across both stores', async () => {
+    const page = await visit(WYSA_PLAY);
+    await summary(page);
+    await card(page).getByRole('button', { name: 'Stop showing Signpost for Wysa' }).click();
+    expect(await page.locator(CARD).count()).toBe(0);
+    await page.close();
+    const apple = await visit('https://apps.apple.com/gb/app/wysa/id1166585565');
+    await apple.waitForTimeout(1500);
+    expect(await apple.locator(CARD).count()).toBe(0);
+    // The toolbar still says what the registry knows.
+    await expect.poll(badgeOfActiveTab).toMatchObject({ text: 'RES' });
+    await apple.close();
+  });
+
+  test('no request left the browser because of Signpost during these visits', () => {
+    expect(extensionRequests.filter((url) => /^https?:/.test(url))).toEqual([]);
+    const unexpected = site.requests.filter((request) => !isFaviconRequest(request) && request.headers['sec-fetch-dest'] !== 'document' && !request.host.startsWith('play.google.com'));
+    expect(unexpected).toEqual([]);
+  });
+});
