@@ -1,14 +1,16 @@
 import { createPageCard } from '@/components/page-card';
 import { watchLinks } from '@/components/link-watcher';
-import { LINK_BADGES_SETTING, SITE_ORIGINS, STORE_MATCHES } from '@/lib/settings/site-access';
+import { LINK_BADGES_SETTING } from '@/lib/settings/site-access';
 
 // Every other site, only once the user has granted the optional permission from settings (the
 // background registers this script then; see lib/background/site-access.ts). A tool's own
 // website gets the card; other pages get nothing unless link badges are switched on.
 
 export default defineContentScript({
-  matches: SITE_ORIGINS,
-  excludeMatches: STORE_MATCHES,
+  // Empty on purpose: WXT would otherwise add these matches to the manifest's host_permissions,
+  // granting every site at install. The background registers the script with SITE_ORIGINS, and
+  // only once the user has granted them.
+  matches: [],
   registration: 'runtime',
   runAt: 'document_idle',
   async main(ctx) {

@@ -1,0 +1,160 @@
+// The publisher's command line: `npm run registry -- <command>`. Only arguments, files and printing
+// live here; the commands themselves are in lib/publish and use the extension's own lib code.
+import 'fake-indexeddb/auto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { buildFeed } from '../lib/publish/build';
+import type { NamedText } from '../lib/publish/csv';
+import { lookupReport } from '../lib/publish/lookup';
+import type { ExitCode, Report } from '../lib/publish/report';
+import { feedSource, readSource, sourceLabel, type ReadDeps } from '../lib/publish/source';
+import { validateFeedText } from '../lib/publish/validate';
+import { SignpostDatabase } from '../lib/storage/db';
+
+const USAGE = `Signpost registry tools for feed publishers (see docs/feed-format.md)
+
+Usage: npm run registry -- <command> [options]
+
+  validate FILE|URL
+      Check a feed as Signpost would load it. Prints one line per problem as FILE:PATH: message.
+      Exit 0: valid. Exit 1: rejected (not JSON, or the envelope is invalid). Exit 2: loads, but
+      some entries are quarantined (left out).
+
+  build [--csv FILE ...] [--json FILE ...] --envelope FILE --out FILE
+        [--sequence N] [--generated-at ISO-DATE-TIME]
+      Build a feed from spreadsheet rows (CSV) and/or tools as JSON: at least one input. Writes
+      nothing, and exits 1, if any problem would leave an entry out.
+
+  lookup URL [--feed FILE|URL ...]
+      Show what Signpost says about a page, from the given feeds
+      (default: the bundled feed, public/feeds/default.json).
+
+  help
+      Show this text.
+`;
+
+const DEFAULT_FEED = fileURLToPath(new URL('../public/feeds/default.json', import.meta.url));
+
+const readDeps: ReadDeps = { readFile: (path) => readFile(path), fetch: globalThis.fetch };
+
+/** A mistake in the command line itself: answered with the usage text, on stderr. */
+class UsageError extends Error {}
+
+type Parsed = { values: Record<string, string | string[] | undefined>; positionals: string[] };
+
+const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']>; run: (args: Parsed) => Promise<Report> }> = {
+  validate: { options: {}, run: validate },
+  build: {
+    options: {
+      csv: { type: 'string', multiple: true },
+      json: { type: 'string', multiple: true },
+      envelope: { type: 'string' },
+      out: { type: 'string' },
+      sequence: { type: 'string' },
+      'generated-at': { type: 'string' },
+    },
+    run: build,
+  },
+  lookup: { options: { feed: { type: 'string', multiple: true } }, run: lookup },
+};
+
+async function validate({ positionals }: Parsed): Promise<Report> {
+  const [target, ...extra] = positionals;
+  if (!target || extra.length) throw new UsageError('validate takes one feed: a file or an https:// address');
+  const source = feedSource(target);
+  const read = await readSource(source, readDeps);
+  if (!read.ok) return { exitCode: 1, lines: [`${sourceLabel(source)}: ${read.message}`] };
+  return validateFeedText(sourceLabel(source), read.text, Date.now());
+}
+
+async function build({ values, positionals }: Parsed): Promise<Report> {
+  const csv = list(values.csv);
+  const json = list(values.json);
+  const [envelope, out, sequence, generatedAt] = [values.envelope, values.out, values.sequence, values['generated-at']].map(single);
+  if (positionals.length || !envelope || !out || csv.length + json.length === 0) {
+    throw new UsageError('build needs --envelope FILE, --out FILE and at least one --csv or --json input');
+  }
+  if (sequence !== undefined && !/^\d+$/.test(sequence)) throw new UsageError(`--sequence must be a whole number, not "${sequence}"`);
+
+  const inputs = await readAll([...csv, ...json, envelope]);
+  if (!inputs.ok) return { exitCode: 1, lines: inputs.lines };
+  const { texts } = inputs;
+  const result = buildFeed({
+    csv: texts.slice(0, csv.length),
+    json: texts.slice(csv.length, csv.length + json.length),
+    envelope: texts.at(-1)!,
+    ...(sequence === undefined ? {} : { sequence: Number(sequence) }),
+    generatedAt: generatedAt ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    ...(existsSync(out) ? { previous: { name: out, text: await readFile(out, 'utf8') } } : {}),
+  });
+  if (!result.ok) return { exitCode: 1, lines: result.lines };
+  await writeFile(out, result.text);
+  return { exitCode: 0, lines: [...result.lines, `wrote ${out}`] };
+}
+
+async function readAll(paths: string[]): Promise<{ ok: true; texts: NamedText[] } | { ok: false; lines: string[] }> {
+  const texts: NamedText[] = [];
+  const lines: string[] = [];
+  for (const path of paths) {
+    const read = await readSource({ kind: 'file', path }, readDeps);
+    if (read.ok) texts.push({ name: path, text: read.text });
+    else lines.push(`${path}: ${read.message}`);
+  }
+  return lines.length ? { ok: false, lines } : { ok: true, texts };
+}
+
+async function lookup({ values, positionals }: Parsed): Promise<Report> {
+  const [url, ...extra] = positionals;
+  if (!url || extra.length) throw new UsageError('lookup takes one page address, e.g. lookup https://apps.apple.com/gb/app/example/id123456789');
+  const feeds = list(values.feed);
+  const defaultFeed = relative(process.cwd(), DEFAULT_FEED);
+  if (feeds.length === 0 && !existsSync(DEFAULT_FEED)) {
+    return { exitCode: 1, lines: [`The bundled feed ${defaultFeed} is not there yet: run npm run feed:default, or give --feed FILE|URL.`] };
+  }
+  const db = new SignpostDatabase('signpost-registry-cli');
+  try {
+    return await lookupReport({ ...readDeps, db, now: Date.now() }, url, (feeds.length ? [...new Set(feeds)] : [defaultFeed]).map(feedSource));
+  } finally {
+    db.close();
+  }
+}
+
+function list(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function main(argv: string[]): Promise<ExitCode> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    let parsed: Parsed;
+    try {
+      // Every option is declared as a string, so no value is a boolean.
+      parsed = parseArgs({ args, options: command.options, allowPositionals: true }) as Parsed;
+    } catch (error) {
+      // parseArgs explains an unknown or incomplete option in its own words.
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const report = await command.run(parsed);
+    console.log(report.lines.join('\n'));
+    return report.exitCode;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n\n${USAGE}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

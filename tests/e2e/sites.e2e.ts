@@ -1,0 +1,147 @@
+// Tool websites and link badges: only with the optional site permission. The permission prompt
+// cannot be answered in headless Chromium, so the "granted" case loads the e2e-sites build, in
+// which the permission is already held; everything after the grant is the real code path.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, type ExtensionSession } from './harness/browser';
+import { countRows } from './harness/idb';
+import { REPO_ROOT } from './harness/paths';
+import { isFaviconRequest, startSiteServer, type SiteServer } from './harness/server';
+import { waitFor } from './harness/wait';
+
+const GRANTED_BUILD = join(REPO_ROOT, '.output/chrome-mv3-e2e-sites');
+const CARD = 'signpost-trust-card';
+
+let site: SiteServer;
+let granted: ExtensionSession;
+let plain: ExtensionSession;
+
+async function ready(session: ExtensionSession) {
+  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+}
+
+beforeAll(async () => {
+  site = await startSiteServer();
+  granted = await launchWithExtension({ extensionDir: GRANTED_BUILD, hostRules: site.hostRules });
+  await ready(granted);
+  // Link badges are a second opt-in, stored where the content script reads it.
+  const page = await granted.context.newPage();
+  await page.goto(`chrome-extension://${granted.extensionId}/manifest.json`);
+  await page.evaluate(() => browser.storage.local.set({ linkBadges: true }));
+  await page.close();
+});
+
+afterAll(async () => {
+  await Promise.allSettled([granted?.close(), plain?.close(), site?.close()]);
+});
+
+async function visit(session: ExtensionSession, url: string): Promise<Page> {
+  const page = await session.context.newPage();
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  return page;
+}
+
+const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
+const headline = (page: Page) => card(page).locator('.headline').textContent();
+const badges = (page: Page) => page.locator('signpost-link-badges .badge');
+
+describe('tool websites (permission granted)', () => {
+  test('a tool\'s own website gets its card', async () => {
+    const page = await visit(granted, 'https://www.sleepio.com/');
+    await expect.poll(() => headline(page), { timeout: 10_000 }).toBe('Sleepio: Recommended · NICE MTG70');
+    await page.close();
+  });
+
+  test('a registered path of a national site gets the card; the rest of the site does not', async () => {
+    const app = await visit(granted, 'https://www.nhs.uk/nhs-app/');
+    await expect.poll(() => headline(app), { timeout: 10_000 }).toContain('NHS App');
+    await app.close();
+    const other = await visit(granted, 'https://www.nhs.uk/conditions/asthma/');
+    await other.waitForTimeout(1500);
+    expect(await other.locator(CARD).count()).toBe(0);
+    await other.close();
+  });
+});
+
+describe('link badges (permission granted, badges switched on)', () => {
+  test('badges mark links to known tools only, and never move the page', async () => {
+    const page = await visit(granted, 'https://forum.example.test/');
+    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
+    const titles = await badges(page).evaluateAll((elements) => elements.map((element) => element.getAttribute('title')));
+    expect(titles.sort()).toEqual([
+      'Signpost: NHS App: Listed or available, not a recommendation',
+      'Signpost: NHS App: Listed or available, not a recommendation',
+      'Signpost: NHS App: Listed or available, not a recommendation',
+      'Signpost: Sleepio: Recommended',
+    ]);
+    expect(await badges(page).allTextContents()).toContain('✓ REC');
+    const layout = () => page.evaluate(() => JSON.stringify([...document.querySelectorAll('a')].map((a) => a.getBoundingClientRect())));
+    const withBadges = await layout();
+    await page.evaluate(() => document.querySelector('signpost-link-badges')!.remove());
+    expect(await layout()).toBe(withBadges);
+    await page.close();
+  });
+
+  test('each badge sits beside its link', async () => {
+    const page = await visit(granted, 'https://forum.example.test/');
+    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
+    const sleepio = await page.locator('a[href="https://www.sleepio.com/"]').boundingBox();
+    const boxes = await badges(page).evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().toJSON() as DOMRect));
+    const beside = boxes.find((box) => Math.abs(box.left - (sleepio!.x + sleepio!.width + 2)) <= 1 && Math.abs(box.top + box.height / 2 - (sleepio!.y + sleepio!.height / 2)) <= 2);
+    expect(beside).toBeDefined();
+    await page.close();
+  });
+
+  test('keyboard focus on a marked link opens its trust card; a link to an unknown app opens nothing', async () => {
+    const page = await visit(granted, 'https://forum.example.test/');
+    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
+    await page.locator('a[data-e2e="apple-app"][href*="id1000000002"]').focus();
+    await page.waitForTimeout(500);
+    expect(await page.locator(CARD).count()).toBe(0);
+    await page.locator('a[data-e2e="tool-site"][href="https://www.sleepio.com/"]').focus();
+    await expect.poll(() => headline(page), { timeout: 5000 }).toBe('Sleepio: Recommended · NICE MTG70');
+    await page.locator('a[data-e2e="apple-app"]').first().hover();
+    await expect.poll(() => headline(page), { timeout: 5000 }).toContain('NHS App');
+    await page.close();
+  });
+
+  test('links added later (as webmail does) are badged too', async () => {
+    const page = await visit(granted, 'https://forum.example.test/');
+    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
+    await page.evaluate(() => {
+      const link = document.createElement('a');
+      link.href = 'https://play.google.com/store/apps/details?id=bot.touchkin';
+      link.textContent = 'Wysa (added later)';
+      document.body.append(link);
+    });
+    await expect.poll(() => badges(page).count(), { timeout: 5000 }).toBe(5);
+    await page.close();
+  });
+
+  test('no request left the browser because of Signpost', () => {
+    const unexpected = site.requests.filter((request) => !isFaviconRequest(request) && request.headers['sec-fetch-dest'] !== 'document');
+    expect(unexpected).toEqual([]);
+  });
+});
+
+describe('without the permission', () => {
+  test('the shipped manifest asks for the two app stores only; every other site is optional', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, '.output/chrome-mv3/manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest.host_permissions).toEqual(['https://apps.apple.com/*', 'https://play.google.com/*']);
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
+  });
+
+  test('tool websites and links are left alone', async () => {
+    plain = await launchWithExtension({ hostRules: site.hostRules });
+    await ready(plain);
+    const page = await visit(plain, 'https://www.sleepio.com/');
+    await page.waitForTimeout(1500);
+    expect(await page.locator(CARD).count()).toBe(0);
+    const forum = await visit(plain, 'https://forum.example.test/');
+    await forum.waitForTimeout(1000);
+    expect(await forum.locator('signpost-link-badges').count()).toBe(0);
+    await Promise.all([page.close(), forum.close()]);
+  });
+});

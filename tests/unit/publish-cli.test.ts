@@ -1,0 +1,65 @@
+// @vitest-environment node
+// End to end through `tsx scripts/registry-cli.ts`, for the exit codes. Each run starts a process
+// (about a second), so only a few run, side by side; the lib tests cover the details.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateFeedText } from '@/lib/publish/validate';
+
+const DEFAULT_FEED = 'public/feeds/default.json';
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/registry-cli.ts', ...args], (error, stdout, stderr) => {
+      resolve({ code: typeof error?.code === 'number' ? error.code : error ? -1 : 0, stdout, stderr });
+    });
+  });
+}
+
+describe.concurrent('registry CLI', { timeout: 30_000 }, () => {
+  it('validate: exit 0 for the guide\'s example feed', async () => {
+    const run = await cli('validate', 'docs/examples/example-feed.json');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/3 tools loaded, 5 endorsements, 0 entries quarantined, 0 warnings\ndocs\/examples\/example-feed\.json: valid\n$/);
+  });
+
+  it('validate: exit 2 when entries are quarantined', async () => {
+    const run = await cli('validate', 'tests/fixtures/publish/quarantine-feed.json');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('tests/fixtures/publish/quarantine-feed.json:tools[0].endorsements[1].sourceUrl: quarantined: expected an http(s) URL');
+  });
+
+  it('build: writes the guide\'s example CSV as a feed that validates', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'signpost-build-')), 'feed.json');
+    const run = await cli('build', '--csv', 'docs/examples/example-tools.csv', '--envelope', 'docs/examples/example-envelope.json', '--out', out, '--generated-at', '2026-11-25T09:00:00Z');
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining(`wrote ${out}`) });
+    expect(validateFeedText(out, readFileSync(out, 'utf8'), Date.parse('2026-11-25T10:00:00Z')).exitCode).toBe(0);
+  });
+
+  it('build: exit 1 and nothing written when a row is wrong', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'signpost-build-')), 'feed.json');
+    const run = await cli('build', '--csv', 'tests/fixtures/publish/bad-rows.csv', '--envelope', 'tests/fixtures/publish/envelope.json', '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('tests/fixtures/publish/bad-rows.csv:row 3, column status: "approved" is not a status; expected one of recommended, conditional,');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.skipIf(!existsSync(DEFAULT_FEED))('lookup: reads the bundled feed by default, exit 0', async () => {
+    const bundled = JSON.parse(readFileSync(DEFAULT_FEED, 'utf8')) as { tools: { name: string; identifiers: { web?: { origin: string; pathPrefix?: string }[] } }[] };
+    const listed = bundled.tools.find((tool) => tool.identifiers.web?.length);
+    if (!listed) throw new Error('the bundled feed has no tool with a web address');
+    const web = listed.identifiers.web![0]!;
+    const run = await cli('lookup', `${web.origin}${web.pathPrefix ?? '/'}`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  Verdict: ');
+    expect(run.stdout).toContain(`(${DEFAULT_FEED})`);
+  });
+
+  it('an unknown command: usage on stderr, exit 1', async () => {
+    const run = await cli('publish');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: unknown command "publish"\n\nSignpost registry tools/);
+  });
+});
