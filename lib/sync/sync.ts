@@ -213,7 +213,11 @@ function asSyncError(error: unknown): SyncError {
   if (error instanceof TypeError && /decode|utf-8|encoded/i.test(error.message)) {
     return new SyncError('not-json', 'The feed file is not valid UTF-8 text.');
   }
-  return new SyncError('network', 'The feed could not be reached (network error). Signpost will try again later.');
+  // The browser reports a refused cross-origin read as a plain network error, so name that cause too.
+  return new SyncError(
+    'network',
+    "The feed could not be reached (network error). Check the address and the connection; the feed's server must also allow Signpost to read it (see the feed guide). Signpost will try again later.",
+  );
 }
 
 async function recordFailure(db: SignpostDatabase, url: string, at: number, failure: SyncError): Promise<void> {

@@ -156,6 +156,23 @@ describe('trust card on store pages', () => {
     await page.close();
   });
 
+  test('at 200 % zoom the card still fits the window and its details scroll inside it', async () => {
+    const page = await session.context.newPage();
+    // A 1280 × 800 window at 200 % zoom lays out as 640 × 400 CSS pixels.
+    await page.setViewportSize({ width: 640, height: 400 });
+    await page.goto(WYSA_PLAY, { waitUntil: 'domcontentloaded' });
+    await summary(page);
+    await card(page).getByRole('button', { name: 'Details' }).click();
+    const box = (await card(page).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(640);
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(400);
+    const scrolls = await card(page).evaluate((element) => element.scrollHeight > element.clientHeight && getComputedStyle(element).overflowY === 'auto');
+    expect(scrolls).toBe(true);
+    await page.close();
+  });
+
   test('dismissing a tool is remembered across visits and across both stores', async () => {
     const page = await visit(WYSA_PLAY);
     await summary(page);
