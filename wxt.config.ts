@@ -11,6 +11,17 @@ const E2E_SITES_MODE = 'e2e-sites';
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // Content scripts only send messages and read one storage key: MV3's promise-based APIs do that
+    // natively in Chrome, Edge and Firefox. Without the polyfill's API table (about 10 KB) they stay
+    // small; the background and extension pages keep the polyfill.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entrypoint) => entrypoint.type === 'content-script')) return;
+      const alias = { 'wxt/browser': '@wxt-dev/browser' };
+      const existing = config.resolve?.alias;
+      config.resolve = { ...config.resolve, alias: Array.isArray(existing) ? [{ find: 'wxt/browser', replacement: '@wxt-dev/browser' }, ...existing] : { ...existing, ...alias } };
+    },
+  },
   zip: { excludeSources: ['tests/e2e/fixtures/**', 'tests/e2e/harness/certs/**', 'docs/screenshots/**'] },
   manifest: ({ mode }) => ({
     name: 'Signpost',
