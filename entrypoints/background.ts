@@ -2,28 +2,36 @@ import { badgeFor } from '@/lib/background/badge';
 import { handleMessage, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
 import { syncSitesScript } from '@/lib/background/site-access';
 import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
-import { subscribedFeedUrls } from '@/lib/settings/subscriptions';
+import { BUNDLED_FEED_PATH, feedManager } from '@/lib/settings/feeds';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
-import { syncFeeds } from '@/lib/sync/sync';
 
 const SYNC_ALARM = 'signpost-sync';
 const SYNC_PERIOD_MINUTES = 6 * 60;
 
 export default defineBackground(() => {
   const db = new SignpostDatabase();
-  const bundledFeedUrl = browser.runtime.getURL('/feeds/default.json');
+  const bundledFeedUrl = browser.runtime.getURL(BUNDLED_FEED_PATH);
+  const extensionOrigin = browser.runtime.getURL('/').replace(/\/$/, '');
+  const feeds = feedManager({
+    db,
+    fetch: (input, init) => fetch(input, init),
+    now: Date.now,
+    extensionOrigin,
+    bundledFeedUrl,
+    releaseHostPermission: async (pattern) => {
+      await browser.permissions.remove({ origins: [pattern] });
+    },
+  });
   const context: BackgroundContext = {
     extensionId: browser.runtime.id,
+    extensionOrigin,
     registry: dexieRegistrySource(db),
     now: Date.now,
     dismissed: () => loadDismissed(db),
     dismiss: (keys) => addDismissed(db, keys),
-    syncAll: async () =>
-      syncFeeds(
-        { db, fetch: (input, init) => fetch(input, init), now: Date.now, extensionOrigin: new URL(bundledFeedUrl).origin },
-        await subscribedFeedUrls(db, bundledFeedUrl),
-      ),
+    syncAll: feeds.syncAll,
+    feeds,
   };
 
   const startSyncing = async () => {

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { OptionsPage } from '@/components/options/OptionsPage';
+import { browserOptionsPorts } from '@/components/options/browser-ports';
 import '@/components/options/options.css';
 
-render(<OptionsPage />, document.getElementById('app')!);
+render(<OptionsPage ports={browserOptionsPorts()} />, document.getElementById('app')!);

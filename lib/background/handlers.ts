@@ -3,19 +3,25 @@ import { requestSchema } from '../messaging/protocol';
 import { cardDataFor, type CardData, type CardSource } from '../registry/card-data';
 import { lookupUrl } from '../registry/lookup';
 import type { VerdictState } from '../registry/verdict';
+import type { FeedManager, ForgetReply, SubscribeReply, SyncFeedReply } from '../settings/feeds';
 import type { SyncOutcome } from '../sync/sync';
 
 export interface BackgroundContext {
   extensionId: string;
+  /** chrome-extension://<id> (moz-extension://<uuid> in Firefox): where the settings page lives. */
+  extensionOrigin: string;
   registry: CardSource;
   syncAll: () => Promise<SyncOutcome[]>;
   dismissed: () => Promise<Set<string>>;
   dismiss: (keys: readonly string[]) => Promise<void>;
+  feeds: Pick<FeedManager, 'subscribe' | 'sync' | 'forget'>;
   now: () => number;
 }
 
 export interface MessageSender {
   id?: string;
+  /** The sending page or frame: for a content script, the web page it runs in. */
+  url?: string;
 }
 
 /** What the content script gets back: the card's data, and whether the clinician hid this tool. */
@@ -32,7 +38,7 @@ export interface LinkVerdict {
   state: VerdictState;
 }
 
-type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true };
+type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true } | SubscribeReply | SyncFeedReply | ForgetReply;
 
 /**
  * Answers a runtime message, or returns undefined to ignore it: messages from other extensions
@@ -52,7 +58,21 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
     case 'sync-now':
       return context.syncAll();
   }
+  // Changing subscriptions is for the settings page: content scripts run inside web pages, so
+  // whatever a page manages to make one send must not be able to add or remove a feed.
+  if (!fromExtensionPage(context, sender)) return undefined;
+  switch (request.data.type) {
+    case 'subscribe-feed':
+      return context.feeds.subscribe(request.data.url);
+    case 'sync-feed':
+      return context.feeds.sync(request.data.url);
+    case 'forget-feed':
+      return context.feeds.forget(request.data.url);
+  }
 }
+
+// Compared as text: URL parsers disagree on the origin of non-web schemes such as chrome-extension:.
+const fromExtensionPage = (context: BackgroundContext, sender: MessageSender) => sender.url?.startsWith(`${context.extensionOrigin}/`) === true;
 
 async function lookupForCard(context: BackgroundContext, url: string): Promise<LookupReply> {
   const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now()), context.dismissed()]);

@@ -6,6 +6,10 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dismiss'), keys: z.array(z.string().max(300)).min(1).max(50) }),
   z.object({ type: z.literal('lookup-links'), urls: z.array(z.string().max(4096)).min(1).max(300) }),
   z.object({ type: z.literal('sync-now') }),
+  // From the settings page only (the handler checks the sender is an extension page).
+  z.object({ type: z.literal('subscribe-feed'), url: z.string().max(2000) }),
+  z.object({ type: z.literal('sync-feed'), url: z.string().max(2000) }),
+  z.object({ type: z.literal('forget-feed'), url: z.string().max(2000) }),
 ]);
 
 export type SignpostRequest = z.infer<typeof requestSchema>;

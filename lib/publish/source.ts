@@ -1,8 +1,7 @@
 // Reading a feed (or a build input) from a local file or a web address, with the extension's rules:
 // https only (plain http on this computer only), the same size limit, and strict UTF-8.
-import { bytesLabel, httpStatusMessage } from '../sync/errors';
-import { feedUrlProblem } from '../sync/feed-url';
-import { DEFAULT_MAX_BYTES } from '../sync/sync';
+import { DEFAULT_MAX_BYTES, downloadFeed } from '../sync/download';
+import { SyncError, bytesLabel, httpStatusMessage } from '../sync/errors';
 
 export type FeedSource = { kind: 'file'; path: string } | { kind: 'url'; url: string };
 
@@ -13,7 +12,6 @@ export interface ReadDeps {
 }
 
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
-type BytesResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
 
 /** Anything that starts like a web address is one; everything else is a path on this computer. */
 export function feedSource(argument: string): FeedSource {
@@ -27,11 +25,10 @@ export function sourceLabel(source: FeedSource): string {
 export async function readSource(source: FeedSource, deps: ReadDeps): Promise<ReadResult> {
   const maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
   try {
-    const read: BytesResult =
-      source.kind === 'file' ? { ok: true, bytes: await deps.readFile(source.path) } : await fetchBytes(source.url, deps.fetch, maxBytes);
-    if (!read.ok) return read;
-    if (read.bytes.byteLength > maxBytes) return { ok: false, message: tooLarge(read.bytes.byteLength, maxBytes) };
-    return decodeUtf8(read.bytes);
+    if (source.kind === 'url') return await fetchText(source.url, deps.fetch, maxBytes);
+    const bytes = await deps.readFile(source.path);
+    if (bytes.byteLength > maxBytes) return { ok: false, message: tooLarge(bytes.byteLength, maxBytes) };
+    return decodeUtf8(bytes);
   } catch (error) {
     return { ok: false, message: readFailure(source, error) };
   }
@@ -50,16 +47,15 @@ function tooLarge(bytes: number, maxBytes: number): string {
   return `larger than Signpost accepts (${bytesLabel(bytes)}; the limit is ${bytesLabel(maxBytes)})`;
 }
 
-async function fetchBytes(url: string, fetchImpl: typeof fetch, maxBytes: number): Promise<BytesResult> {
-  const urlProblem = feedUrlProblem(url);
-  if (urlProblem) return { ok: false, message: urlProblem };
-  const response = await fetchImpl(url, { credentials: 'omit', cache: 'no-store', redirect: 'follow' });
-  const redirectProblem = response.url && response.url !== url ? feedUrlProblem(response.url) : null;
-  if (redirectProblem) return { ok: false, message: `redirected to ${response.url}, an address Signpost will not use. ${redirectProblem}` };
-  if (!response.ok) return { ok: false, message: httpStatusMessage(response.status) };
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) return { ok: false, message: tooLarge(declared, maxBytes) };
-  return { ok: true, bytes: new Uint8Array(await response.arrayBuffer()) };
+/** The same download as the extension's sync: its address rules, redirect check, limit and decoder. */
+async function fetchText(url: string, fetchImpl: typeof fetch, maxBytes: number): Promise<ReadResult> {
+  try {
+    const downloaded = await downloadFeed({ fetch: fetchImpl, maxBytes }, url);
+    return downloaded.status === 'ok' ? { ok: true, text: downloaded.text } : { ok: false, message: httpStatusMessage(304) };
+  } catch (error) {
+    if (error instanceof SyncError) return { ok: false, message: error.message };
+    throw error;
+  }
 }
 
 function readFailure(source: FeedSource, error: unknown): string {

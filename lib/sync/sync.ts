@@ -4,22 +4,14 @@ import type { Feed } from '../feed/schema';
 import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import type { FeedRecord, SignpostDatabase } from '../storage/db';
-import { SyncError, bytesLabel, httpStatusMessage } from './errors';
-import { feedUrlProblem } from './feed-url';
+import { downloadFeed, type DownloadOptions } from './download';
+import { SyncError } from './errors';
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Big enough for a national registry of ~100k tools; small enough to refuse a runaway file. */
-export const DEFAULT_MAX_BYTES = 64 * 1_048_576;
 const STORED_QUARANTINE_LIMIT = 200;
 
-export interface SyncDeps {
+export interface SyncDeps extends Omit<DownloadOptions, 'headers'> {
   db: SignpostDatabase;
-  fetch: typeof fetch;
   now: () => number;
-  timeoutMs?: number;
-  maxBytes?: number;
-  /** chrome-extension://<id>: the bundled feed is read from the extension's own files. */
-  extensionOrigin?: string;
 }
 
 export type SyncOutcome =
@@ -49,11 +41,9 @@ export async function syncFeeds(deps: SyncDeps, urls: readonly string[]): Promis
 async function runSync(deps: SyncDeps, url: string): Promise<SyncOutcome> {
   const attemptAt = deps.now();
   try {
-    const urlProblem = feedUrlProblem(url, deps.extensionOrigin);
-    if (urlProblem) throw new SyncError('insecure-url', urlProblem);
     const stored = await deps.db.feeds.get(url);
-    const fetched = await fetchFeedText(deps, url, stored);
-    if (fetched === 'not-modified') {
+    const fetched = await downloadFeed({ ...deps, headers: conditionalHeaders(stored) }, url);
+    if (fetched.status === 'not-modified') {
       await deps.db.feeds.put({ ...stored, url, lastAttemptAt: attemptAt, lastSuccessAt: attemptAt, lastError: undefined });
       return { url, status: 'unchanged' };
     }
@@ -77,74 +67,13 @@ async function runSync(deps: SyncDeps, url: string): Promise<SyncOutcome> {
   }
 }
 
-interface FetchedFeed {
-  text: string;
-  etag?: string;
-  lastModified?: string;
-}
-
-async function fetchFeedText(deps: SyncDeps, url: string, stored: FeedRecord | undefined): Promise<FetchedFeed | 'not-modified'> {
-  const maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
+/** Only ask "has it changed?" when the data it would be compared with is really stored. */
+function conditionalHeaders(stored: FeedRecord | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  // Only ask "has it changed?" when the data it would be compared with is really stored.
-  if (stored?.sequence !== undefined) {
-    if (stored.etag) headers['If-None-Match'] = stored.etag;
-    if (stored.lastModified) headers['If-Modified-Since'] = stored.lastModified;
-  }
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), deps.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  try {
-    const response = await deps.fetch(url, { headers, signal: controller.signal, credentials: 'omit', cache: 'no-store', redirect: 'follow' });
-    if (response.url && response.url !== url) {
-      const redirectProblem = feedUrlProblem(response.url, deps.extensionOrigin);
-      if (redirectProblem) throw new SyncError('insecure-url', `The feed redirected to an address Signpost will not use. ${redirectProblem}`);
-    }
-    if (response.status === 304) return 'not-modified';
-    if (!response.ok) throw new SyncError('http-status', httpStatusMessage(response.status));
-    const declared = Number(response.headers.get('content-length'));
-    if (declared > maxBytes) throw tooLarge(declared, maxBytes);
-    return {
-      text: await readLimited(response, maxBytes),
-      etag: response.headers.get('etag') ?? undefined,
-      lastModified: response.headers.get('last-modified') ?? undefined,
-    };
-  } catch (error) {
-    if (controller.signal.aborted) {
-      throw new SyncError('timeout', `The feed took longer than ${Math.round((deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} seconds to arrive. Signpost will try again later.`);
-    }
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function tooLarge(bytes: number, maxBytes: number): SyncError {
-  return new SyncError('too-large', `The feed is larger than Signpost accepts (${bytesLabel(bytes)}; the limit is ${bytesLabel(maxBytes)}).`);
-}
-
-/** Reads the body while counting, so a huge or endless response is cut off early. */
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(total, maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  if (stored?.sequence === undefined) return headers;
+  if (stored.etag) headers['If-None-Match'] = stored.etag;
+  if (stored.lastModified) headers['If-Modified-Since'] = stored.lastModified;
+  return headers;
 }
 
 export interface DecodedFeed {
@@ -209,15 +138,7 @@ function asSyncError(error: unknown): SyncError {
   if (error instanceof Dexie.QuotaExceededError || (error instanceof Error && /quota/i.test(error.name + error.message))) {
     return new SyncError('storage', 'There is not enough storage space on this computer to save the feed. The previous copy is kept.');
   }
-  if (error instanceof Dexie.DexieError) return new SyncError('storage', `The feed could not be saved on this computer (${error.name}). The previous copy is kept.`);
-  if (error instanceof TypeError && /decode|utf-8|encoded/i.test(error.message)) {
-    return new SyncError('not-json', 'The feed file is not valid UTF-8 text.');
-  }
-  // The browser reports a refused cross-origin read as a plain network error, so name that cause too.
-  return new SyncError(
-    'network',
-    "The feed could not be reached (network error). Check the address and the connection; the feed's server must also allow Signpost to read it (see the feed guide). Signpost will try again later.",
-  );
+  return new SyncError('storage', `The feed could not be saved on this computer (${error instanceof Error ? error.name : 'unknown error'}). The previous copy is kept.`);
 }
 
 async function recordFailure(db: SignpostDatabase, url: string, at: number, failure: SyncError): Promise<void> {

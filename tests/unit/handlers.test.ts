@@ -4,13 +4,21 @@ import { handleMessage, type BackgroundContext } from '@/lib/background/handlers
 function context(): BackgroundContext {
   return {
     extensionId: 'signpost-id',
+    extensionOrigin: 'chrome-extension://signpost-id',
     now: () => 0,
     syncAll: vi.fn(async () => []),
     registry: { recordsWithKeys: vi.fn(async () => []), recordsWithConditions: vi.fn(async () => []), feedSummaries: vi.fn(async () => []) },
     dismissed: async () => new Set(['apple:123456789']),
     dismiss: vi.fn(async () => undefined),
+    feeds: {
+      subscribe: vi.fn(async (url: string) => ({ ok: true as const, url, outcome: { url, status: 'unchanged' as const } })),
+      sync: vi.fn(async (url: string) => ({ url, status: 'unchanged' as const })),
+      forget: vi.fn(async () => ({ ok: true as const })),
+    },
   };
 }
+
+const SETTINGS_PAGE = { id: 'signpost-id', url: 'chrome-extension://signpost-id/options.html' };
 
 describe('handleMessage', () => {
   it('answers a lookup from this extension from the on-device registry', async () => {
@@ -33,6 +41,31 @@ describe('handleMessage', () => {
   });
 
   it.each([
+    ['subscribe-feed', 'subscribe'],
+    ['sync-feed', 'sync'],
+    ['forget-feed', 'forget'],
+  ] as const)('passes %s from the settings page to the feed manager', async (type, method) => {
+    const ctx = context();
+    await handleMessage(ctx, { type, url: 'https://feeds.example/feed.json' }, SETTINGS_PAGE);
+    expect(ctx.feeds[method]).toHaveBeenCalledWith('https://feeds.example/feed.json');
+  });
+
+  it.each([
+    ['a content script (its sender is a web page)', { id: 'signpost-id', url: 'https://apps.apple.com/gb/app/id1' }],
+    ['a page whose address only starts like the extension', { id: 'signpost-id', url: 'chrome-extension://signpost-id.evil.example/x' }],
+    ['no sender address', { id: 'signpost-id' }],
+    ['another extension', { id: 'other-extension', url: 'chrome-extension://other-extension/options.html' }],
+  ])('ignores feed changes from %s', (_label, sender) => {
+    const ctx = context();
+    for (const type of ['subscribe-feed', 'sync-feed', 'forget-feed']) {
+      expect(handleMessage(ctx, { type, url: 'https://feeds.example/feed.json' }, sender)).toBeUndefined();
+    }
+    expect(ctx.feeds.subscribe).not.toHaveBeenCalled();
+    expect(ctx.feeds.sync).not.toHaveBeenCalled();
+    expect(ctx.feeds.forget).not.toHaveBeenCalled();
+  });
+
+  it.each([
     ['another extension', { type: 'sync-now' }, { id: 'other-extension' }],
     ['no sender id', { type: 'sync-now' }, {}],
     ['an unknown type', { type: 'delete-everything' }, { id: 'signpost-id' }],
@@ -40,6 +73,8 @@ describe('handleMessage', () => {
     ['an oversized URL', { type: 'lookup', url: 'x'.repeat(5000) }, { id: 'signpost-id' }],
     ['a dismiss without keys', { type: 'dismiss', keys: [] }, { id: 'signpost-id' }],
     ['not an object', 'sync-now', { id: 'signpost-id' }],
+    ['a feed change without a URL', { type: 'subscribe-feed' }, SETTINGS_PAGE],
+    ['an oversized feed URL', { type: 'forget-feed', url: `https://feeds.example/${'x'.repeat(2000)}` }, SETTINGS_PAGE],
   ])('ignores %s', (_label, message, sender) => {
     const ctx = context();
     expect(handleMessage(ctx, message, sender)).toBeUndefined();

@@ -1,0 +1,59 @@
+import { liveQuery } from 'dexie';
+import type { SignpostRequest } from '@/lib/messaging/protocol';
+import { BUNDLED_FEED_PATH, feedList, hostPermissionPattern, previewFeed, recordFeedPermission } from '@/lib/settings/feeds';
+import { loadProfile, saveProfile } from '@/lib/settings/profile';
+import { SignpostDatabase } from '@/lib/storage/db';
+import type { OptionsPorts } from './ports';
+import { browserSiteAccess } from './SiteAccess';
+
+/** How long a downloaded file's blob address stays valid: long enough for the browser to start saving it. */
+const DOWNLOAD_URL_LIFETIME_MS = 60_000;
+
+/**
+ * The settings page reads the database itself (live, so the list follows a sync as it runs) and
+ * asks the background for every change that must be synced.
+ */
+export function browserOptionsPorts(): OptionsPorts {
+  const db = new SignpostDatabase();
+  const bundledFeedUrl = browser.runtime.getURL(BUNDLED_FEED_PATH);
+  const ask = async <T>(request: SignpostRequest): Promise<T> => {
+    const reply: unknown = await browser.runtime.sendMessage(request);
+    if (reply === undefined) throw new Error(`Signpost's background task did not answer "${request.type}"`);
+    return reply as T;
+  };
+
+  return {
+    feeds: {
+      watch: (onChange, onError) => {
+        const subscription = liveQuery(() => feedList(db, bundledFeedUrl)).subscribe({ next: onChange, error: onError });
+        return () => subscription.unsubscribe();
+      },
+      preview: (url) => previewFeed({ fetch: (input, init) => fetch(input, init), now: Date.now }, url),
+      subscribe: (url) => ask({ type: 'subscribe-feed', url }),
+      sync: (url) => ask({ type: 'sync-feed', url }),
+      forget: (url) => ask({ type: 'forget-feed', url }),
+      hasHostAccess: async (url) => {
+        const pattern = hostPermissionPattern(url);
+        return pattern !== null && browser.permissions.contains({ origins: [pattern] });
+      },
+      requestHostAccess: async (url) => {
+        const pattern = hostPermissionPattern(url);
+        if (!pattern) return false;
+        const granted = await browser.permissions.request({ origins: [pattern] }).catch(() => false);
+        if (granted) await recordFeedPermission(db, pattern);
+        return granted;
+      },
+    },
+    profile: {
+      load: () => loadProfile(db),
+      save: (profile) => saveProfile(db, profile),
+    },
+    siteAccess: browserSiteAccess,
+    download: (fileName, text) => {
+      const href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+      Object.assign(document.createElement('a'), { href, download: fileName }).click();
+      setTimeout(() => URL.revokeObjectURL(href), DOWNLOAD_URL_LIFETIME_MS);
+    },
+    now: Date.now,
+  };
+}

@@ -1,0 +1,32 @@
+import type { FeedListEntry, ForgetReply, PreviewResult, SubscribeReply, SyncFeedReply } from '@/lib/settings/feeds';
+import type { Profile } from '@/lib/settings/profile';
+import type { SiteAccessPort } from './SiteAccess';
+
+// What the settings page needs from the browser, injected so component tests need no extension APIs.
+
+export interface FeedsPort {
+  /** Calls onChange with the feed list now and after every change, until the returned function is called. */
+  watch(onChange: (entries: FeedListEntry[]) => void, onError: (error: unknown) => void): () => void;
+  preview(url: string): Promise<PreviewResult>;
+  subscribe(url: string): Promise<SubscribeReply>;
+  sync(url: string): Promise<SyncFeedReply>;
+  forget(url: string): Promise<ForgetReply>;
+  /** Whether Signpost may already download from this feed's host, whatever the host's CORS headers. */
+  hasHostAccess(url: string): Promise<boolean>;
+  /** Asks the user for that permission; false when refused or when the browser cannot ask. */
+  requestHostAccess(url: string): Promise<boolean>;
+}
+
+export interface ProfilePort {
+  load(): Promise<Profile>;
+  save(profile: Profile): Promise<void>;
+}
+
+export interface OptionsPorts {
+  feeds: FeedsPort;
+  profile: ProfilePort;
+  siteAccess: SiteAccessPort;
+  /** Saves a file to the user's downloads. */
+  download(fileName: string, text: string): void;
+  now(): number;
+}

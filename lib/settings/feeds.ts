@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import { isKnownCondition } from '../feed/conditions';
+import type { Feed, FeedPublisher } from '../feed/schema';
+import type { PublisherKind } from '../feed/vocabulary';
+import { count } from '../publish/report';
+import type { FeedRecord, SignpostDatabase } from '../storage/db';
+import { downloadFeed } from '../sync/download';
+import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors';
+import { feedUrlProblem } from '../sync/feed-url';
+import { decodeFeed, syncFeed, syncFeeds, type SyncDeps, type SyncOutcome } from '../sync/sync';
+import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subscriptions';
+
+// Adding, checking and removing feeds. The settings page previews a feed itself (nothing is stored
+// until the user confirms); everything that changes what is subscribed runs in the background, so
+// one place syncs and a feed is never synced twice at once.
+
+export const PUBLISHER_KIND_LABELS: Record<PublisherKind, string> = {
+  nice: 'NICE',
+  charity: 'Charity',
+  'local-network': 'Local NHS network',
+  'nhs-programme': 'NHS programme',
+  'peer-team': 'Peer team',
+  other: 'Other publisher',
+};
+
+/** Where the feed bundled with Signpost lives in the extension (for browser.runtime.getURL). */
+export const BUNDLED_FEED_PATH = '/feeds/default.json';
+const MAX_SUBSCRIPTIONS = 200;
+const MAX_URL_LENGTH = 2000;
+
+/** The form a feed address is stored and compared in, so "HTTPS://Host/feed.json" is not a second feed. */
+export function normaliseFeedUrl(input: string): string {
+  return new URL(input.trim()).href;
+}
+
+/** Why Signpost will not add this address as a feed, in plain English, or null when it will. */
+export function newFeedProblem(input: string, subscribed: readonly string[]): string | null {
+  const trimmed = input.trim();
+  if (!trimmed) return 'Enter the web address of the feed.';
+  if (trimmed.length > MAX_URL_LENGTH) return `This address is too long (Signpost accepts up to ${MAX_URL_LENGTH} characters).`;
+  const problem = feedUrlProblem(trimmed);
+  if (problem) return problem;
+  const url = new URL(trimmed);
+  // Addresses are exported with the settings and shown on screen, so they must hold no secret.
+  if (url.username || url.password) return 'The address must not include a user name or password.';
+  if (subscribed.includes(url.href)) return 'You already subscribe to this feed.';
+  return null;
+}
+
+/**
+ * The permission pattern that lets Signpost download from a feed's host. Without a port, because
+ * Firefox refuses ports in patterns and Chromium ignores them.
+ */
+export function hostPermissionPattern(url: string): string | null {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return `${protocol}//${hostname}/*`;
+  } catch {
+    return null;
+  }
+}
+
+export function isPastExpiry(expiresAt: string | undefined, now: number): boolean {
+  return expiresAt !== undefined && Date.parse(expiresAt) < now;
+}
+
+// ---- Preview -------------------------------------------------------------------------------
+
+export interface FeedPreview {
+  url: string;
+  publisher: FeedPublisher;
+  generatedAt: string;
+  expiresAt?: string;
+  counts: NonNullable<FeedRecord['counts']>;
+  /** Things to know before subscribing, in plain English. */
+  warnings: string[];
+}
+
+export type PreviewResult = { ok: true; preview: FeedPreview } | { ok: false; error: { code: SyncErrorCode; message: string } };
+
+export interface PreviewDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+/**
+ * Downloads a feed and reports what sync would make of it, storing nothing. Same address rules,
+ * limits and decoder as sync, so a feed that previews cleanly is one sync will accept.
+ */
+export async function previewFeed(deps: PreviewDeps, input: string): Promise<PreviewResult> {
+  try {
+    const problem = feedUrlProblem(input.trim());
+    if (problem) throw new SyncError('insecure-url', problem);
+    const url = normaliseFeedUrl(input);
+    const downloaded = await downloadFeed(deps, url);
+    // No conditional headers were sent, so a 304 can only come from a misbehaving server.
+    if (downloaded.status !== 'ok') throw new SyncError('http-status', httpStatusMessage(304));
+    const { feed, quarantined } = decodeFeed(downloaded.text);
+    const counts = {
+      tools: feed.tools.length,
+      endorsements: feed.tools.reduce((sum, tool) => sum + tool.endorsements.length, 0),
+      quarantined: quarantined.length,
+    };
+    return {
+      ok: true,
+      preview: { url, publisher: feed.publisher, generatedAt: feed.generatedAt, expiresAt: feed.expiresAt, counts, warnings: previewWarnings(url, feed, counts, deps.now()) },
+    };
+  } catch (error) {
+    if (!(error instanceof SyncError)) throw error;
+    return { ok: false, error: { code: error.code, message: error.message } };
+  }
+}
+
+function previewWarnings(url: string, feed: Feed, counts: FeedPreview['counts'], now: number): string[] {
+  const unknownConditions = new Set(feed.tools.flatMap((tool) => tool.conditions.filter((id) => !isKnownCondition(id))));
+  return [
+    counts.tools === 0 ? 'The feed lists no tools yet.' : '',
+    counts.quarantined > 0 ? `${count(counts.quarantined, 'entry is', 'entries are')} invalid and will be left out; the rest of the feed is used.` : '',
+    isPastExpiry(feed.expiresAt, now) ? 'The feed is past its expiry date. Signpost would still show its data, marked as possibly out of date.' : '',
+    unknownConditions.size > 0 ? `${count(unknownConditions.size, 'condition name is', 'condition names are')} not in Signpost's list; they are shown as written.` : '',
+    new URL(url).protocol === 'http:' ? 'This feed is on this computer (http://), for trying a feed out. Colleagues cannot reach it.' : '',
+  ].filter(Boolean);
+}
+
+// ---- Subscriptions, in the background --------------------------------------------------------
+
+/** A sync asked for by the settings page, for a feed that may have been removed in another tab meanwhile. */
+export type SyncFeedReply = SyncOutcome | { url: string; status: 'not-subscribed' };
+export type SubscribeReply = { ok: true; url: string; outcome: SyncOutcome } | { ok: false; problem: string };
+export type ForgetReply = { ok: true } | { ok: false; problem: string };
+
+/** Permission patterns the user granted from settings for feed hosts, so they can be given back. */
+const FEED_PERMISSIONS_KEY = 'feed-host-permissions';
+const feedPermissionsSchema = z.array(z.string().max(MAX_URL_LENGTH)).max(MAX_SUBSCRIPTIONS);
+
+async function loadFeedPermissions(db: SignpostDatabase): Promise<string[]> {
+  const parsed = feedPermissionsSchema.safeParse((await db.settings.get(FEED_PERMISSIONS_KEY))?.value ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+/** Called when the user grants a feed host's permission, so removing its last feed gives it back. */
+export async function recordFeedPermission(db: SignpostDatabase, pattern: string): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const granted = await loadFeedPermissions(db);
+    if (!granted.includes(pattern)) await db.settings.put({ key: FEED_PERMISSIONS_KEY, value: feedPermissionsSchema.parse([...granted, pattern]) });
+  });
+}
+
+/** Adds a subscription, or says why not. Returns the address as stored. */
+export async function addSubscription(db: SignpostDatabase, input: string, bundledFeedUrl: string, now: number): Promise<{ url: string } | { problem: string }> {
+  return db.transaction('rw', db.settings, async () => {
+    const subscriptions = await loadSubscriptions(db);
+    const problem = newFeedProblem(input, [bundledFeedUrl, ...subscriptions.map((subscription) => subscription.url)]);
+    if (problem) return { problem };
+    if (subscriptions.length >= MAX_SUBSCRIPTIONS) return { problem: `You already subscribe to ${MAX_SUBSCRIPTIONS} feeds, the most Signpost keeps. Remove one first.` };
+    const url = normaliseFeedUrl(input);
+    await saveSubscriptions(db, [...subscriptions, { url, addedAt: now }]);
+    return { url };
+  });
+}
+
+async function dropFeedData(db: SignpostDatabase, url: string): Promise<void> {
+  await db.tools.where('feedUrl').equals(url).delete();
+  await db.feeds.delete(url);
+}
+
+/**
+ * Unsubscribes and removes the feed's cached tools and status in one transaction, so the registry
+ * never holds tools of a feed the user has removed. Notes are the user's own and are kept.
+ * Returns the permission pattern to give back, when one was granted for this feed's host and no
+ * other subscribed feed still needs it.
+ */
+export async function forgetFeed(db: SignpostDatabase, url: string): Promise<{ removed: boolean; releasePattern?: string }> {
+  return db.transaction('rw', db.settings, db.feeds, db.tools, async () => {
+    const subscriptions = await loadSubscriptions(db);
+    const remaining = subscriptions.filter((subscription) => subscription.url !== url);
+    const removed = remaining.length < subscriptions.length;
+    if (removed) await saveSubscriptions(db, remaining);
+    await dropFeedData(db, url);
+    const pattern = hostPermissionPattern(url);
+    const granted = await loadFeedPermissions(db);
+    if (!removed || !pattern || !granted.includes(pattern) || remaining.some((subscription) => hostPermissionPattern(subscription.url) === pattern)) return { removed };
+    await db.settings.put({ key: FEED_PERMISSIONS_KEY, value: granted.filter((entry) => entry !== pattern) });
+    return { removed, releasePattern: pattern };
+  });
+}
+
+export interface FeedManagerDeps extends SyncDeps {
+  bundledFeedUrl: string;
+  releaseHostPermission: (pattern: string) => Promise<void>;
+}
+
+export interface FeedManager {
+  syncAll(): Promise<SyncOutcome[]>;
+  sync(url: string): Promise<SyncFeedReply>;
+  subscribe(url: string): Promise<SubscribeReply>;
+  forget(url: string): Promise<ForgetReply>;
+}
+
+export function feedManager(deps: FeedManagerDeps): FeedManager {
+  const { db, bundledFeedUrl } = deps;
+  const subscribed = () => subscribedFeedUrls(db, bundledFeedUrl);
+  // A feed removed while its sync was running would get its tools back when the sync stores them,
+  // so every sync ends by clearing out a feed that is no longer subscribed.
+  const settle = async (outcome: SyncOutcome): Promise<SyncOutcome> => {
+    if (!(await subscribed()).includes(outcome.url)) await db.transaction('rw', db.feeds, db.tools, () => dropFeedData(db, outcome.url));
+    return outcome;
+  };
+  const syncOne = async (url: string) => settle(await syncFeed(deps, url));
+
+  return {
+    syncAll: async () => Promise.all((await syncFeeds(deps, await subscribed())).map(settle)),
+    sync: async (url) => {
+      return (await subscribed()).includes(url) ? syncOne(url) : { url, status: 'not-subscribed' };
+    },
+    subscribe: async (input) => {
+      const added = await addSubscription(db, input, bundledFeedUrl, deps.now());
+      if ('problem' in added) return { ok: false, problem: added.problem };
+      return { ok: true, url: added.url, outcome: await syncOne(added.url) };
+    },
+    forget: async (url) => {
+      if (url === bundledFeedUrl) return { ok: false, problem: 'The feed bundled with Signpost cannot be removed.' };
+      const { removed, releasePattern } = await forgetFeed(db, url);
+      if (!removed) return { ok: false, problem: 'You do not subscribe to this feed.' };
+      // Best effort: the feed is gone either way, and a browser may refuse to give back a permission.
+      if (releasePattern) await deps.releaseHostPermission(releasePattern).catch(() => undefined);
+      return { ok: true };
+    },
+  };
+}
+
+// ---- What the settings page lists ------------------------------------------------------------
+
+export interface FeedListEntry {
+  url: string;
+  bundled: boolean;
+  /** Missing until the feed's first download has been tried. */
+  record?: FeedRecord;
+}
+
+/** Every subscribed feed, the bundled one first, with its stored status. */
+export async function feedList(db: SignpostDatabase, bundledFeedUrl: string): Promise<FeedListEntry[]> {
+  const [urls, records] = await Promise.all([subscribedFeedUrls(db, bundledFeedUrl), db.feeds.toArray()]);
+  const byUrl = new Map(records.map((record) => [record.url, record]));
+  return urls.map((url) => ({ url, bundled: url === bundledFeedUrl, record: byUrl.get(url) }));
+}

@@ -1,0 +1,88 @@
+import { SyncError, bytesLabel, httpStatusMessage } from './errors';
+import { feedUrlProblem } from './feed-url';
+
+// Downloading a feed's bytes, with every rule in one place: the extension's sync, the settings
+// page's preview and the publisher CLI all go through here, so they accept and refuse alike.
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Big enough for a national registry of ~100k tools; small enough to refuse a runaway file. */
+export const DEFAULT_MAX_BYTES = 64 * 1_048_576;
+
+export interface DownloadOptions {
+  fetch: typeof fetch;
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** chrome-extension://<id>: the bundled feed is read from the extension's own files. */
+  extensionOrigin?: string;
+  /** Conditional request headers (If-None-Match, If-Modified-Since). */
+  headers?: Record<string, string>;
+}
+
+export type Downloaded = { status: 'not-modified' } | { status: 'ok'; text: string; etag?: string; lastModified?: string };
+
+/** Fetches a feed as UTF-8 text. Every failure is a SyncError with a plain-English message. */
+export async function downloadFeed(options: DownloadOptions, url: string): Promise<Downloaded> {
+  const urlProblem = feedUrlProblem(url, options.extensionOrigin);
+  if (urlProblem) throw new SyncError('insecure-url', urlProblem);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await options.fetch(url, { headers: options.headers ?? {}, signal: controller.signal, credentials: 'omit', cache: 'no-store', redirect: 'follow' });
+    if (response.url && response.url !== url) {
+      const redirectProblem = feedUrlProblem(response.url, options.extensionOrigin);
+      if (redirectProblem) throw new SyncError('insecure-url', `The feed redirected to an address Signpost will not use. ${redirectProblem}`);
+    }
+    if (response.status === 304) return { status: 'not-modified' };
+    if (!response.ok) throw new SyncError('http-status', httpStatusMessage(response.status));
+    const declared = Number(response.headers.get('content-length'));
+    if (declared > maxBytes) throw tooLarge(declared, maxBytes);
+    return {
+      status: 'ok',
+      text: await readLimited(response, maxBytes),
+      etag: response.headers.get('etag') ?? undefined,
+      lastModified: response.headers.get('last-modified') ?? undefined,
+    };
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    if (controller.signal.aborted) throw new SyncError('timeout', `The feed took longer than ${Math.round(timeoutMs / 1000)} seconds to arrive. Signpost will try again later.`);
+    if (error instanceof TypeError && /decode|utf-8|encoded/i.test(error.message)) throw new SyncError('not-json', 'The feed file is not valid UTF-8 text.');
+    // The browser reports a refused cross-origin read as a plain network error, so name that cause too.
+    throw new SyncError(
+      'network',
+      "The feed could not be reached (network error). Check the address and the connection; the feed's server must also allow Signpost to read it (see the feed guide). Signpost will try again later.",
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function tooLarge(bytes: number, maxBytes: number): SyncError {
+  return new SyncError('too-large', `The feed is larger than Signpost accepts (${bytesLabel(bytes)}; the limit is ${bytesLabel(maxBytes)}).`);
+}
+
+/** Reads the body while counting, so a huge or endless response is cut off early. */
+async function readLimited(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(total, maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
