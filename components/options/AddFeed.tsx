@@ -1,7 +1,8 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { formatTimestamp } from '@/lib/format/dates';
 import { count } from '@/lib/publish/report';
-import { PUBLISHER_KIND_LABELS, newFeedProblem, type FeedPreview } from '@/lib/settings/feeds';
+import { PUBLISHER_KIND_LABELS } from '@/lib/feed/vocabulary';
+import { newFeedProblem, type FeedPreview } from '@/lib/settings/feeds';
 import type { SyncErrorCode } from '@/lib/sync/errors';
 import { Facts } from './Facts';
 import { ErrorMessage, Field } from './Field';

@@ -1,7 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
 import { count } from '@/lib/publish/report';
 import { formatTimestamp, relativeAge } from '@/lib/format/dates';
-import { PUBLISHER_KIND_LABELS, isPastExpiry, type FeedListEntry } from '@/lib/settings/feeds';
+import { PUBLISHER_KIND_LABELS } from '@/lib/feed/vocabulary';
+import { isPastExpiry, type FeedListEntry } from '@/lib/settings/feeds';
 import type { FeedRecord } from '@/lib/storage/db';
 import { Facts } from './Facts';
 import { useFocusAfterRender } from './focus';

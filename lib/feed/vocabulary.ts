@@ -49,6 +49,15 @@ export const STATUS_LABELS: Record<EndorsementStatus, string> = {
   withdrawn: 'Withdrawn or no longer available',
 };
 
+export const PUBLISHER_KIND_LABELS: Record<PublisherKind, string> = {
+  nice: 'NICE',
+  charity: 'Charity',
+  'local-network': 'Local NHS network',
+  'nhs-programme': 'NHS programme',
+  'peer-team': 'Peer team',
+  other: 'Other publisher',
+};
+
 export const ISSUER_KIND_LABELS: Record<IssuerKind, string> = {
   nice: 'NICE',
   charity: 'Charity',

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isKnownCondition } from '../feed/conditions';
 import type { Feed, FeedPublisher } from '../feed/schema';
-import type { PublisherKind } from '../feed/vocabulary';
 import { count } from '../publish/report';
 import type { FeedRecord, SignpostDatabase } from '../storage/db';
 import { downloadFeed } from '../sync/download';
@@ -13,15 +12,6 @@ import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subs
 // Adding, checking and removing feeds. The settings page previews a feed itself (nothing is stored
 // until the user confirms); everything that changes what is subscribed runs in the background, so
 // one place syncs and a feed is never synced twice at once.
-
-export const PUBLISHER_KIND_LABELS: Record<PublisherKind, string> = {
-  nice: 'NICE',
-  charity: 'Charity',
-  'local-network': 'Local NHS network',
-  'nhs-programme': 'NHS programme',
-  'peer-team': 'Peer team',
-  other: 'Other publisher',
-};
 
 /** Where the feed bundled with Signpost lives in the extension (for browser.runtime.getURL). */
 export const BUNDLED_FEED_PATH = '/feeds/default.json';
