@@ -1,5 +1,6 @@
 import type { IssuerKind } from '../feed/vocabulary';
 import type { Claim, Product } from './types';
+import type { FeedSummary } from './types';
 
 // How the card orders what it shows. Pure, so component tests and the CLI agree.
 
@@ -52,4 +53,9 @@ export function productLinks(product: Product): { label: string; url: string }[]
     ...googlePlay.map((id) => ({ label: 'Google Play', url: `https://play.google.com/store/apps/details?id=${encodeURIComponent(id)}` })),
     ...web.map((site) => ({ label: 'Website', url: `${site.origin}${site.pathPrefix ?? '/'}` })),
   ];
+}
+
+/** The feeds that carry a product's records: whose data stands behind what is shown about it. */
+export function feedsBehind(product: Product, feeds: readonly FeedSummary[]): FeedSummary[] {
+  return feeds.filter((feed) => product.records.some((record) => record.feedUrl === feed.url));
 }

@@ -1,0 +1,140 @@
+import type { RefObject } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { whoSaidIt } from '@/lib/registry/present';
+import { VERDICT_LABELS } from '@/lib/registry/verdict';
+import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
+import { MATCH_FIELD_LABELS, type SearchEntry, type SearchHit, type SearchIndex } from '@/lib/search/search';
+
+// Search as you type, keyboard first (the ARIA combobox pattern): focus stays in the box, the
+// arrow keys move through the results, Enter opens one, Escape clears the box.
+
+export const SEARCH_INPUT_ID = 'popup-search';
+const LIST_ID = 'popup-results';
+const DEBOUNCE_MS = 80;
+const optionId = (index: number) => `popup-result-${index}`;
+
+export type IndexState = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; index: SearchIndex } | { kind: 'failed' };
+
+interface SearchPanelProps {
+  index: IndexState;
+  query: string;
+  onQuery: (query: string) => void;
+  active: number;
+  onActive: (active: number) => void;
+  onOpen: (entry: SearchEntry) => void;
+  hasMyConditions: boolean;
+  inputRef: RefObject<HTMLInputElement | null>;
+  /** Called when the search box is first used, to build the index. */
+  onPrepare: () => void;
+}
+
+export function SearchPanel({ index, query, onQuery, active, onActive, onOpen, hasMyConditions, inputRef, onPrepare }: SearchPanelProps) {
+  const searched = useDebounced(query.trim(), DEBOUNCE_MS);
+  const results = useMemo(() => (index.kind === 'ready' && searched ? index.index.search(searched) : null), [index, searched]);
+  const hits = results?.hits ?? [];
+  const activeHit = active >= 0 && active < hits.length ? active : -1;
+
+  useEffect(() => {
+    if (activeHit >= 0) document.getElementById(optionId(activeHit))?.scrollIntoView?.({ block: 'nearest' });
+  }, [activeHit]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowDown' && hits.length > 0) onActive(Math.min(activeHit + 1, hits.length - 1));
+    else if (event.key === 'ArrowUp' && hits.length > 0) onActive(Math.max(activeHit - 1, 0));
+    else if (event.key === 'Enter' && hits.length > 0) onOpen(hits[Math.max(activeHit, 0)]!.entry);
+    else if (event.key === 'Escape' && query) onQuery('');
+    else return;
+    event.preventDefault();
+  };
+
+  return (
+    <section class="search" aria-labelledby="popup-search-heading">
+      <h2 id="popup-search-heading">
+        <label for={SEARCH_INPUT_ID}>Search your registry</label>
+      </h2>
+      <p class="hint" id="popup-search-hint">
+        A tool's name, a condition (such as COPD), who endorses it (NICE, a charity, a local network) or a status (recommended, research, withdrawn).
+      </p>
+      <input
+        ref={inputRef}
+        id={SEARCH_INPUT_ID}
+        type="text"
+        enterkeyhint="search"
+        role="combobox"
+        autocomplete="off"
+        spellcheck={false}
+        aria-describedby="popup-search-hint"
+        aria-autocomplete="list"
+        aria-expanded={hits.length > 0}
+        aria-controls={hits.length > 0 ? LIST_ID : undefined}
+        aria-activedescendant={activeHit >= 0 ? optionId(activeHit) : undefined}
+        value={query}
+        onFocus={onPrepare}
+        onInput={(event) => {
+          onPrepare();
+          onQuery(event.currentTarget.value);
+          onActive(-1);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <p class="status-line" role="status">
+        {searched ? summary(index, results, searched, hasMyConditions) : ''}
+      </p>
+      {hits.length > 0 && (
+        <ul id={LIST_ID} role="listbox" aria-label="Search results" class="results">
+          {hits.map((hit, position) => (
+            <ResultOption key={hit.entry.id} hit={hit} id={optionId(position)} selected={position === activeHit} onOpen={onOpen} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function summary(index: IndexState, results: { total: number; hits: SearchHit[] } | null, query: string, hasMyConditions: boolean): string {
+  if (index.kind === 'idle' || index.kind === 'loading') return 'Preparing the search of your registry…';
+  if (index.kind === 'failed' || !results) return 'Signpost could not read your registry to search it.';
+  if (results.total === 0) return `No tools in your registry match “${query}”. That does not mean no suitable tool exists.`;
+  const count = results.total === 1 ? '1 tool' : `${results.total.toLocaleString('en-GB')} tools`;
+  const shown = results.hits.length < results.total ? `, showing the first ${results.hits.length}` : '';
+  const order = hasMyConditions ? 'Endorsed for your conditions first, then endorsed tools.' : 'Endorsed tools first.';
+  return `${count} match “${query}”${shown}. ${order}`;
+}
+
+function ResultOption({ hit, id, selected, onOpen }: { hit: SearchHit; id: string; selected: boolean; onOpen: (entry: SearchEntry) => void }) {
+  const { product, verdict, forMyConditions } = hit.entry;
+  const look = VERDICT_LOOK[verdict.state];
+  return (
+    // Keyboard use goes through the search box (aria-activedescendant); a click opens the tool.
+    <li id={id} role="option" aria-selected={selected} class={`result state-${verdict.state}`} style={{ '--accent': look.color }} onClick={() => onOpen(hit.entry)}>
+      <span class="symbol" aria-hidden="true">
+        {look.symbol}
+      </span>
+      <span class="result-text">
+        <strong class="result-name">{product.name}</strong>
+        <span class="sr-only">: </span>
+        <span class="result-verdict">
+          {' '}
+          {VERDICT_LABELS[verdict.state]}
+          {verdict.decidingClaims.length > 0 && ` · ${whoSaidIt(verdict.decidingClaims)}`}
+        </span>
+        {forMyConditions && <span class="tag mine"> · For your conditions</span>}
+        {hit.matched.length > 0 && (
+          <span class="result-matched">
+            {' '}
+            Matched {hit.matched.map((note) => `${MATCH_FIELD_LABELS[note.field].toLowerCase()} ${note.text}`).join('; ')}
+          </span>
+        )}
+      </span>
+    </li>
+  );
+}
+
+function useDebounced(value: string, delay: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}

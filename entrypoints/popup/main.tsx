@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { browserPopupDeps } from '@/components/popup/browser-deps';
+import { Popup } from '@/components/popup/Popup';
+import '@/components/trust-card.css';
+import '@/components/popup/popup.css';
+
+render(<Popup deps={browserPopupDeps()} />, document.getElementById('app')!);

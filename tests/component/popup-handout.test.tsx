@@ -1,0 +1,69 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import axe from 'axe-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HandoutPage } from '@/components/popup/Handout';
+import { dexieSearchSource } from '@/lib/search/registry-search';
+import { handoutQuery } from '@/lib/signposting/handout';
+import { testDb, withFeeds } from '../helpers/db';
+import { endorsement, feed, tool } from '../helpers/feeds';
+
+afterEach(cleanup);
+
+const NICE_FEED = 'https://nice.example/feed.json';
+const ICB_FEED = 'https://icb.example/feed.json';
+const PLAY = 'https://play.google.com/store/apps/details?id=com.example.sleep';
+
+async function renderHandout(search: string) {
+  const db = testDb();
+  await withFeeds(db, {
+    [NICE_FEED]: feed({
+      publisher: { id: 'nice-test', name: 'NICE decisions (test)', kind: 'nice' },
+      tools: [
+        tool({
+          id: 'sleep',
+          name: 'Sleep Well',
+          identifiers: { apple: ['123456789'] },
+          conditions: ['insomnia'],
+          endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'recommended', guidanceCode: 'MTG70', decisionDate: '2022-05', sourceUrl: 'https://nice.example/mtg70' })],
+        }),
+        tool({ id: 'old', name: 'Old Blues', identifiers: { apple: ['333333333'] }, endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'withdrawn' })] }),
+      ],
+    }),
+    // The ICB feed knows the same app by both store ids: the handout has both links.
+    [ICB_FEED]: feed({ tools: [tool({ id: 'sw', name: 'SleepWell', identifiers: { apple: ['123456789'], googlePlay: ['com.example.sleep'] }, conditions: ['insomnia'] })] }),
+  });
+  const print = vi.fn();
+  const view = render(<HandoutPage deps={{ source: dexieSearchSource(db), now: () => Date.parse('2026-11-25T12:00:00Z') }} search={search} print={print} />);
+  return { print, container: view.container };
+}
+
+describe('printable handout page', () => {
+  it('shows the tool, what it is for, both links, the chosen QR link, who endorses it with dates and sources, and when it was checked', async () => {
+    const { print, container } = await renderHandout(handoutQuery(`${NICE_FEED} sleep`, PLAY));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sleep Well' })).toBeTruthy();
+    const main = screen.getByRole('main');
+    expect(main.textContent).toContain('Sleep Well is an app for insomnia.');
+    expect(main.textContent).toContain('NICE recommends it (MTG70, May 2022).');
+    expect(main.textContent).toContain(`Google Play: ${PLAY}`);
+    expect(main.textContent).toContain('App Store: https://apps.apple.com/gb/app/id123456789');
+    expect(screen.getByRole('img', { name: `QR code for ${PLAY}` })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Who endorses it' }).parentElement!.textContent).toContain('NICE: Recommended · MTG70 · May 2022Source: https://nice.example/mtg70');
+    expect(main.textContent).toContain('Signpost checked this on 20 November 2026 from NICE decisions (test), Example Publisher (test).');
+    await waitFor(() => expect(document.title).toBe('Sleep Well: patient handout (Signpost)'));
+    fireEvent.click(screen.getByRole('button', { name: 'Print this handout' }));
+    expect(print).toHaveBeenCalledOnce();
+    const results = await axe.run(container, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, rules: { 'color-contrast': { enabled: false } } });
+    expect(results.violations.map((violation) => violation.id)).toEqual([]);
+  });
+
+  it('makes no handout for a withdrawn tool, and says why', async () => {
+    await renderHandout(handoutQuery(`${NICE_FEED} old`, null));
+    expect(await screen.findByText(/Signpost does not write patient text for Old Blues/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Print this handout' })).toBeNull();
+  });
+
+  it('says so when the tool has left the registry', async () => {
+    await renderHandout(handoutQuery(`${NICE_FEED} gone`, null));
+    expect(await screen.findByText(/no longer in your registry/)).toBeTruthy();
+  });
+});

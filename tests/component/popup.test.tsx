@@ -1,0 +1,277 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import axe from 'axe-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CARD_REGION_NAME } from '@/components/TrustCard';
+import type { PopupDeps } from '@/components/popup/deps';
+import { Popup } from '@/components/popup/Popup';
+import { dexieSearchSource } from '@/lib/search/registry-search';
+import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
+import { testDb, withFeeds } from '../helpers/db';
+import { endorsement, feed, tool } from '../helpers/feeds';
+
+afterEach(cleanup);
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const NICE_FEED = 'https://nice.example/feed.json';
+const MOOD_BOT_PLAY = 'https://play.google.com/store/apps/details?id=com.example.moodbot';
+const nice = (status: 'recommended' | 'conditional' | 'research-only' | 'withdrawn', guidanceCode: string) =>
+  endorsement({ issuer: 'NICE', issuerKind: 'nice', status, guidanceCode, decisionDate: '2024-03', sourceUrl: `https://nice.example/${guidanceCode.toLowerCase()}` });
+
+async function registry() {
+  const db = testDb();
+  await withFeeds(db, {
+    [NICE_FEED]: feed({
+      publisher: { id: 'nice-test', name: 'NICE decisions (test)', kind: 'nice' },
+      tools: [
+        tool({ id: 'mood-bot', name: 'Mood Bot', identifiers: { googlePlay: ['com.example.moodbot'] }, conditions: ['depression', 'copd'], endorsements: [nice('research-only', 'HTE8')] }),
+        tool({ id: 'breathe', name: 'Breathe Well', identifiers: { apple: ['111111111'], googlePlay: ['com.example.breathe'] }, conditions: ['copd'], endorsements: [nice('conditional', 'HTE19')] }),
+        tool({
+          id: 'lung',
+          name: 'Lung Coach',
+          identifiers: { web: [{ origin: 'https://lungcoach.example' }] },
+          conditions: ['copd', 'asthma'],
+          endorsements: [nice('recommended', 'MTG99')],
+          facts: [{ topic: 'cost', text: 'Free on the NHS', sourceType: 'vendor-stated', sourceUrl: 'https://lungcoach.example/cost', date: '2025-01' }],
+        }),
+        tool({ id: 'asthma-pal', name: 'Asthma Pal', identifiers: { apple: ['222222222'] }, conditions: ['asthma'], endorsements: [nice('recommended', 'MTG98')] }),
+        tool({ id: 'old-blues', name: 'Old Blues', identifiers: { apple: ['333333333'] }, conditions: ['copd'], endorsements: [nice('withdrawn', 'TA97')] }),
+      ],
+    }),
+  });
+  return db;
+}
+
+interface Options {
+  url?: string;
+  title?: string;
+  profile?: Partial<Profile>;
+  copyText?: PopupDeps['copyText'];
+}
+
+async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async () => undefined) }: Options = {}) {
+  const db = await registry();
+  const deps: PopupDeps = {
+    source: dexieSearchSource(db),
+    now: () => NOW,
+    currentTab: async () => (url ? { url, title } : null),
+    profile: async () => ({ ...EMPTY_PROFILE, ...profile }),
+    copyText,
+    openHandout: vi.fn(),
+    openSettings: vi.fn(),
+  };
+  const view = render(<Popup deps={deps} />);
+  return { deps, container: view.container };
+}
+
+const searchBox = () => screen.getByRole('combobox', { name: 'Search your registry' });
+
+async function search(text: string) {
+  const box = searchBox();
+  box.focus();
+  fireEvent.focus(box);
+  fireEvent.input(box, { target: { value: text } });
+  return screen.findByRole('listbox', { name: 'Search results' });
+}
+
+async function expectNoAxeViolations(container: Element) {
+  const results = await axe.run(container, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    // happy-dom does no layout or painting: contrast cannot be computed here (the e2e run checks it).
+    rules: { 'color-contrast': { enabled: false } },
+  });
+  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.html).join(' | ')}`)).toEqual([]);
+}
+
+describe('the current tab', () => {
+  it('shows the same card as the page overlay, expanded, for a tool page', async () => {
+    const { container } = await renderPopup({ url: MOOD_BOT_PLAY });
+    const card = await screen.findByRole('region', { name: CARD_REGION_NAME });
+    expect(card.querySelector('.headline')!.textContent).toBe('Mood Bot: Only in research · NICE HTE8');
+    expect(within(card).getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded')).toBe('true');
+    // Not endorsed, so endorsed tools for the same conditions are offered, as on the page.
+    expect(within(card).getByRole('heading', { name: 'Endorsed tools for the same conditions' })).toBeTruthy();
+    expect(within(card).queryByRole('button', { name: /Stop showing/ })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Details and patient text for Mood Bot' })).toBeTruthy();
+    await expectNoAxeViolations(container);
+  });
+
+  it('offers endorsed alternatives for my conditions first', async () => {
+    await renderPopup({ url: MOOD_BOT_PLAY, profile: { myConditions: ['copd'] } });
+    const card = await screen.findByRole('region', { name: CARD_REGION_NAME });
+    const alternatives = within(card).getByRole('heading', { name: 'Endorsed tools for the same conditions' }).parentElement!;
+    expect([...alternatives.querySelectorAll('li')].map((li) => li.textContent!.split(' (opens')[0]!.split(' — ')[0])).toEqual(['Lung Coach', 'Breathe Well']);
+  });
+
+  it.each([
+    ['no address (a browser page)', undefined],
+    ['a store search page', 'https://apps.apple.com/gb/search?term=copd'],
+  ])('says plainly what Signpost can do on %s, and puts the cursor in the search box', async (_what, url) => {
+    const { container } = await renderPopup({ url });
+    expect(await screen.findByText('Signpost cannot check this page.')).toBeTruthy();
+    expect(screen.queryByRole('region', { name: CARD_REGION_NAME })).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(searchBox()));
+    await expectNoAxeViolations(container);
+  });
+
+  it('an app the registry does not know: "not in your registry", and a prefilled email to the digital champion', async () => {
+    const url = 'https://apps.apple.com/gb/app/new-app/id1000000002';
+    const { container } = await renderPopup({ url, title: 'New App on the App Store', profile: { championEmail: 'champion@practice.example' } });
+    const card = await screen.findByRole('region', { name: CARD_REGION_NAME });
+    expect(card.textContent).toContain('That does not mean it is unsafe or unsuitable');
+    const link = screen.getByRole('link', { name: 'Email champion@practice.example to suggest it' });
+    const mailto = new URL(link.getAttribute('href')!);
+    expect(mailto.protocol).toBe('mailto:');
+    expect(mailto.pathname).toBe('champion@practice.example');
+    expect(mailto.searchParams.get('subject')).toBe('Signpost suggestion: New App on the App Store');
+    expect(mailto.searchParams.get('body')).toContain(`Page: ${url}`);
+    expect(screen.getByText(/nothing is sent until you send it/)).toBeTruthy();
+    await expectNoAxeViolations(container);
+  });
+
+  it('without a champion email, says where to set it, and opens settings', async () => {
+    const { deps } = await renderPopup({ url: 'https://apps.apple.com/gb/app/new-app/id1000000002' });
+    expect(await screen.findByText('To suggest tools, add your digital champion\'s email in Signpost settings, under “Your profile”.')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: /Email/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Open settings' }));
+    expect(deps.openSettings).toHaveBeenCalledOnce();
+  });
+
+  it('a website the registry does not know is "not in your registry", never a verdict on it', async () => {
+    await renderPopup({ url: 'https://news.example/article', profile: { championEmail: 'champion@practice.example' } });
+    expect(await screen.findByText(/This page is not in your registry/)).toBeTruthy();
+    expect(screen.queryByRole('region', { name: CARD_REGION_NAME })).toBeNull();
+    expect(screen.getByRole('link', { name: /Email champion/ })).toBeTruthy();
+  });
+});
+
+describe('search', () => {
+  it('by keyboard: type, arrow down, Enter opens the tool, Escape comes back to the results', async () => {
+    const { container } = await renderPopup();
+    const list = await search('copd');
+    const options = within(list).getAllByRole('option');
+    expect(options.map((option) => option.querySelector('.result-name')!.textContent)).toEqual(['Lung Coach', 'Breathe Well', 'Mood Bot', 'Old Blues']);
+    expect(options[0]!.textContent).toContain('Recommended · NICE MTG99');
+    expect(options[0]!.textContent).toContain('Matched condition COPD');
+    expect(screen.getByRole('status', { name: '' }).textContent).toBe('4 tools match “copd”. Endorsed tools first.');
+    await expectNoAxeViolations(container);
+
+    const box = searchBox();
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    expect(box.getAttribute('aria-activedescendant')).toBe(options[1]!.id);
+    expect(screen.getByRole('option', { selected: true }).textContent).toContain('Breathe Well');
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'Enter' });
+
+    const heading = await screen.findByRole('heading', { level: 2, name: 'Breathe Well' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    fireEvent.keyDown(heading, { key: 'Escape' });
+
+    await screen.findByRole('listbox', { name: 'Search results' });
+    expect(document.activeElement).toBe(searchBox());
+    expect(searchBox().getAttribute('value') ?? (searchBox() as HTMLInputElement).value).toBe('copd');
+  });
+
+  it('by issuer, code and status, saying what matched; Escape in the box clears it', async () => {
+    await renderPopup();
+    let list = await search('mtg');
+    expect(within(list).getAllByRole('option').map((o) => o.querySelector('.result-name')!.textContent)).toEqual(['Asthma Pal', 'Lung Coach']);
+    expect(list.textContent).toContain('Matched guidance code NICE MTG98');
+    list = await search('withdrawn');
+    await waitFor(() => expect(within(list).getAllByRole('option').map((o) => o.querySelector('.result-name')!.textContent)).toEqual(['Old Blues']));
+    fireEvent.keyDown(searchBox(), { key: 'Escape' });
+    expect((searchBox() as HTMLInputElement).value).toBe('');
+    await waitFor(() => expect(screen.queryByRole('listbox')).toBeNull());
+  });
+
+  it('puts tools endorsed for my conditions first, and says so', async () => {
+    await renderPopup({ profile: { myConditions: ['asthma'] } });
+    const list = await search('nice');
+    const options = within(list).getAllByRole('option');
+    expect(options.map((o) => o.querySelector('.result-name')!.textContent)).toEqual(['Asthma Pal', 'Lung Coach', 'Breathe Well', 'Mood Bot', 'Old Blues']);
+    expect(options[0]!.textContent).toContain('For your conditions');
+    expect(options[2]!.textContent).not.toContain('For your conditions');
+    expect(screen.getByText(/5 tools match “nice”\. Endorsed for your conditions first/)).toBeTruthy();
+  });
+
+  it('says when nothing matches, without suggesting no tool exists', async () => {
+    await renderPopup();
+    fireEvent.input(searchBox(), { target: { value: 'zzz' } });
+    expect(await screen.findByText('No tools in your registry match “zzz”. That does not mean no suitable tool exists.')).toBeTruthy();
+  });
+});
+
+describe('tool detail and signposting a patient', () => {
+  async function openDetail(name: string, options: Options = {}) {
+    const rendered = await renderPopup(options);
+    const list = await search(name);
+    fireEvent.click(within(list).getAllByRole('option')[0]!);
+    await screen.findByRole('heading', { level: 2, name });
+    await screen.findByRole('region', { name: CARD_REGION_NAME });
+    return rendered;
+  }
+
+  it('shows every claim through the card, links, facts with provenance, and freshness', async () => {
+    const { container } = await openDetail('Lung Coach');
+    const card = screen.getByRole('region', { name: CARD_REGION_NAME });
+    expect(card.querySelector('.headline')!.textContent).toBe('Lung Coach: Recommended · NICE MTG99');
+    expect(card.textContent).toContain('Peer notes: none yet.');
+    expect(card.textContent).toContain('Registry data from 1 November 2026');
+    expect(screen.getByRole('link', { name: 'Website (opens in a new tab)' }).getAttribute('href')).toBe('https://lungcoach.example/');
+    const facts = screen.getByRole('heading', { name: 'Cost, accessibility and other facts' }).parentElement!;
+    expect(facts.textContent).toContain("Cost: Free on the NHS · January 2025 · Vendor-stated: the company's own claim · Source (opens in a new tab) · via NICE decisions (test)");
+    await expectNoAxeViolations(container);
+  });
+
+  it('copies plain-English text, confirms it in a live region, and renders a QR code for the chosen link', async () => {
+    const copyText = vi.fn(async () => undefined);
+    const { deps, container } = await openDetail('Breathe Well', { copyText });
+    const text = screen.getByRole('textbox', { name: /Text for the patient/ }) as HTMLTextAreaElement;
+    expect(text.value).toBe(
+      [
+        'Breathe Well is an app for COPD.',
+        'NICE says it can be used while more evidence is generated (HTE19, March 2024).',
+        'Get it here:',
+        'App Store: https://apps.apple.com/gb/app/id111111111',
+        'Google Play: https://play.google.com/store/apps/details?id=com.example.breathe',
+      ].join('\n'),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Copy text' }));
+    expect(await screen.findByText('Copied. Paste it into Accurx, a text message or a letter.')).toBeTruthy();
+    expect(copyText).toHaveBeenCalledWith(text.value);
+
+    const qr = screen.getByRole('img', { name: 'QR code for https://apps.apple.com/gb/app/id111111111' });
+    expect(qr.tagName.toLowerCase()).toBe('svg');
+    expect(qr.querySelectorAll('rect').length).toBeGreaterThan(50);
+    fireEvent.click(screen.getByRole('radio', { name: 'Google Play' }));
+    expect(screen.getByRole('img', { name: 'QR code for https://play.google.com/store/apps/details?id=com.example.breathe' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Printable handout (opens a new tab)' }));
+    expect(deps.openHandout).toHaveBeenCalledWith(`${NICE_FEED} breathe`, 'https://play.google.com/store/apps/details?id=com.example.breathe');
+    await expectNoAxeViolations(container);
+  });
+
+  it('when copying is refused, selects the text and says how to copy it', async () => {
+    await openDetail('Breathe Well', { copyText: vi.fn(async () => Promise.reject(new DOMException('denied', 'NotAllowedError'))) });
+    fireEvent.click(screen.getByRole('button', { name: 'Copy text' }));
+    expect(await screen.findByText(/did not allow copying\. The text is selected: press Ctrl\+C/)).toBeTruthy();
+    const text = screen.getByRole('textbox', { name: /Text for the patient/ }) as HTMLTextAreaElement;
+    expect(document.activeElement).toBe(text);
+    expect([text.selectionStart, text.selectionEnd]).toEqual([0, text.value.length]);
+  });
+
+  it('writes no patient text for a withdrawn tool, and says why', async () => {
+    await openDetail('Old Blues');
+    expect(screen.getByText(/Signpost does not write patient text for Old Blues: NICE TA97 lists it as withdrawn/)).toBeTruthy();
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
+  });
+
+  it('goes back from the page card\'s tool to its button', async () => {
+    await renderPopup({ url: MOOD_BOT_PLAY });
+    fireEvent.click(await screen.findByRole('button', { name: 'Details and patient text for Mood Bot' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Back' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Details and patient text for Mood Bot' })));
+  });
+});

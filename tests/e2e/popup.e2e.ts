@@ -1,0 +1,142 @@
+// The toolbar popup in real Chromium with the built extension and the bundled registry.
+// A headless browser cannot click the toolbar icon, so the popup is opened as a tab:
+// popup.html?tab=<id> (a test hook documented in components/popup/browser-deps.ts) makes it check
+// that tab, the store page, instead of itself.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page, Request } from 'playwright-core';
+import { launchWithExtension, type ExtensionSession } from './harness/browser';
+import { countRows } from './harness/idb';
+import { startSiteServer, type SiteServer } from './harness/server';
+import { waitFor } from './harness/wait';
+
+const WYSA_PLAY = 'https://play.google.com/store/apps/details?id=bot.touchkin';
+// Extension pages forbid inline scripts (CSP), so axe is evaluated through the DevTools protocol.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const POPUP_SIZE = { width: 380, height: 560 };
+
+let site: SiteServer;
+let session: ExtensionSession;
+const extensionRequests: string[] = [];
+
+beforeAll(async () => {
+  site = await startSiteServer();
+  session = await launchWithExtension({ hostRules: site.hostRules });
+  session.context.on('request', (request: Request) => {
+    if (request.serviceWorker() || request.frame()?.url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
+  });
+  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+});
+
+afterAll(async () => {
+  await Promise.allSettled([session?.close(), site?.close()]);
+});
+
+/** Opens the store page, then the popup as a tab that checks it. */
+async function popupFor(url: string): Promise<{ store: Page; popup: Page }> {
+  const store = await session.context.newPage();
+  await store.goto(url, { waitUntil: 'domcontentloaded' });
+  const tabId = await session.serviceWorker.evaluate(async (pageUrl) => {
+    const [tab] = await browser.tabs.query({ url: pageUrl });
+    return tab?.id;
+  }, url);
+  expect(tabId).toBeTypeOf('number');
+  const popup = await session.context.newPage();
+  await popup.setViewportSize(POPUP_SIZE);
+  await popup.goto(`chrome-extension://${session.extensionId}/popup.html?tab=${tabId}`);
+  return { store, popup };
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const results = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
+  });
+}
+
+const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
+
+/** Types into the popup's search box, key by key, once the page's card is up. */
+async function searchInPopup(text: string) {
+  const opened = await popupFor(WYSA_PLAY);
+  await card(opened.popup).waitFor();
+  const box = opened.popup.getByRole('combobox', { name: 'Search your registry' });
+  await box.click();
+  await box.pressSequentially(text);
+  return { ...opened, box };
+}
+
+describe('toolbar popup', () => {
+  test('opens on the current tab\'s verdict (Wysa on Google Play), worded as on the page, with no accessibility violations', async () => {
+    const { store, popup } = await popupFor(WYSA_PLAY);
+    await expect.poll(() => card(popup).locator('.headline').textContent(), { timeout: 10_000 }).toBe('Wysa: Only in research · NICE HTE8');
+    expect(await card(popup).getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await popup.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(POPUP_SIZE.width);
+    expect(await axeViolations(popup)).toEqual([]);
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(popup)).toEqual([]);
+    await popup.emulateMedia({ colorScheme: 'light' });
+    await Promise.all([store.close(), popup.close()]);
+  });
+
+  test('search by condition lists endorsed tools first; the detail has the patient text and a QR code', async () => {
+    const { store, popup, box } = await searchInPopup('COPD');
+    const options = popup.getByRole('listbox', { name: 'Search results' }).getByRole('option');
+    await expect.poll(() => options.count(), { timeout: 15_000 }).toBeGreaterThan(3);
+    const states = await options.evaluateAll((items) => items.map((item) => /state-(\S+)/.exec(item.className)?.[1] ?? ''));
+    const endorsed = (state: string) => state === 'recommended' || state === 'conditional';
+    const firstOther = states.findIndex((state) => !endorsed(state));
+    expect(firstOther).toBeGreaterThan(0);
+    expect(states.slice(firstOther).some(endorsed)).toBe(false);
+    expect(await popup.getByRole('status').filter({ hasText: 'match “COPD”' }).textContent()).toMatch(/^\d+ tools match “COPD”\. Endorsed tools first\.$/);
+    expect(await axeViolations(popup)).toEqual([]);
+
+    await box.press('ArrowDown');
+    const first = (await options.first().locator('.result-name').textContent())!;
+    await box.press('Enter');
+    await expect.poll(() => popup.evaluate(() => document.activeElement?.textContent)).toBe(first);
+    const text = await popup.getByRole('textbox', { name: /Text for the patient/ }).inputValue();
+    expect(text.startsWith(`${first} is `)).toBe(true);
+    expect(text.split('\n')[0]).toContain('COPD');
+    expect(text).toMatch(/NICE (recommends it|says it can be used( for [^.]+)? while more evidence is generated) \(HTE\d+/);
+    expect(text).not.toMatch(/Wysa/);
+    // A QR code whenever the registry has a link to give (the tool with links is checked below).
+    expect(await popup.getByRole('img', { name: /^QR code for https:\/\// }).count()).toBe(text.includes('Get it here:') ? 1 : 0);
+    expect(await axeViolations(popup)).toEqual([]);
+
+    await popup.keyboard.press('Escape');
+    await expect.poll(() => popup.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('combobox');
+    await Promise.all([store.close(), popup.close()]);
+  });
+
+  test('signposting a patient to a tool with store links: the QR code and the printable handout', async () => {
+    const { store, popup } = await searchInPopup('NHS App');
+    await popup.getByRole('option').filter({ has: popup.locator('.result-name', { hasText: /^NHS App$/ }) }).click();
+    await popup.getByRole('heading', { level: 2, name: 'NHS App' }).waitFor();
+    expect(await popup.getByRole('textbox', { name: /Text for the patient/ }).inputValue()).toContain('App Store: https://apps.apple.com/gb/app/id1388411277');
+    // Two websites: told apart by address, so the choice means something.
+    expect(await popup.getByRole('radio', { name: 'Website (www.nhs.uk/nhs-app)' }).count()).toBe(1);
+    await popup.getByRole('radio', { name: 'Google Play' }).check();
+    const qr = popup.getByRole('img', { name: 'QR code for https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline' });
+    expect(await qr.locator('rect').count()).toBeGreaterThan(50);
+
+    const [handout] = await Promise.all([session.context.waitForEvent('page'), popup.getByRole('button', { name: /Printable handout/ }).click()]);
+    await handout.getByRole('heading', { level: 1, name: 'NHS App' }).waitFor();
+    expect(await handout.getByRole('img', { name: 'QR code for https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline' }).count()).toBe(1);
+    expect(await handout.locator('.checked').textContent()).toMatch(/^Signpost checked this on \d+ \w+ \d{4} from Signpost UK seed registry/);
+    expect(await axeViolations(handout)).toEqual([]);
+    await Promise.all([store.close(), popup.close(), handout.close()]);
+  });
+
+  test('the popup made no network request', () => {
+    expect(extensionRequests.filter((url) => /^https?:/.test(url))).toEqual([]);
+  });
+});
+
+declare global {
+  interface Window {
+    axe: typeof import('axe-core');
+  }
+}

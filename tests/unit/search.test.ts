@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { Endorsement } from '@/lib/feed/schema';
+import type { Product } from '@/lib/registry/types';
+import { verdictFor } from '@/lib/registry/verdict';
+import { alternativesFor, cardDataForMatch, dexieSearchSource, loadSearchIndex, matchForRecord } from '@/lib/search/registry-search';
+import { buildSearchIndex, queryTokens, words } from '@/lib/search/search';
+import { product } from '../helpers/cards';
+import { testDb, withFeeds } from '../helpers/db';
+import { endorsement, feed, tool } from '../helpers/feeds';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+function indexOf(products: Product[], myConditions: string[] = []) {
+  return buildSearchIndex(
+    products.map((p) => ({ product: p, verdict: verdictFor(p) })),
+    myConditions,
+  );
+}
+
+const names = (index: ReturnType<typeof indexOf>, query: string) => index.search(query).hits.map((hit) => hit.entry.product.name);
+
+const claim = (status: Endorsement['status'], more: Partial<Endorsement> = {}): Partial<Endorsement> => ({ status, issuer: 'NICE', issuerKind: 'nice', ...more });
+
+describe('query words', () => {
+  it('lower-cases, drops accents and punctuation, and joins two-word statuses', () => {
+    expect(words('Café iCT-PTSD, Active+me')).toEqual(['cafe', 'ict', 'ptsd', 'active', 'me']);
+    expect(queryTokens('Not recommended')).toEqual(['notrecommended']);
+    expect(queryTokens('research only')).toEqual(['research']);
+    expect(queryTokens('no recommendation')).toEqual(['norecommendation']);
+  });
+
+  it('ignores words that do not say which tool ("an endorsed app for COPD"), unless they are all there is', () => {
+    expect(queryTokens('an endorsed app for COPD')).toEqual(['endorsed', 'copd']);
+    expect(queryTokens('app')).toEqual(['app']);
+  });
+});
+
+describe('ranking', () => {
+  const all = [
+    product('Zeta Withdrawn', [claim('withdrawn')]),
+    product('Alpha Not Recommended', [claim('not-recommended')]),
+    product('Beta Listed', [claim('listed')]),
+    product('Gamma Conditional', [claim('conditional')]),
+    product('Delta None', []),
+    product('Epsilon Research', [claim('research-only')]),
+    product('Eta Disputed', [claim('recommended'), claim('withdrawn', { issuer: 'Example ICB' })]),
+    product('Theta Recommended', [claim('recommended')]),
+    product('Iota Recommended', [claim('recommended')]),
+  ];
+
+  it('puts endorsed tools first, then research, listed, none, disputed, withdrawn and not recommended; ties by name', () => {
+    expect(names(indexOf(all), 'copd')).toEqual([
+      'Iota Recommended',
+      'Theta Recommended',
+      'Gamma Conditional',
+      'Epsilon Research',
+      'Beta Listed',
+      'Delta None',
+      'Eta Disputed',
+      'Zeta Withdrawn',
+      'Alpha Not Recommended',
+    ]);
+  });
+
+  it('puts tools endorsed for my conditions first, and only when the endorsement covers them', () => {
+    const products = [
+      product('Asthma Recommended', [claim('recommended')], { conditions: ['asthma'] }),
+      product('COPD Conditional', [claim('conditional')], { conditions: ['copd', 'asthma'] }),
+      // Endorsed, but only for heart failure: not "for my conditions" although COPD is listed.
+      product('Scoped Elsewhere', [claim('recommended', { conditions: ['heart-failure'] })], { conditions: ['copd', 'heart-failure', 'asthma'] }),
+      // For COPD, but not endorsed: never lifted above endorsed tools.
+      product('COPD Listed', [claim('listed')], { conditions: ['copd', 'asthma'] }),
+    ];
+    const index = indexOf(products, ['copd']);
+    expect(names(index, 'asthma')).toEqual(['COPD Conditional', 'Asthma Recommended', 'Scoped Elsewhere', 'COPD Listed']);
+    expect(index.search('asthma').hits.map((hit) => hit.entry.forMyConditions)).toEqual([true, false, false, false]);
+  });
+});
+
+describe('matching', () => {
+  const products = [
+    product('Sleepio', [claim('recommended', { guidanceCode: 'MTG70' })], { conditions: ['insomnia'] }),
+    product('Activate Your Heart', [claim('conditional', { guidanceCode: 'HTE35' }), claim('listed', { issuer: 'British Heart Foundation', issuerKind: 'charity' })], {
+      conditions: ['cardiac-rehabilitation'],
+    }),
+    product('Wysa', [claim('research-only', { guidanceCode: 'HTE8' })], { conditions: ['depression', 'anxiety'] }),
+    product('Vendor Pet', [claim('recommended', { issuer: 'Vendor Ltd', issuerKind: 'other', sourceType: 'vendor-stated' })], { conditions: ['obesity'] }),
+    product('Old Blues', [claim('not-recommended', { issuer: 'Example ICB', issuerKind: 'local-network' })], { conditions: ['depression'] }),
+    product('Café Coach', [], { conditions: ['asthma'], otherNames: ['Coffee Coach'] }),
+  ];
+  const index = indexOf(products);
+
+  it.each([
+    ['a name, by the start of any word', 'heart', ['Activate Your Heart']],
+    ['another feed\'s name for the tool', 'coffee', ['Café Coach']],
+    ['accents either way', 'cafe', ['Café Coach']],
+    ['a condition label', 'insomnia', ['Sleepio']],
+    ['a condition label word ("Overweight and obesity (weight management)")', 'weight', ['Vendor Pet']],
+    ['a condition id', 'cardiac rehab', ['Activate Your Heart']],
+    ['an issuer by name', 'british heart', ['Activate Your Heart']],
+    ['an issuer by kind', 'charity', ['Activate Your Heart']],
+    ['a local network', 'local', ['Old Blues']],
+    ['a guidance code', 'mtg70', ['Sleepio']],
+    ['a guidance code prefix', 'hte', ['Activate Your Heart', 'Wysa']],
+    ['"recommended" (never a tool that is *not* recommended, nor the vendor\'s own word)', 'recommended', ['Sleepio']],
+    ['"not recommended"', 'not recommended', ['Old Blues']],
+    ['"evidence" for conditional', 'evidence', ['Activate Your Heart']],
+    ['"endorsed" for recommended or conditional', 'endorsed', ['Sleepio', 'Activate Your Heart']],
+    ['"research only"', 'research only', ['Wysa']],
+    ['every word (AND)', 'nice depression', ['Wysa']],
+    ['"an endorsed app for insomnia"', 'an endorsed app for insomnia', ['Sleepio']],
+  ])('finds %s', (_what, query, expected) => {
+    expect(names(index, query)).toEqual(expected);
+  });
+
+  it('finds nothing for a word no tool has, and nothing for an empty query', () => {
+    expect(index.search('zzz')).toEqual({ total: 0, hits: [] });
+    expect(index.search('  ')).toEqual({ total: 0, hits: [] });
+  });
+
+  it('says what matched besides the name', () => {
+    const [wysa] = index.search('nice depression').hits;
+    expect(wysa!.matched).toEqual([
+      { field: 'issuer', text: 'NICE' },
+      { field: 'condition', text: 'Depression' },
+    ]);
+    expect(index.search('hte35').hits[0]!.matched).toEqual([{ field: 'code', text: 'NICE HTE35' }]);
+    expect(index.search('evidence').hits[0]!.matched).toEqual([{ field: 'status', text: 'Can be used while more evidence is generated' }]);
+    expect(index.search('sleepio').hits[0]!.matched).toEqual([]);
+  });
+
+  it('counts every match and returns at most the limit', () => {
+    const many = indexOf(Array.from({ length: 120 }, (_, i) => product(`Tool ${String(i).padStart(3, '0')}`, [])));
+    const results = many.search('tool', 50);
+    expect(results.total).toBe(120);
+    expect(results.hits).toHaveLength(50);
+    expect(results.hits[0]!.entry.product.name).toBe('Tool 000');
+  });
+});
+
+describe('the registry behind search (Dexie)', () => {
+  const NICE_FEED = 'https://nice.example/feed.json';
+  const ICB_FEED = 'https://icb.example/feed.json';
+
+  async function registry() {
+    const db = testDb();
+    await withFeeds(db, {
+      [NICE_FEED]: feed({
+        publisher: { id: 'nice', name: 'NICE (test)', kind: 'nice' },
+        tools: [
+          tool({ id: 'breathe', name: 'Breathe Well', identifiers: { apple: ['111111111'] }, conditions: ['copd'], endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'conditional', guidanceCode: 'HTE19' })] }),
+          tool({ id: 'lungs', name: 'Lung Coach', identifiers: { apple: ['333333333'] }, conditions: ['copd', 'asthma'], endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'recommended' })] }),
+          tool({ id: 'asthma', name: 'Asthma Pal', conditions: ['asthma'], endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'recommended' })] }),
+        ],
+      }),
+      [ICB_FEED]: feed({
+        publisher: { id: 'icb', name: 'Example ICB (test)', kind: 'local-network' },
+        tools: [
+          tool({ id: 'bw', name: 'BreatheWell app', identifiers: { apple: ['111111111'], googlePlay: ['com.example.breathe'] }, conditions: ['copd'], endorsements: [endorsement({ issuer: 'Example ICB', issuerKind: 'local-network', status: 'listed' })] }),
+          tool({ id: 'mood', name: 'Mood Diary', identifiers: { googlePlay: ['com.example.mood'] }, conditions: ['copd', 'depression'], endorsements: [endorsement({ status: 'research-only' })] }),
+        ],
+      }),
+    });
+    return { db, source: dexieSearchSource(db) };
+  }
+
+  it('merges one product across feeds by a shared store id, with both feeds\' claims', async () => {
+    const { source } = await registry();
+    const index = await loadSearchIndex(source, []);
+    expect(index.size).toBe(4);
+    const [breathe] = index.search('breathe').hits;
+    expect(breathe!.entry.product.name).toBe('Breathe Well');
+    expect(breathe!.entry.product.otherNames).toEqual(['BreatheWell app']);
+    expect(breathe!.entry.product.claims.map((c) => c.feedPublisher)).toEqual(['NICE (test)', 'Example ICB (test)']);
+    expect(breathe!.entry.verdict.state).toBe('conditional');
+    // Found by the ICB feed's words too.
+    expect(index.search('example icb').hits.map((hit) => hit.entry.product.name)).toEqual(['Breathe Well']);
+  });
+
+  it('leaves out records of feeds that are no longer subscribed', async () => {
+    const { db, source } = await registry();
+    await db.feeds.delete(ICB_FEED);
+    const index = await loadSearchIndex(source, []);
+    expect(index.search('mood').total).toBe(0);
+    expect(index.search('breathe').hits[0]!.entry.product.otherNames).toEqual([]);
+  });
+
+  it('finds a product again by its record id, merged as search shows it', async () => {
+    const { source } = await registry();
+    const index = await loadSearchIndex(source, []);
+    const entry = index.search('breathe').hits[0]!.entry;
+    const again = await matchForRecord(source, entry.id);
+    expect(again?.product).toEqual(entry.product);
+    // From the other feed's record of it, the same product.
+    expect((await matchForRecord(source, `${ICB_FEED} bw`))?.product.name).toBe('Breathe Well');
+    expect(await matchForRecord(source, `${ICB_FEED} nothing`)).toBeNull();
+  });
+
+  it('offers endorsed alternatives for my conditions first, in the card data of a searched tool', async () => {
+    const { source } = await registry();
+    const mood = (await matchForRecord(source, `${ICB_FEED} mood`))!;
+    expect((await alternativesFor(source, mood.product, [])).map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well']);
+    const data = await cardDataForMatch(source, mood, NOW, ['copd']);
+    expect(data.alternatives.map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well']);
+    expect(data.identity).toBeNull();
+    expect(data.matches).toEqual([mood]);
+    expect(data.freshness).toMatchObject({ dataFrom: '2026-11-01T00:00:00Z', expiredPublishers: [] });
+    // An endorsed tool is offered no alternatives, as on the page card.
+    const lung = (await matchForRecord(source, `${NICE_FEED} lungs`))!;
+    expect((await cardDataForMatch(source, lung, NOW, ['copd'])).alternatives).toEqual([]);
+  });
+
+  it('puts alternatives for my conditions before those sharing more conditions', async () => {
+    const { source } = await registry();
+    const breathing = product('Breathing Diary', [], { conditions: ['asthma', 'copd'], records: [{ feedUrl: ICB_FEED, toolId: 'x' }] });
+    // Without a preference, the recommended tools come first: Lung Coach, Asthma Pal, then Breathe Well.
+    expect((await alternativesFor(source, breathing, [])).map((a) => a.name)).toEqual(['Lung Coach', 'Asthma Pal', 'Breathe Well']);
+    expect((await alternativesFor(source, breathing, ['copd'])).map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well', 'Asthma Pal']);
+  });
+});
