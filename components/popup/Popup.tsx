@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { cardDataFor, type CardData } from '@/lib/registry/card-data';
 import type { LookupMatch } from '@/lib/registry/lookup';
-import { alternativesFor, loadSearchIndex } from '@/lib/search/registry-search';
+import { alternativesFor, registrySearch } from '@/lib/search/registry-search';
 import { productRecordId, type SearchEntry } from '@/lib/search/search';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
 import { CurrentPage, type PageState } from './CurrentPage';
 import type { PopupDeps } from './deps';
-import { SEARCH_INPUT_ID, SearchPanel, type IndexState } from './SearchPanel';
+import { SEARCH_INPUT_ID, SearchPanel } from './SearchPanel';
 import { ToolDetail } from './ToolDetail';
 
 type View = { kind: 'home' } | { kind: 'detail'; match: LookupMatch; recordId: string; returnFocusId: string };
@@ -18,7 +18,6 @@ type View = { kind: 'home' } | { kind: 'detail'; match: LookupMatch; recordId: s
 export function Popup({ deps }: { deps: PopupDeps }) {
   const [profile, setProfile] = useState<Profile>(EMPTY_PROFILE);
   const [page, setPage] = useState<PageState>({ kind: 'loading' });
-  const [index, setIndex] = useState<IndexState>({ kind: 'idle' });
   const [view, setView] = useState<View>({ kind: 'home' });
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(-1);
@@ -40,18 +39,8 @@ export function Popup({ deps }: { deps: PopupDeps }) {
     })();
   }, [deps, profileLoad]);
 
-  // The index reads every row of the registry (seconds at 100k tools), so it is built only once the
-  // clinician turns to the search box, and the page's card never waits for it.
-  const prepareSearch = () => {
-    if (index.kind !== 'idle') return;
-    setIndex({ kind: 'loading' });
-    void profileLoad
-      .then((loaded) => loadSearchIndex(deps.source, loaded.myConditions))
-      .then(
-        (ready) => setIndex({ kind: 'ready', index: ready }),
-        () => setIndex({ kind: 'failed' }),
-      );
-  };
+  // Each query reads only the rows its words can match (the database's word index).
+  const searcher = useMemo(() => registrySearch(deps.source, profile.myConditions), [deps, profile]);
 
   useEffect(() => {
     if (view.kind !== 'home' || !focusAfterRender.current) return;
@@ -85,7 +74,7 @@ export function Popup({ deps }: { deps: PopupDeps }) {
             <CurrentPage state={page} championEmail={profile.championEmail} onOpen={open} openSettings={deps.openSettings} />
           </section>
           <SearchPanel
-            index={index}
+            searcher={searcher}
             query={query}
             onQuery={setQuery}
             active={active}
@@ -93,7 +82,6 @@ export function Popup({ deps }: { deps: PopupDeps }) {
             onOpen={(entry: SearchEntry) => open(entry, SEARCH_INPUT_ID, entry.id)}
             hasMyConditions={profile.myConditions.length > 0}
             inputRef={searchInput}
-            onPrepare={prepareSearch}
           />
         </main>
       )}

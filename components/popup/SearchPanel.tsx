@@ -1,9 +1,10 @@
 import type { RefObject } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { whoSaidIt } from '@/lib/registry/present';
 import { VERDICT_LABELS } from '@/lib/registry/verdict';
 import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
-import { MATCH_FIELD_LABELS, type SearchEntry, type SearchHit, type SearchIndex } from '@/lib/search/search';
+import type { RegistrySearch, RegistrySearchResults } from '@/lib/search/registry-search';
+import { MATCH_FIELD_LABELS, type SearchEntry, type SearchHit } from '@/lib/search/search';
 
 // Search as you type, keyboard first (the ARIA combobox pattern): focus stays in the box, the
 // arrow keys move through the results, Enter opens one, Escape clears the box.
@@ -13,10 +14,11 @@ const LIST_ID = 'popup-results';
 const DEBOUNCE_MS = 80;
 const optionId = (index: number) => `popup-result-${index}`;
 
-export type IndexState = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; index: SearchIndex } | { kind: 'failed' };
+/** The answer for one query, kept with the query so a late answer for an old one is never shown. */
+type Answer = { query: string; results: RegistrySearchResults } | { query: string; failed: true };
 
 interface SearchPanelProps {
-  index: IndexState;
+  searcher: RegistrySearch;
   query: string;
   onQuery: (query: string) => void;
   active: number;
@@ -24,14 +26,26 @@ interface SearchPanelProps {
   onOpen: (entry: SearchEntry) => void;
   hasMyConditions: boolean;
   inputRef: RefObject<HTMLInputElement | null>;
-  /** Called when the search box is first used, to build the index. */
-  onPrepare: () => void;
 }
 
-export function SearchPanel({ index, query, onQuery, active, onActive, onOpen, hasMyConditions, inputRef, onPrepare }: SearchPanelProps) {
+export function SearchPanel({ searcher, query, onQuery, active, onActive, onOpen, hasMyConditions, inputRef }: SearchPanelProps) {
   const searched = useDebounced(query.trim(), DEBOUNCE_MS);
-  const results = useMemo(() => (index.kind === 'ready' && searched ? index.index.search(searched) : null), [index, searched]);
-  const hits = results?.hits ?? [];
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  useEffect(() => {
+    if (!searched) return;
+    let current = true;
+    searcher.search(searched).then(
+      (results) => current && setAnswer({ query: searched, results }),
+      () => current && setAnswer({ query: searched, failed: true }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [searcher, searched]);
+  const settled = answer?.query === searched ? answer : null;
+  // The previous answer stays on screen until the next arrives (a few ms), so the list does not
+  // flicker at every keystroke; the status line says a search is under way meanwhile.
+  const hits = searched && answer && 'results' in answer ? answer.results.hits : [];
   const activeHit = active >= 0 && active < hits.length ? active : -1;
 
   useEffect(() => {
@@ -69,16 +83,14 @@ export function SearchPanel({ index, query, onQuery, active, onActive, onOpen, h
         aria-controls={hits.length > 0 ? LIST_ID : undefined}
         aria-activedescendant={activeHit >= 0 ? optionId(activeHit) : undefined}
         value={query}
-        onFocus={onPrepare}
         onInput={(event) => {
-          onPrepare();
           onQuery(event.currentTarget.value);
           onActive(-1);
         }}
         onKeyDown={onKeyDown}
       />
       <p class="status-line" role="status">
-        {searched ? summary(index, results, searched, hasMyConditions) : ''}
+        {searched ? summary(settled, searched, hasMyConditions) : ''}
       </p>
       {hits.length > 0 && (
         <ul id={LIST_ID} role="listbox" aria-label="Search results" class="results">
@@ -91,14 +103,16 @@ export function SearchPanel({ index, query, onQuery, active, onActive, onOpen, h
   );
 }
 
-function summary(index: IndexState, results: { total: number; hits: SearchHit[] } | null, query: string, hasMyConditions: boolean): string {
-  if (index.kind === 'idle' || index.kind === 'loading') return 'Preparing the search of your registry…';
-  if (index.kind === 'failed' || !results) return 'Signpost could not read your registry to search it.';
-  if (results.total === 0) return `No tools in your registry match “${query}”. That does not mean no suitable tool exists.`;
-  const count = results.total === 1 ? '1 tool' : `${results.total.toLocaleString('en-GB')} tools`;
-  const shown = results.hits.length < results.total ? `, showing the first ${results.hits.length}` : '';
+function summary(answer: Answer | null, query: string, hasMyConditions: boolean): string {
+  if (!answer) return 'Searching your registry…';
+  if ('failed' in answer) return 'Signpost could not read your registry to search it.';
+  const { total, hits, truncated } = answer.results;
+  if (total === 0) return `No tools in your registry match “${query}”. That does not mean no suitable tool exists.`;
+  const count = truncated ? `Many tools (more than ${total.toLocaleString('en-GB')})` : total === 1 ? '1 tool' : `${total.toLocaleString('en-GB')} tools`;
+  const shown = hits.length < total ? `, showing the first ${hits.length}` : '';
+  const narrow = truncated ? ' Type more to narrow the search.' : '';
   const order = hasMyConditions ? 'Endorsed for your conditions first, then endorsed tools.' : 'Endorsed tools first.';
-  return `${count} match “${query}”${shown}. ${order}`;
+  return `${count} match “${query}”${shown}. ${order}${narrow}`;
 }
 
 function ResultOption({ hit, id, selected, onOpen }: { hit: SearchHit; id: string; selected: boolean; onOpen: (entry: SearchEntry) => void }) {

@@ -2,7 +2,7 @@ import { lookupUrl, type LookupResult, type RegistrySource } from './lookup';
 import { mergeRecords } from './merge';
 import { productLinks, whoSaidIt } from './present';
 import type { ToolRecord } from './types';
-import { verdictFor, type ProductVerdict } from './verdict';
+import { endorsedConditions, verdictFor, type ProductVerdict } from './verdict';
 
 export interface Alternative {
   name: string;
@@ -20,11 +20,14 @@ export interface CardData extends LookupResult {
 }
 
 export interface CardSource extends RegistrySource {
-  recordsWithConditions(conditions: readonly string[]): Promise<ToolRecord[]>;
+  /** Up to `limit` records whose own claims endorse the tool for any of these conditions (an index read). */
+  recordsEndorsedFor(conditions: readonly string[], limit: number): Promise<ToolRecord[]>;
 }
 
 const NEEDS_ALTERNATIVES: ReadonlySet<ProductVerdict['state']> = new Set(['no-endorsement', 'listed', 'research-only', 'not-recommended', 'withdrawn']);
 const MAX_ALTERNATIVES = 3;
+/** Candidates read for alternatives: plenty to find three, and a bounded read at 100k tools. */
+const MAX_ALTERNATIVE_CANDIDATES = 200;
 
 export async function cardDataFor(source: CardSource, url: string, now: number): Promise<CardData> {
   const lookup = await lookupUrl(source, url, now);
@@ -39,15 +42,14 @@ export async function cardDataFor(source: CardSource, url: string, now: number):
  */
 export async function endorsedAlternatives(source: CardSource, conditions: readonly string[], excludeName: string): Promise<Alternative[]> {
   if (conditions.length === 0) return [];
-  const [records, feeds] = await Promise.all([source.recordsWithConditions(conditions), source.feedSummaries()]);
+  const [records, feeds] = await Promise.all([source.recordsEndorsedFor(conditions, MAX_ALTERNATIVE_CANDIDATES), source.feedSummaries()]);
   const byUrl = new Map(feeds.map((feed) => [feed.url, feed]));
   const wanted = new Set(conditions);
   const candidates: Alternative[] = [];
   for (const product of mergeRecords(records.filter((r) => byUrl.has(r.feedUrl)), byUrl)) {
     const verdict = verdictFor(product);
     if ((verdict.state !== 'recommended' && verdict.state !== 'conditional') || product.name === excludeName) continue;
-    // A claim scoped to other conditions must not make the tool look endorsed for these.
-    const covered = new Set(verdict.decidingClaims.flatMap((claim) => claim.conditions ?? product.conditions));
+    const covered = endorsedConditions(verdict.decidingClaims, product.conditions);
     const sharedConditions = [...wanted].filter((c) => covered.has(c));
     if (sharedConditions.length === 0) continue;
     candidates.push({

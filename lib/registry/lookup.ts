@@ -61,7 +61,8 @@ function mostSpecificWebClaims(records: ToolRecord[], host: string, path: string
   return best < 0 ? [] : scored.filter((s) => s.score === best).map((s) => s.record);
 }
 
-async function widenThroughStoreIds(source: RegistrySource, records: ToolRecord[]): Promise<ToolRecord[]> {
+/** Adds every record that shares a store id with those found, so a product's feeds all answer. */
+export async function widenThroughStoreIds(source: RegistrySource, records: ToolRecord[]): Promise<ToolRecord[]> {
   const found = new Map(records.map((record) => [record.id, record]));
   const asked = new Set<string>();
   for (let round = 0; round < MAX_EXPANSIONS; round++) {

@@ -8,7 +8,10 @@ export interface ToolRecord {
   tool: Tool;
   /** Identifier keys (apple:…, play:…, web:host) for the one-read lookup. */
   keys: string[];
-  conditions: string[];
+  /** Conditions this record's own independent claims endorse the tool for (card alternatives). */
+  endorsedFor: string[];
+  /** Search words (lib/search/search.ts toolSearchWords), indexed for prefix search. */
+  words: string[];
 }
 
 /** What the UI needs to know about a feed to attribute a claim and judge its age. */

@@ -1,3 +1,4 @@
+import type { Endorsement } from '../feed/schema';
 import type { EndorsementStatus } from '../feed/vocabulary';
 import type { Claim, Product } from './types';
 
@@ -55,6 +56,17 @@ export function verdictFor(product: Product): ProductVerdict {
     if (deciding.length > 0) return { state, decidingClaims: deciding, vendorStatedCount };
   }
   return { state: 'no-endorsement', decidingClaims: [], vendorStatedCount };
+}
+
+/**
+ * The conditions a set of claims endorses a tool for: those of its independent recommended or
+ * conditional claims, each narrowed to the claim's own conditions when it names them. A claim
+ * scoped to other conditions never makes a tool look endorsed for these.
+ */
+export function endorsedConditions(claims: readonly Endorsement[], toolConditions: readonly string[]): Set<string> {
+  return new Set(
+    claims.filter((claim) => claim.sourceType !== 'vendor-stated' && POSITIVE.has(claim.status)).flatMap((claim) => claim.conditions ?? toolConditions),
+  );
 }
 
 /** Plain-English headline for each state; colour is never the only carrier of meaning. */

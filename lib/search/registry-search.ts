@@ -1,48 +1,73 @@
 import { identifierKeys } from '../lookup/keys';
 import { endorsedAlternatives, type Alternative, type CardData, type CardSource } from '../registry/card-data';
-import { freshnessOf, type LookupMatch } from '../registry/lookup';
+import { freshnessOf, widenThroughStoreIds, type LookupMatch } from '../registry/lookup';
 import { mergeRecords } from '../registry/merge';
 import { feedsBehind } from '../registry/present';
 import type { FeedSummary, Product, ToolRecord } from '../registry/types';
 import { verdictFor, type ProductVerdict } from '../registry/verdict';
 import type { SignpostDatabase } from '../storage/db';
 import { dexieRegistrySource } from '../storage/registry-source';
-import { buildSearchIndex, recordIdOf, type SearchIndex } from './search';
+import { buildSearchIndex, queryTokens, recordIdOf, type SearchResults } from './search';
 
 // The registry as the popup and the handout page read it: straight from the on-device database
 // (extension pages may open it; no message round trip through the background).
 
 export interface SearchSource extends CardSource {
-  allRecords(): Promise<ToolRecord[]>;
+  /** Records with a search word starting with `prefix`, at most `limit` of them. */
+  recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]>;
+  /** How many index entries start with `prefix`, counting no further than `cap` (keys only, no rows). */
+  countWordPrefix(prefix: string, cap: number): Promise<number>;
   recordsWithIds(ids: readonly string[]): Promise<ToolRecord[]>;
 }
 
 export function dexieSearchSource(db: SignpostDatabase): SearchSource {
   return {
     ...dexieRegistrySource(db),
-    allRecords: () => db.tools.toArray(),
+    recordsWithWordPrefix: (prefix, limit) => db.tools.where('words').startsWith(prefix).distinct().limit(limit).toArray(),
+    countWordPrefix: async (prefix, cap) => (await db.tools.where('words').startsWith(prefix).limit(cap).primaryKeys()).length,
     recordsWithIds: async (ids) => (await db.tools.bulkGet([...ids])).filter((record) => record !== undefined),
   };
 }
 
 const feedsByUrl = (feeds: readonly FeedSummary[]) => new Map(feeds.map((feed) => [feed.url, feed]));
 
+/** Rows read for one query at most: ten times the results shown, quick at 100k tools. */
+export const MAX_CANDIDATES = 500;
+
+export interface RegistrySearchResults extends SearchResults {
+  /** True when more rows matched the query's rarest word than were read: type more. */
+  truncated: boolean;
+}
+
+export interface RegistrySearch {
+  search(query: string, limit?: number): Promise<RegistrySearchResults>;
+}
+
 /**
- * Every product in the registry, merged across feeds and judged, ready to search. Reads the whole
- * tools table once per popup: the existing indexes (keys, conditions) cannot answer a name or
- * issuer query. tests/unit/search-scale.test.ts times everything after the read at 100k tools.
+ * Searches the registry through its word index. Design note: the query's rarest word (counted in
+ * the index up to a cap, without reading rows) picks the candidate rows; their products are merged across
+ * feeds and judged, then the in-memory index (search.ts) applies every word and ranks them. So
+ * "synthetic tool 004242" reads one row, not every "tool". `myConditions` are the clinician's
+ * conditions: tools endorsed for one of them come first.
  */
-export async function loadSearchIndex(source: SearchSource, myConditions: readonly string[]): Promise<SearchIndex> {
-  const [records, feeds] = await Promise.all([source.allRecords(), source.feedSummaries()]);
-  const byUrl = feedsByUrl(feeds);
-  const products = mergeRecords(
-    records.filter((record) => byUrl.has(record.feedUrl)),
-    byUrl,
-  );
-  return buildSearchIndex(
-    products.map((product) => ({ product, verdict: verdictFor(product) })),
-    myConditions,
-  );
+export function registrySearch(source: SearchSource, myConditions: readonly string[]): RegistrySearch {
+  return {
+    async search(query, limit) {
+      const tokens = queryTokens(query);
+      if (tokens.length === 0) return { total: 0, hits: [], truncated: false };
+      // Counting stops at the cap: a common word costs no more than a rare one.
+      const counts = await Promise.all(tokens.map((token) => source.countWordPrefix(token, MAX_CANDIDATES + 1)));
+      const fewest = Math.min(...counts);
+      // When every word is common, the longest is the best guess at the most specific.
+      const pivot = fewest > MAX_CANDIDATES ? [...tokens].sort((a, b) => b.length - a.length)[0]! : tokens[counts.indexOf(fewest)]!;
+      const [candidates, feeds] = await Promise.all([source.recordsWithWordPrefix(pivot, MAX_CANDIDATES + 1), source.feedSummaries()]);
+      const truncated = candidates.length > MAX_CANDIDATES;
+      const byUrl = feedsByUrl(feeds);
+      const records = (await widenThroughStoreIds(source, candidates.slice(0, MAX_CANDIDATES))).filter((record) => byUrl.has(record.feedUrl));
+      const matches = mergeRecords(records, byUrl).map((product) => ({ product, verdict: verdictFor(product) }));
+      return { ...buildSearchIndex(matches, myConditions).search(query, limit), truncated };
+    },
+  };
 }
 
 const MAX_WIDENING_ROUNDS = 4;

@@ -1,8 +1,9 @@
 import { conditionLabel } from '../feed/conditions';
 import { ISSUER_KIND_LABELS, STATUS_LABELS, type EndorsementStatus } from '../feed/vocabulary';
 import type { LookupMatch } from '../registry/lookup';
+import type { Endorsement, Tool } from '../feed/schema';
 import type { Product } from '../registry/types';
-import type { ProductVerdict } from '../registry/verdict';
+import { endorsedConditions, type ProductVerdict } from '../registry/verdict';
 
 // Registry search, pure: built once per popup from every product, then queried per keystroke.
 // Design note: an inverted index. Products are sorted by rank once; each word maps to the sorted
@@ -121,16 +122,23 @@ function isEndorsed(state: ProductVerdict['state']): boolean {
   return state === 'recommended' || state === 'conditional';
 }
 
-/** The conditions an endorsement really covers: a claim scoped to some conditions covers only those. */
-function endorsedConditions({ product, verdict }: LookupMatch): Set<string> {
-  if (!isEndorsed(verdict.state)) return new Set();
-  return new Set(verdict.decidingClaims.flatMap((claim) => claim.conditions ?? product.conditions));
+/** The conditions a product is endorsed for, as its verdict stands (a disputed tool is endorsed for none). */
+function endorsedConditionsOf({ product, verdict }: LookupMatch): Set<string> {
+  return isEndorsed(verdict.state) ? endorsedConditions(verdict.decidingClaims, product.conditions) : new Set();
 }
 
 type Visit = (word: string, field: MatchField, text: string) => void;
 
+/** What search reads of a product, or of one feed's record of a tool. */
+interface Searchable {
+  name: string;
+  otherNames: readonly string[];
+  conditions: readonly string[];
+  claims: readonly Endorsement[];
+}
+
 /** Calls `visit` for every searchable word of a product, with what it belongs to. */
-function visitTerms({ product }: LookupMatch, visit: Visit, split: (text: string) => string[] = words): void {
+function visitTerms(product: Searchable, visit: Visit, split: (text: string) => string[] = words): void {
   const add = (text: string, field: MatchField, shown = text) => {
     for (const word of split(text)) visit(word, field, shown);
   };
@@ -175,6 +183,16 @@ function lowerBound(list: readonly string[], value: string): number {
 }
 
 /**
+ * The words one feed's record of a tool is stored under (the database's `words` index), so a
+ * search reads only the rows that can match instead of the whole registry.
+ */
+export function toolSearchWords(tool: Tool): string[] {
+  const found = new Set<string>();
+  visitTerms({ name: tool.name, otherNames: [], conditions: tool.conditions, claims: tool.endorsements }, (word) => found.add(word));
+  return [...found];
+}
+
+/**
  * Indexes products once, in rank order. `myConditions` are the clinician's conditions (profile):
  * tools endorsed for one of them come first.
  */
@@ -184,7 +202,7 @@ export function buildSearchIndex(matches: readonly LookupMatch[], myConditions: 
     entry: {
       ...match,
       id: productRecordId(match.product),
-      forMyConditions: mine.size > 0 && [...endorsedConditions(match)].some((condition) => mine.has(condition)),
+      forMyConditions: mine.size > 0 && [...endorsedConditionsOf(match)].some((condition) => mine.has(condition)),
     },
     sortName: match.product.name.toLowerCase(),
   }));
@@ -198,7 +216,7 @@ export function buildSearchIndex(matches: readonly LookupMatch[], myConditions: 
   const cachedWords = (text: string) => split.get(text) ?? split.set(text, words(text)).get(text)!;
   entries.forEach((entry, position) =>
     visitTerms(
-      entry,
+      entry.product,
       (word) => {
         const list = postings.get(word);
         if (!list) postings.set(word, [position]);
@@ -248,7 +266,7 @@ export function buildSearchIndex(matches: readonly LookupMatch[], myConditions: 
 
 function matchNotes(entry: SearchEntry, tokens: readonly string[]): MatchNote[] {
   const terms: { word: string; field: MatchField; text: string }[] = [];
-  visitTerms(entry, (word, field, text) => terms.push({ word, field, text }));
+  visitTerms(entry.product, (word, field, text) => terms.push({ word, field, text }));
   const notes = new Map<string, MatchNote>();
   for (const token of tokens) {
     // A name match needs no note (the name is shown); a token that also matched a condition or

@@ -2,6 +2,8 @@ import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { FeedPublisher } from '../feed/schema';
 import type { QuarantinedEntry } from '../feed/parse';
 import type { ToolRecord } from '../registry/types';
+import { endorsedConditions } from '../registry/verdict';
+import { toolSearchWords } from '../search/search';
 import type { SyncErrorCode } from '../sync/errors';
 
 /** A subscribed feed's cached state: what the settings page shows and what sync compares against. */
@@ -55,8 +57,25 @@ export const SCHEMA_VERSIONS: readonly {
       tx
         .table<ToolRecord>('tools')
         .toCollection()
-        .modify((record) => {
+        .modify((record: ToolRecord & { conditions?: string[] }) => {
           record.conditions = record.tool.conditions;
+        }),
+  },
+  {
+    // v3: index each record's search words, so a popup search reads only rows that can match
+    // (reading all 100k rows took seconds); and index the conditions a record's own claims endorse
+    // it for, so the card's alternatives read only endorsed rows, not every tool for a condition.
+    // The plain conditions index had no other reader and only slowed writes, so it goes.
+    version: 3,
+    stores: { tools: 'id, feedUrl, *keys, *endorsedFor, *words' },
+    upgrade: (tx) =>
+      tx
+        .table<ToolRecord & { conditions?: string[] }>('tools')
+        .toCollection()
+        .modify((record) => {
+          record.words = toolSearchWords(record.tool);
+          record.endorsedFor = [...endorsedConditions(record.tool.endorsements, record.tool.conditions)];
+          delete record.conditions;
         }),
   },
 ];

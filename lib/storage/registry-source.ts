@@ -17,7 +17,7 @@ export function feedSummary(record: FeedRecord): FeedSummary | null {
 export function dexieRegistrySource(db: SignpostDatabase): CardSource {
   return {
     recordsWithKeys: (keys) => db.tools.where('keys').anyOf([...keys]).distinct().toArray(),
-    recordsWithConditions: (conditions) => db.tools.where('conditions').anyOf([...conditions]).distinct().toArray(),
+    recordsEndorsedFor: (conditions, limit) => db.tools.where('endorsedFor').anyOf([...conditions]).distinct().limit(limit).toArray(),
     feedSummaries: async () => (await db.feeds.toArray()).map(feedSummary).filter((summary) => summary !== null),
   };
 }

@@ -3,6 +3,8 @@ import { parseFeed, type QuarantinedEntry } from '../feed/parse';
 import type { Feed } from '../feed/schema';
 import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
+import { endorsedConditions } from '../registry/verdict';
+import { toolSearchWords } from '../search/search';
 import type { FeedRecord, SignpostDatabase } from '../storage/db';
 import { downloadFeed, type DownloadOptions } from './download';
 import { SyncError } from './errors';
@@ -47,16 +49,19 @@ async function runSync(deps: SyncDeps, url: string): Promise<SyncOutcome> {
       await deps.db.feeds.put({ ...stored, url, lastAttemptAt: attemptAt, lastSuccessAt: attemptAt, lastError: undefined });
       return { url, status: 'unchanged' };
     }
-    const feed = decodeFeed(fetched.text);
+    const json = parseFeedJson(fetched.text);
+    // The copy already held was validated when it was stored: the same publisher and sequence need
+    // no second validation (the bundled feed has no ETag, so this is its every-start path).
+    if (stored?.sequence !== undefined && isSameVersion(json, stored)) {
+      await deps.db.feeds.put({ ...stored, etag: fetched.etag, lastModified: fetched.lastModified, lastAttemptAt: attemptAt, lastSuccessAt: attemptAt, lastError: undefined });
+      return { url, status: 'unchanged' };
+    }
+    const feed = validateFeed(json);
     if (stored?.sequence !== undefined && feed.feed.sequence < stored.sequence) {
       throw new SyncError(
         'older-sequence',
         `The feed is older than the copy already on this computer (sequence ${feed.feed.sequence}, we have ${stored.sequence}). The newer copy is kept.`,
       );
-    }
-    if (stored?.sequence === feed.feed.sequence && stored.publisher?.id === feed.feed.publisher.id) {
-      await deps.db.feeds.put({ ...stored, etag: fetched.etag, lastModified: fetched.lastModified, lastAttemptAt: attemptAt, lastSuccessAt: attemptAt, lastError: undefined });
-      return { url, status: 'unchanged' };
     }
     const counts = await storeFeed(deps.db, url, feed, { etag: fetched.etag, lastModified: fetched.lastModified, at: attemptAt });
     return { url, status: 'updated', counts };
@@ -82,12 +87,23 @@ export interface DecodedFeed {
 }
 
 export function decodeFeed(text: string): DecodedFeed {
-  let json: unknown;
+  return validateFeed(parseFeedJson(text));
+}
+
+function parseFeedJson(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new SyncError('not-json', 'The feed file is not valid JSON; it may be cut off or not a Signpost feed.');
   }
+}
+
+function isSameVersion(json: unknown, stored: FeedRecord): boolean {
+  const raw = json as { sequence?: unknown; publisher?: { id?: unknown } } | null;
+  return raw?.sequence === stored.sequence && raw?.publisher?.id === stored.publisher?.id;
+}
+
+function validateFeed(json: unknown): DecodedFeed {
   const result = parseFeed(json);
   if (!result.ok) {
     const first = result.problems.slice(0, 3).map((p) => `${p.path || 'feed'}: ${p.message}`).join('; ');
@@ -97,7 +113,7 @@ export function decodeFeed(text: string): DecodedFeed {
 }
 
 export function toolRecord(feedUrl: string, tool: Feed['tools'][number]): ToolRecord {
-  return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers), conditions: tool.conditions };
+  return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers), endorsedFor: [...endorsedConditions(tool.endorsements, tool.conditions)], words: toolSearchWords(tool) };
 }
 
 /** Replaces one feed's tools and status in a single transaction: all of it lands, or none. */

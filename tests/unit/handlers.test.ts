@@ -7,7 +7,7 @@ function context(): BackgroundContext {
     extensionOrigin: 'chrome-extension://signpost-id',
     now: () => 0,
     syncAll: vi.fn(async () => []),
-    registry: { recordsWithKeys: vi.fn(async () => []), recordsWithConditions: vi.fn(async () => []), feedSummaries: vi.fn(async () => []) },
+    registry: { recordsWithKeys: vi.fn(async () => []), recordsEndorsedFor: vi.fn(async () => []), feedSummaries: vi.fn(async () => []) },
     dismissed: async () => new Set(['apple:123456789']),
     dismiss: vi.fn(async () => undefined),
     feeds: {

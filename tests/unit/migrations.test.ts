@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSIONS, SignpostDatabase } from '@/lib/storage/db';
 import { toolRecord } from '@/lib/sync/sync';
-import { tool } from '../helpers/feeds';
+import { endorsement, tool } from '../helpers/feeds';
 
 /** Opens a database exactly as an older Signpost release declared it. */
 function openAsVersion(name: string, version: number): Dexie {
@@ -21,10 +21,16 @@ describe('schema migrations', () => {
     expect(new Set(versions).size).toBe(versions.length);
   });
 
-  it('v1 → current keeps tools, feeds, notes and settings, and indexes tools by condition', async () => {
+  it('v1 → current keeps tools, feeds, notes and settings, and indexes endorsed conditions and search words', async () => {
     const name = `migrate-${Math.random()}`;
     const v1 = openAsVersion(name, 1);
-    const { conditions: _dropped, ...v1Record } = toolRecord('https://feed.example', tool({ id: 'copd-coach', conditions: ['copd'], identifiers: { apple: ['123456789'] } }));
+    const endorsed = tool({
+      id: 'copd-coach',
+      conditions: ['copd', 'asthma'],
+      identifiers: { apple: ['123456789'] },
+      endorsements: [endorsement({ status: 'conditional', conditions: ['copd'] }), endorsement({ status: 'recommended', sourceType: 'vendor-stated' })],
+    });
+    const { endorsedFor: _derived, words: _alsoDerived, ...v1Record } = toolRecord('https://feed.example', endorsed);
     await v1.table('tools').put(v1Record);
     await v1.table('feeds').put({ url: 'https://feed.example', sequence: 3 });
     await v1.table('notes').put({ id: 'n1', toolKeys: ['apple:123456789'], updatedAt: 1 });
@@ -34,7 +40,13 @@ describe('schema migrations', () => {
     const current = new SignpostDatabase(name);
     await current.open();
     expect(current.verno).toBe(SCHEMA_VERSIONS.at(-1)!.version);
-    expect((await current.tools.where('conditions').equals('copd').toArray()).map((r) => r.tool.id)).toEqual(['copd-coach']);
+    // v3: found by the conditions its independent claims endorse it for (not the vendor's), and
+    // searchable by the words of its name and conditions; v2's plain conditions field is gone.
+    expect((await current.tools.where('endorsedFor').equals('copd').toArray()).map((r) => r.tool.id)).toEqual(['copd-coach']);
+    expect(await current.tools.where('endorsedFor').equals('asthma').count()).toBe(0);
+    expect((await current.tools.get('https://feed.example copd-coach'))).not.toHaveProperty('conditions');
+    expect((await current.tools.where('words').startsWith('exam').toArray()).map((r) => r.tool.id)).toEqual(['copd-coach']);
+    expect(await current.tools.where('words').equals('copd').count()).toBe(1);
     expect(await current.tools.where('keys').equals('apple:123456789').count()).toBe(1);
     expect(await current.feeds.get('https://feed.example')).toEqual({ url: 'https://feed.example', sequence: 3 });
     expect(await current.notes.get('n1')).toEqual({ id: 'n1', toolKeys: ['apple:123456789'], updatedAt: 1 });

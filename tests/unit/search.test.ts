@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Endorsement } from '@/lib/feed/schema';
 import type { Product } from '@/lib/registry/types';
 import { verdictFor } from '@/lib/registry/verdict';
-import { alternativesFor, cardDataForMatch, dexieSearchSource, loadSearchIndex, matchForRecord } from '@/lib/search/registry-search';
+import { MAX_CANDIDATES, alternativesFor, cardDataForMatch, dexieSearchSource, matchForRecord, registrySearch } from '@/lib/search/registry-search';
 import { buildSearchIndex, queryTokens, words } from '@/lib/search/search';
 import { product } from '../helpers/cards';
 import { testDb, withFeeds } from '../helpers/db';
@@ -166,29 +166,47 @@ describe('the registry behind search (Dexie)', () => {
 
   it('merges one product across feeds by a shared store id, with both feeds\' claims', async () => {
     const { source } = await registry();
-    const index = await loadSearchIndex(source, []);
-    expect(index.size).toBe(4);
-    const [breathe] = index.search('breathe').hits;
+    const search = registrySearch(source, []);
+    const { hits } = await search.search('breathe');
+    expect(hits).toHaveLength(1);
+    const [breathe] = hits;
     expect(breathe!.entry.product.name).toBe('Breathe Well');
     expect(breathe!.entry.product.otherNames).toEqual(['BreatheWell app']);
     expect(breathe!.entry.product.claims.map((c) => c.feedPublisher)).toEqual(['NICE (test)', 'Example ICB (test)']);
     expect(breathe!.entry.verdict.state).toBe('conditional');
-    // Found by the ICB feed's words too.
-    expect(index.search('example icb').hits.map((hit) => hit.entry.product.name)).toEqual(['Breathe Well']);
+    // Found by the ICB feed's words too, and still judged with the NICE feed's claim.
+    expect((await search.search('example icb')).hits.map((hit) => hit.entry.product.name)).toEqual(['Breathe Well']);
+    // A condition finds every tool for it, endorsed first.
+    expect((await search.search('copd')).hits.map((hit) => hit.entry.product.name)).toEqual(['Lung Coach', 'Breathe Well', 'Mood Diary']);
+  });
+
+  it('reads only the rows whose words can match, through the database index', async () => {
+    const { source } = await registry();
+    const read = vi.spyOn(source, 'recordsWithWordPrefix');
+    await registrySearch(source, []).search('an app for asthma');
+    expect(read).toHaveBeenCalledWith('asthma', MAX_CANDIDATES + 1);
+    // The rarest word picks the rows: "mood" (one tool) rather than "copd" (three).
+    await registrySearch(source, []).search('copd mood');
+    expect(read).toHaveBeenLastCalledWith('mood', MAX_CANDIDATES + 1);
+  });
+
+  it('says when more rows matched than were read', async () => {
+    const { source } = await registry();
+    source.recordsWithWordPrefix = async () => Array.from({ length: MAX_CANDIDATES + 1 }, () => ({ id: 'x', feedUrl: 'unknown', tool: tool(), keys: [], endorsedFor: [], words: [] }));
+    expect((await registrySearch(source, []).search('asthma')).truncated).toBe(true);
   });
 
   it('leaves out records of feeds that are no longer subscribed', async () => {
     const { db, source } = await registry();
     await db.feeds.delete(ICB_FEED);
-    const index = await loadSearchIndex(source, []);
-    expect(index.search('mood').total).toBe(0);
-    expect(index.search('breathe').hits[0]!.entry.product.otherNames).toEqual([]);
+    const search = registrySearch(source, []);
+    expect((await search.search('mood')).total).toBe(0);
+    expect((await search.search('breathe')).hits[0]!.entry.product.otherNames).toEqual([]);
   });
 
   it('finds a product again by its record id, merged as search shows it', async () => {
     const { source } = await registry();
-    const index = await loadSearchIndex(source, []);
-    const entry = index.search('breathe').hits[0]!.entry;
+    const entry = (await registrySearch(source, []).search('breathe')).hits[0]!.entry;
     const again = await matchForRecord(source, entry.id);
     expect(again?.product).toEqual(entry.product);
     // From the other feed's record of it, the same product.

@@ -65,6 +65,15 @@ describe('syncFeed: success', () => {
     await expectLastGoodIntact(db);
   });
 
+  it('treats the same publisher and sequence without a 304 (the bundled feed) as unchanged: no writes', async () => {
+    const db = await dbWithGoodFeed();
+    const { deps: d } = deps(db, () => json(goodFeed));
+    const bulkPut = vi.spyOn(db.tools, 'bulkPut');
+    expect(await syncFeed(d, URL_A)).toEqual({ url: URL_A, status: 'unchanged' });
+    expect(bulkPut).not.toHaveBeenCalled();
+    await expectLastGoodIntact(db);
+  });
+
   it('replaces a feed\'s tools on a newer sequence, dropping removed tools', async () => {
     const db = await dbWithGoodFeed();
     const next = feed({ sequence: 6, tools: [tool({ id: 'three', identifiers: { apple: ['333333333'] } })] });
