@@ -1,0 +1,194 @@
+// Main-thread cost of link badges on a page with 1,000 links, in the build where the optional site
+// permission is pre-granted. The links are added to an already loaded page in one insertion, the
+// way a forum or webmail shows a thread, with badges on (the watcher is running: the page's one
+// static store link has its badge) and off, alternately; the page's own costs are the same in
+// both, so the difference is what badging costs.
+import type { CDPSession, Page } from 'playwright-core';
+import { LINK_BADGES_SETTING, SITES_SCRIPT_ID } from '@/lib/settings/site-access';
+import { launchWithExtension } from '../e2e/harness/browser';
+import { readFeeds } from '../e2e/harness/idb';
+import type { SiteServer } from '../e2e/harness/server';
+import { waitFor } from '../e2e/harness/wait';
+import { pageSource } from './probe';
+import { summarise, type Summary } from './stats';
+import { syntheticAppleId, syntheticPlayId } from './synthetic';
+
+const PAGE = 'https://forum.example.test/bench-links';
+
+/** Store pages of tools in the bundled registry: NHS App, Wysa, Couch to 5K, Active 10, Weight Loss Plan. */
+const KNOWN_APPS = [
+  { apple: '1388411277', play: 'com.nhs.online.nhsonline' },
+  { apple: '1166585565', play: 'bot.touchkin' },
+  { apple: '1082307672', play: 'com.phe.couchto5K' },
+  { apple: '1204295312', play: 'uk.ac.shef.oak.pheactiveten' },
+  { apple: '1519208548', play: 'com.nhs.weightloss' },
+];
+const STOREFRONTS = ['gb', 'us', 'ie', 'au', 'ca', 'nz', 'fr', 'de', 'es', 'it'];
+
+const LINK_MIX = { known: 200, unknownStore: 200, external: 300, internal: 300 } as const;
+const LINK_COUNT = Object.values(LINK_MIX).reduce((sum, count) => sum + count, 0);
+
+/** One link of each 1,000: known store links, unknown store links, other sites, and the forum's own pages, interleaved. */
+function linkHref(index: number): string {
+  const slot = index % 10;
+  const n = Math.floor(index / 10);
+  if (slot < 2) {
+    const app = KNOWN_APPS[n % KNOWN_APPS.length]!;
+    const variant = (index >> 1) % STOREFRONTS.length;
+    return slot === 0
+      ? `https://apps.apple.com/${STOREFRONTS[variant]}/app/id${app.apple}?ref=post${n}`
+      : `https://play.google.com/store/apps/details?id=${app.play}&hl=en_${STOREFRONTS[variant]!.toUpperCase()}&ref=post${n}`;
+  }
+  if (slot < 4) return slot === 2 ? `https://apps.apple.com/gb/app/id${syntheticAppleId(n)}` : `https://play.google.com/store/apps/details?id=${syntheticPlayId(n)}`;
+  if (slot < 7) return `https://site${String(index).padStart(4, '0')}.example.test/page`;
+  return `https://forum.example.test/thread/${index}`;
+}
+
+function threadHtml(): string {
+  const posts: string[] = [];
+  for (let start = 0; start < LINK_COUNT; start += 10) {
+    const links = Array.from({ length: 10 }, (_, offset) => `<a href="${linkHref(start + offset).replaceAll('&', '&amp;')}">link ${start + offset}</a>`);
+    posts.push(`<article class="post"><p class="post__author">Synthetic user ${start / 10}</p><p>Have a look at ${links.join(', ')}.</p></article>`);
+  }
+  return posts.join('\n');
+}
+
+const PAGE_HTML = `<!doctype html>
+<!-- Signpost benchmark page: a synthetic forum thread; its 1,000 links are added by the benchmark. -->
+<html lang="en-GB"><head><meta charset="utf-8"><title>Synthetic thread - Example Forum</title>
+<style>body { margin: 0; font: 15px/1.6 Georgia, serif; } main { max-width: 760px; margin: 0 auto; padding: 24px; } .post { margin: 0 0 16px; }</style>
+</head><body><main><h1>Synthetic thread</h1>
+<p>Static link: <a href="https://apps.apple.com/gb/app/nhs-app/id1388411277">NHS App</a>.</p>
+</main></body></html>`;
+
+interface InPageResult {
+  /** From the insertion to the moment every expected badge was placed; NaN with badges off, or if they never all came. */
+  badgesMs: number;
+  longTasks: number[];
+}
+
+/**
+ * Runs in the page: inserts the thread and ends after exactly `windowMs`, so that runs with and
+ * without badges are compared over equal windows (the page's own deferred work, such as
+ * Chromium's anchor metrics, lands in both). Badges are watched with a MutationObserver, not by
+ * polling frames: polling would make the page render frames it would not otherwise render.
+ */
+function insertThread({ html, expectedBadges, windowMs }: { html: string; expectedBadges: number | null; windowMs: number }): Promise<InPageResult> {
+  const longTasks: number[] = [];
+  const longTaskObserver = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
+  longTaskObserver.observe({ type: 'longtask' });
+  const layer = document.querySelector('signpost-link-badges')?.shadowRoot;
+  let badgesMs = NaN;
+  const started = performance.now();
+  const badgeObserver = new MutationObserver(() => {
+    const badges = [...(layer?.querySelectorAll<HTMLElement>('.badge') ?? [])];
+    if (badges.length < expectedBadges! || !badges.every((badge) => badge.style.transform)) return;
+    badgesMs = performance.now() - started;
+    badgeObserver.disconnect();
+  });
+  if (layer && expectedBadges !== null) badgeObserver.observe(layer, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
+  const container = document.createElement('section');
+  container.innerHTML = html;
+  document.querySelector('main')!.append(container);
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      badgeObserver.disconnect();
+      longTaskObserver.disconnect();
+      resolve({ badgesMs, longTasks });
+    }, windowMs),
+  );
+}
+
+const badgeCount = (page: Page) =>
+  page.evaluate(() => document.querySelector('signpost-link-badges')?.shadowRoot?.querySelectorAll('.badge').length ?? 0);
+
+async function mainThreadMs(cdp: CDPSession): Promise<{ task: number; script: number; layout: number; style: number }> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const seconds = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? NaN;
+  return { task: seconds('TaskDuration') * 1000, script: seconds('ScriptDuration') * 1000, layout: seconds('LayoutDuration') * 1000, style: seconds('RecalcStyleDuration') * 1000 };
+}
+
+interface Run {
+  badges: boolean;
+  /** Insertion to every badge placed (badges on only). */
+  badgesMs: number;
+  taskMs: number;
+  scriptMs: number;
+  layoutAndStyleMs: number;
+  longTasks: number[];
+}
+
+export interface LinkBadgeResult {
+  links: number;
+  expectedBadges: number;
+  runsEach: number;
+  /** Median main-thread time (CDP TaskDuration) over equal windows, with badges minus without: what badging costs, per 1,000 links. */
+  mainThreadMsPer1000: number;
+  scriptMsPer1000: number;
+  layoutAndStyleMsPer1000: number;
+  /** Insertion to every badge placed. */
+  allBadgesPresent: Summary;
+  /** Longest task seen in any run with badges, and without. */
+  longestTaskMs: { badges: number; noBadges: number };
+  runs: Run[];
+}
+
+export async function measureLinkBadges(site: SiteServer, extensionDir: string, { runs, windowMs }: { runs: number; windowMs: number }): Promise<LinkBadgeResult> {
+  site.route(new URL(PAGE).hostname + new URL(PAGE).pathname, (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(PAGE_HTML);
+  });
+  const html = threadHtml();
+  const expectedBadges = 1 + LINK_MIX.known;
+  const session = await launchWithExtension({ extensionDir, hostRules: site.hostRules });
+  try {
+    await waitFor(async () => (await readFeeds(session.serviceWorker)).some((feed) => feed.lastSuccessAt), { timeoutMs: 20_000, message: 'the bundled feed to be synced' });
+    await waitFor(
+      () => session.serviceWorker.evaluate(async (id) => (await browser.scripting.getRegisteredContentScripts({ ids: [id] })).length === 1, SITES_SCRIPT_ID),
+      { message: 'the sites content script to be registered (is this the e2e-sites build?)' },
+    );
+    const results: Run[] = [];
+    for (let run = 0; run < runs * 2; run++) {
+      const badges = run % 2 === 0;
+      await session.serviceWorker.evaluate(([key, value]) => browser.storage.local.set({ [key]: value }), [LINK_BADGES_SETTING, badges] as const);
+      const page = await session.context.newPage();
+      const cdp = await session.context.newCDPSession(page);
+      try {
+        await cdp.send('Performance.enable');
+        await page.goto(PAGE, { waitUntil: 'load' });
+        if (badges) await waitFor(async () => (await badgeCount(page)) === 1, { message: 'the static link\'s badge (the link watcher running)' });
+        const before = await mainThreadMs(cdp);
+        const inPage = (await page.evaluate(pageSource(insertThread, { html, expectedBadges: badges ? expectedBadges : null, windowMs }))) as InPageResult;
+        const after = await mainThreadMs(cdp);
+        if (badges && Number.isNaN(inPage.badgesMs)) throw new Error(`Not all ${expectedBadges} badges were placed within ${windowMs} ms (found ${await badgeCount(page)})`);
+        results.push({
+          badges,
+          badgesMs: inPage.badgesMs,
+          taskMs: after.task - before.task,
+          scriptMs: after.script - before.script,
+          layoutAndStyleMs: after.layout + after.style - before.layout - before.style,
+          longTasks: inPage.longTasks,
+        });
+      } finally {
+        await cdp.detach().catch(() => undefined);
+        await page.close();
+      }
+    }
+    const median = (badges: boolean, pick: (run: Run) => number) => summarise(results.filter((run) => run.badges === badges).map(pick)).median;
+    const difference = (pick: (run: Run) => number) => median(true, pick) - median(false, pick);
+    const longest = (badges: boolean) => Math.max(0, ...results.filter((run) => run.badges === badges).flatMap((run) => run.longTasks));
+    return {
+      links: LINK_COUNT,
+      expectedBadges,
+      runsEach: runs,
+      mainThreadMsPer1000: (difference((run) => run.taskMs) * 1000) / LINK_COUNT,
+      scriptMsPer1000: (difference((run) => run.scriptMs) * 1000) / LINK_COUNT,
+      layoutAndStyleMsPer1000: (difference((run) => run.layoutAndStyleMs) * 1000) / LINK_COUNT,
+      allBadgesPresent: summarise(results.filter((run) => run.badges).map((run) => run.badgesMs)),
+      longestTaskMs: { badges: longest(true), noBadges: longest(false) },
+      runs: results,
+    };
+  } finally {
+    await session.close();
+  }
+}
