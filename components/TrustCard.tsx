@@ -1,5 +1,5 @@
-import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { ExternalLink } from './ExternalLink';
 import { conditionLabel } from '@/lib/feed/conditions';
 import { ISSUER_KIND_LABELS, STATUS_LABELS } from '@/lib/feed/vocabulary';
 import { formatPartialDate, formatTimestamp, partialDateHasPassed, relativeAge } from '@/lib/format/dates';
@@ -186,16 +186,5 @@ function Freshness({ data }: { data: CardData }) {
         </p>
       )}
     </footer>
-  );
-}
-
-function ExternalLink({ href, children }: { href: string; children: ComponentChildren }) {
-  const safe = /^https?:\/\//i.test(href);
-  if (!safe) return <span>{children}</span>;
-  return (
-    <a href={href} target="_blank" rel="noopener noreferrer">
-      {children}
-      <span class="sr-only"> (opens in a new tab)</span>
-    </a>
   );
 }

@@ -9,7 +9,7 @@ import type { SourcedFact } from '@/lib/registry/types';
 import { cardDataForMatch } from '@/lib/search/registry-search';
 import { distinctLabel } from '@/lib/signposting/patient-text';
 import type { PopupDeps } from './deps';
-import { ExternalLink } from './ExternalLink';
+import { ExternalLink } from '../ExternalLink';
 import { SignpostPatient } from './SignpostPatient';
 
 const FACT_TOPIC_LABELS: Record<FactTopic, string> = {

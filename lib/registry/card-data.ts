@@ -24,7 +24,8 @@ export interface CardSource extends RegistrySource {
   recordsEndorsedFor(conditions: readonly string[], limit: number): Promise<ToolRecord[]>;
 }
 
-const NEEDS_ALTERNATIVES: ReadonlySet<ProductVerdict['state']> = new Set(['no-endorsement', 'listed', 'research-only', 'not-recommended', 'withdrawn']);
+/** The verdicts for which the card offers endorsed alternatives: the tool itself is not endorsed. */
+export const NEEDS_ALTERNATIVES: ReadonlySet<ProductVerdict['state']> = new Set(['no-endorsement', 'listed', 'research-only', 'not-recommended', 'withdrawn']);
 const MAX_ALTERNATIVES = 3;
 /** Candidates read for alternatives: plenty to find three, and a bounded read at 100k tools. */
 const MAX_ALTERNATIVE_CANDIDATES = 200;

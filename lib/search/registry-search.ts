@@ -1,10 +1,10 @@
 import { identifierKeys } from '../lookup/keys';
-import { endorsedAlternatives, type Alternative, type CardData, type CardSource } from '../registry/card-data';
+import { NEEDS_ALTERNATIVES, endorsedAlternatives, type Alternative, type CardData, type CardSource } from '../registry/card-data';
 import { freshnessOf, widenThroughStoreIds, type LookupMatch } from '../registry/lookup';
 import { mergeRecords } from '../registry/merge';
 import { feedsBehind } from '../registry/present';
 import type { FeedSummary, Product, ToolRecord } from '../registry/types';
-import { verdictFor, type ProductVerdict } from '../registry/verdict';
+import { verdictFor } from '../registry/verdict';
 import type { SignpostDatabase } from '../storage/db';
 import { dexieRegistrySource } from '../storage/registry-source';
 import { buildSearchIndex, queryTokens, recordIdOf, type SearchResults } from './search';
@@ -107,12 +107,9 @@ export async function alternativesFor(source: CardSource, product: Product, myCo
   return [...unique.values()].slice(0, general.length);
 }
 
-// As on the page card: alternatives are offered when the tool itself is not endorsed.
-const OFFERS_ALTERNATIVES: ReadonlySet<ProductVerdict['state']> = new Set(['no-endorsement', 'listed', 'research-only', 'not-recommended', 'withdrawn']);
-
 /** The trust card's data for a product found by search, so it reads exactly as on a page. */
 export async function cardDataForMatch(source: CardSource, match: LookupMatch, now: number, myConditions: readonly string[]): Promise<CardData> {
   const contributing = feedsBehind(match.product, await source.feedSummaries());
-  const alternatives = OFFERS_ALTERNATIVES.has(match.verdict.state) ? await alternativesFor(source, match.product, myConditions) : [];
+  const alternatives = NEEDS_ALTERNATIVES.has(match.verdict.state) ? await alternativesFor(source, match.product, myConditions) : [];
   return { identity: null, matches: [match], freshness: freshnessOf(contributing, now), alternatives, now };
 }

@@ -1,11 +1,10 @@
 // The trust card on store pages in real Chromium, with the built extension and the bundled
 // registry, on pages served under the real host names (a real Google Play page among them).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page, Request } from 'playwright-core';
-import { launchWithExtension, type ExtensionSession } from './harness/browser';
-import { countRows } from './harness/idb';
-import { isFaviconRequest, startSiteServer, type SiteServer } from './harness/server';
-import { waitFor } from './harness/wait';
+import type { Page } from 'playwright-core';
+import type { ExtensionSession } from './harness/browser';
+import { startStoreSession, type StoreSession } from './harness/session';
+import { isFaviconRequest, type SiteServer } from './harness/server';
 
 const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
 const NHS_APP_PLAY = 'https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline&hl=en_GB';
@@ -17,20 +16,17 @@ const CARD = 'signpost-trust-card';
 
 let site: SiteServer;
 let session: ExtensionSession;
+let stores: StoreSession;
 /** Requests made by the extension itself (its service worker or its pages), never the page's. */
-const extensionRequests: string[] = [];
+let extensionRequests: string[] = [];
 
 beforeAll(async () => {
-  site = await startSiteServer();
-  session = await launchWithExtension({ hostRules: site.hostRules });
-  session.context.on('request', (request: Request) => {
-    if (request.serviceWorker() || request.frame()?.url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
-  });
-  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+  stores = await startStoreSession();
+  ({ site, session, extensionRequests } = stores);
 });
 
 afterAll(async () => {
-  await Promise.allSettled([session?.close(), site?.close()]);
+  await stores?.close();
 });
 
 async function visit(url: string): Promise<Page> {

@@ -5,32 +5,28 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page, Request } from 'playwright-core';
-import { launchWithExtension, type ExtensionSession } from './harness/browser';
-import { countRows } from './harness/idb';
-import { startSiteServer, type SiteServer } from './harness/server';
-import { waitFor } from './harness/wait';
+import type { Page } from 'playwright-core';
+import type { ExtensionSession } from './harness/browser';
+import { startStoreSession, type StoreSession } from './harness/session';
+
 
 const WYSA_PLAY = 'https://play.google.com/store/apps/details?id=bot.touchkin';
 // Extension pages forbid inline scripts (CSP), so axe is evaluated through the DevTools protocol.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const POPUP_SIZE = { width: 380, height: 560 };
 
-let site: SiteServer;
 let session: ExtensionSession;
-const extensionRequests: string[] = [];
+let stores: StoreSession;
+/** Requests made by the extension itself (its service worker or its pages), never the page's. */
+let extensionRequests: string[] = [];
 
 beforeAll(async () => {
-  site = await startSiteServer();
-  session = await launchWithExtension({ hostRules: site.hostRules });
-  session.context.on('request', (request: Request) => {
-    if (request.serviceWorker() || request.frame()?.url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
-  });
-  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+  stores = await startStoreSession();
+  ({ session, extensionRequests } = stores);
 });
 
 afterAll(async () => {
-  await Promise.allSettled([session?.close(), site?.close()]);
+  await stores?.close();
 });
 
 /** Opens the store page, then the popup as a tab that checks it. */

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 
 // Links from feeds open only when they are http(s) (the feed schema enforces it; this checks again
-// at the point of use, since the popup also shows links it did not get through the schema).
+// at the point of use, since the popup also builds links of its own). Used by the card and the popup.
 
 function isWebLink(href: string): boolean {
   try {

@@ -1,0 +1,33 @@
+import type { Request } from 'playwright-core';
+import { launchWithExtension, type ExtensionSession, type LaunchOptions } from './browser';
+import { countRows } from './idb';
+import { startSiteServer, type SiteServer } from './server';
+import { waitFor } from './wait';
+
+export interface StoreSession {
+  site: SiteServer;
+  session: ExtensionSession;
+  /** URLs requested by the extension itself (its worker or its pages), never by a page. */
+  extensionRequests: string[];
+  close(): Promise<void>;
+}
+
+/** The site server, the built extension in Chromium, and the bundled registry synced: ready to visit pages. */
+export async function startStoreSession(options: Omit<LaunchOptions, 'hostRules'> = {}): Promise<StoreSession> {
+  const site = await startSiteServer();
+  const session = await launchWithExtension({ ...options, hostRules: site.hostRules });
+  const extensionRequests: string[] = [];
+  session.context.on('request', (request: Request) => {
+    if (request.serviceWorker() || request.frame()?.url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
+  });
+  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+  return {
+    site,
+    session,
+    extensionRequests,
+    close: async () => {
+      // Each is closed even if the other fails, so a failed run leaves no browser or port behind.
+      await Promise.allSettled([session.close(), site.close()]);
+    },
+  };
+}
