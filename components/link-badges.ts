@@ -25,6 +25,7 @@ const BADGE_CSS = `
 export interface LinkBadgeLayer {
   add(anchors: readonly HTMLAnchorElement[], verdict: LinkVerdict): void;
   verdictFor(anchor: HTMLAnchorElement): LinkVerdict | undefined;
+  size(): number;
   scheduleLayout(): void;
   destroy(): void;
 }
@@ -44,6 +45,8 @@ export function createLinkBadgeLayer(): LinkBadgeLayer {
 
   const layout = () => {
     frame = 0;
+    // Nothing is added to a page until there is a badge to show.
+    if (badges.size === 0) return;
     if (!host.isConnected) document.documentElement.append(host);
     const hostBox = host.getBoundingClientRect();
     const positions: [HTMLElement, number, number, boolean][] = [];
@@ -79,6 +82,7 @@ export function createLinkBadgeLayer(): LinkBadgeLayer {
       this.scheduleLayout();
     },
     verdictFor: (anchor) => badges.get(anchor)?.verdict,
+    size: () => badges.size,
     scheduleLayout() {
       if (!frame) frame = requestAnimationFrame(layout);
     },

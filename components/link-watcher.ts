@@ -26,12 +26,16 @@ export function watchLinks(ctx: ContentScriptContext, card: PageCard): void {
       for (const [url, anchors] of candidateLinks(root, location.hostname)) found.set(url, [...(found.get(url) ?? []), ...anchors]);
     }
     const unknown = [...found.keys()].filter((url) => !verdicts.has(url));
-    for (let start = 0; start < unknown.length; start += MAX_LINKS_PER_BATCH) {
-      const urls = unknown.slice(start, start + MAX_LINKS_PER_BATCH);
-      const answers = ((await browser.runtime.sendMessage({ type: 'lookup-links', urls })) as LinkVerdict[] | undefined) ?? [];
-      for (const url of urls) verdicts.set(url, null);
-      for (const answer of answers) verdicts.set(answer.url, answer);
-    }
+    const batches: string[][] = [];
+    for (let start = 0; start < unknown.length; start += MAX_LINKS_PER_BATCH) batches.push(unknown.slice(start, start + MAX_LINKS_PER_BATCH));
+    // Batches go together: the worker answers each from the same index, so none waits on another.
+    await Promise.all(
+      batches.map(async (urls) => {
+        const answers = ((await browser.runtime.sendMessage({ type: 'lookup-links', urls })) as LinkVerdict[] | undefined) ?? [];
+        for (const url of urls) verdicts.set(url, null);
+        for (const answer of answers) verdicts.set(answer.url, answer);
+      }),
+    );
     for (const [url, anchors] of found) {
       const verdict = verdicts.get(url);
       if (verdict) layer.add(anchors, verdict);
@@ -44,7 +48,8 @@ export function watchLinks(ctx: ContentScriptContext, card: PageCard): void {
 
   const observer = new MutationObserver((records) => {
     for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) scheduleScan(node);
-    layer.scheduleLayout();
+    // Positions are read only when there are badges to move: otherwise the page's layout is left alone.
+    if (layer.size() > 0) layer.scheduleLayout();
   });
   observer.observe(document.documentElement, { childList: true, subtree: true });
   void scan();

@@ -35,7 +35,12 @@ function safeUrl(input: string): URL | null {
  */
 export function recogniseUrl(input: string): PageIdentity | null {
   const url = safeUrl(input);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return null;
+  return url ? recogniseParsedUrl(url) : null;
+}
+
+/** recogniseUrl for a URL already parsed (link scanning parses each link once). */
+export function recogniseParsedUrl(url: URL): PageIdentity | null {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   const host = url.hostname.toLowerCase();
 
   if (APPLE_HOSTS.has(host)) {
