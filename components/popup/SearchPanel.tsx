@@ -108,7 +108,7 @@ function summary(answer: Answer | null, query: string, hasMyConditions: boolean)
   if ('failed' in answer) return 'Signpost could not read your registry to search it.';
   const { total, hits, truncated } = answer.results;
   if (total === 0) return `No tools in your registry match “${query}”. That does not mean no suitable tool exists.`;
-  const count = truncated ? `Many tools (more than ${total.toLocaleString('en-GB')})` : total === 1 ? '1 tool' : `${total.toLocaleString('en-GB')} tools`;
+  const count = truncated ? `At least ${total.toLocaleString('en-GB')} tools` : total === 1 ? '1 tool' : `${total.toLocaleString('en-GB')} tools`;
   const shown = hits.length < total ? `, showing the first ${hits.length}` : '';
   const narrow = truncated ? ' Type more to narrow the search.' : '';
   const order = hasMyConditions ? 'Endorsed for your conditions first, then endorsed tools.' : 'Endorsed tools first.';

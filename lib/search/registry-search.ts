@@ -31,8 +31,8 @@ export function dexieSearchSource(db: SignpostDatabase): SearchSource {
 
 const feedsByUrl = (feeds: readonly FeedSummary[]) => new Map(feeds.map((feed) => [feed.url, feed]));
 
-/** Rows read for one query at most: ten times the results shown, quick at 100k tools. */
-export const MAX_CANDIDATES = 500;
+/** Rows read for one query at most: four times the results shown, quick at 100k tools. */
+export const MAX_CANDIDATES = 200;
 
 export interface RegistrySearchResults extends SearchResults {
   /** True when more rows matched the query's rarest word than were read: type more. */
