@@ -4,9 +4,11 @@ import 'fake-indexeddb/auto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { text as readText } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildFeed } from '../lib/publish/build';
+import { checkTextReport } from '../lib/publish/check-text';
 import type { NamedText } from '../lib/publish/csv';
 import { lookupReport } from '../lib/publish/lookup';
 import type { ExitCode, Report } from '../lib/publish/report';
@@ -31,6 +33,11 @@ Usage: npm run registry -- <command> [options]
   lookup URL [--feed FILE|URL ...]
       Show what Signpost says about a page, from the given feeds
       (default: the bundled feed, public/feeds/default.json).
+
+  check-text TEXT
+      Check a peer note's text for patient data (NHS numbers, dates of birth, postcodes, phone
+      numbers, email addresses, hospital numbers). Prints each finding (kind and position) and
+      exits 1, or prints nothing and exits 0. Give - as TEXT to read the text from standard input.
 
   help
       Show this text.
@@ -59,6 +66,7 @@ const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']
     run: build,
   },
   lookup: { options: { feed: { type: 'string', multiple: true } }, run: lookup },
+  'check-text': { options: {}, run: checkText },
 };
 
 async function validate({ positionals }: Parsed): Promise<Report> {
@@ -122,6 +130,12 @@ async function lookup({ values, positionals }: Parsed): Promise<Report> {
   }
 }
 
+async function checkText({ positionals }: Parsed): Promise<Report> {
+  const [text, ...extra] = positionals;
+  if (text === undefined || extra.length) throw new UsageError('check-text takes one text, quoted, or - to read it from standard input');
+  return checkTextReport(text === '-' ? await readText(process.stdin) : text);
+}
+
 function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : typeof value === 'string' ? [value] : value;
 }
@@ -148,7 +162,7 @@ async function main(argv: string[]): Promise<ExitCode> {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
     const report = await command.run(parsed);
-    console.log(report.lines.join('\n'));
+    if (report.lines.length) console.log(report.lines.join('\n'));
     return report.exitCode;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
