@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import type { LookupReply } from '@/lib/background/handlers';
 import { CARD_MARGIN, chooseCorner, cornerBox, type Box } from '@/lib/page/placement';
+import { messageNoteActions } from './notes/message-actions';
 import { TrustCard } from './TrustCard';
 import cardCss from './trust-card.css?inline';
 
@@ -29,6 +30,9 @@ const HOST_STYLE: Record<string, string> = {
   right: `${CARD_MARGIN}px`,
   bottom: `${CARD_MARGIN}px`,
 };
+
+/** The card shows the newest few notes of each kind; the toolbar popup shows them all. */
+const CARD_NOTES_LIMIT = 3;
 
 export interface CardOverlay {
   show(reply: LookupReply, identityKey: string, onDismiss: () => void): void;
@@ -80,7 +84,7 @@ export function createCardOverlay(avoidSelector?: string): CardOverlay {
     show(reply, identityKey, onDismiss) {
       const target = ensureHost();
       // A new key per page identity: moving to another app starts from a fresh, collapsed card.
-      render(<TrustCard key={identityKey} data={reply} onDismiss={onDismiss} />, target);
+      render(<TrustCard key={identityKey} data={reply} notes={reply.notes} noteActions={messageNoteActions} notesLimit={CARD_NOTES_LIMIT} onDismiss={onDismiss} />, target);
       resizeObserver.disconnect();
       // Observing starts with one callback once the card is laid out: that places it.
       if (target.firstElementChild) resizeObserver.observe(target.firstElementChild);

@@ -1,6 +1,7 @@
 import { badgeFor } from '@/lib/background/badge';
 import { handleMessage, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
 import { syncSitesScript } from '@/lib/background/site-access';
+import { localNoteActions } from '@/lib/notes/actions';
 import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
 import { BUNDLED_FEED_PATH, feedManager } from '@/lib/settings/feeds';
 import { SignpostDatabase } from '@/lib/storage/db';
@@ -32,6 +33,7 @@ export default defineBackground(() => {
     dismiss: (keys) => addDismissed(db, keys),
     syncAll: feeds.syncAll,
     feeds,
+    notes: localNoteActions(db, Date.now),
   };
 
   const startSyncing = async () => {

@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { conditionLabel, isKnownCondition } from '@/lib/feed/conditions';
-import { ROLES, ROLE_LABELS, profileSchema, type Profile } from '@/lib/settings/profile';
+import { ROLES, ROLE_LABELS } from '@/lib/notes/vocabulary';
+import { profileSchema, type Profile } from '@/lib/settings/profile';
 import { CONDITION_GROUPS } from './condition-groups';
 import { Field } from './Field';
 
@@ -32,6 +33,9 @@ const TEXT_FIELDS: Record<TextKey, { label: string; hint: string; type: 'text' |
     problem: 'Enter an email address in the right format, like name@example.nhs.uk.',
   },
 };
+
+/** A note older than this is marked as old: practice and apps change. */
+const OLD_NOTE_MONTH_CHOICES = [3, 6, 12, 18, 24, 36];
 
 export function ProfileSection({ initial, onSave }: { initial: Profile; onSave: (profile: Profile) => Promise<void> }) {
   const [values, setValues] = useState(initial);
@@ -134,6 +138,16 @@ export function ProfileSection({ initial, onSave }: { initial: Profile; onSave: 
             </fieldset>
           ))}
         </fieldset>
+        <div class="field">
+          <label for={`${id}-old-notes`}>Mark peer notes as old after</label>
+          <select id={`${id}-old-notes`} class="select" value={String(values.oldNoteMonths)} onChange={(event) => update({ oldNoteMonths: Number(event.currentTarget.value) })}>
+            {[...new Set([...OLD_NOTE_MONTH_CHOICES, values.oldNoteMonths])].sort((a, b) => a - b).map((months) => (
+              <option key={months} value={String(months)}>
+                {months} months
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit" class="button">
           Save profile
         </button>

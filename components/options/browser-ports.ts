@@ -1,8 +1,8 @@
 import { liveQuery } from 'dexie';
-import type { SignpostRequest } from '@/lib/messaging/protocol';
 import { BUNDLED_FEED_PATH, feedList, hostPermissionPattern, previewFeed, recordFeedPermission } from '@/lib/settings/feeds';
 import { loadProfile, saveProfile } from '@/lib/settings/profile';
 import { SignpostDatabase } from '@/lib/storage/db';
+import { askBackground } from '../ask-background';
 import type { OptionsPorts } from './ports';
 import { browserSiteAccess } from './SiteAccess';
 
@@ -16,11 +16,6 @@ const DOWNLOAD_URL_LIFETIME_MS = 60_000;
 export function browserOptionsPorts(): OptionsPorts {
   const db = new SignpostDatabase();
   const bundledFeedUrl = browser.runtime.getURL(BUNDLED_FEED_PATH);
-  const ask = async <T>(request: SignpostRequest): Promise<T> => {
-    const reply: unknown = await browser.runtime.sendMessage(request);
-    if (reply === undefined) throw new Error(`Signpost's background task did not answer "${request.type}"`);
-    return reply as T;
-  };
 
   return {
     feeds: {
@@ -29,9 +24,9 @@ export function browserOptionsPorts(): OptionsPorts {
         return () => subscription.unsubscribe();
       },
       preview: (url) => previewFeed({ fetch: (input, init) => fetch(input, init), now: Date.now }, url),
-      subscribe: (url) => ask({ type: 'subscribe-feed', url }),
-      sync: (url) => ask({ type: 'sync-feed', url }),
-      forget: (url) => ask({ type: 'forget-feed', url }),
+      subscribe: (url) => askBackground({ type: 'subscribe-feed', url }),
+      sync: (url) => askBackground({ type: 'sync-feed', url }),
+      forget: (url) => askBackground({ type: 'forget-feed', url }),
       hasHostAccess: async (url) => {
         const pattern = hostPermissionPattern(url);
         return pattern !== null && browser.permissions.contains({ origins: [pattern] });

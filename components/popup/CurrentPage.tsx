@@ -1,22 +1,28 @@
 import { TrustCard } from '@/components/TrustCard';
+import type { NoteActions } from '@/lib/notes/actions';
+import type { ToolNotes } from '@/lib/notes/view';
 import type { CardData } from '@/lib/registry/card-data';
 import type { LookupMatch } from '@/lib/registry/lookup';
 import type { CurrentTab } from './deps';
 import { SuggestTool } from './SuggestTool';
 
-export type PageState = { kind: 'loading' } | { kind: 'ready'; tab: CurrentTab | null; data: CardData | null };
+export type PageState = { kind: 'loading' } | { kind: 'ready'; tab: CurrentTab | null; data: CardData | null; notes: ToolNotes };
 
 export const openButtonId = (index: number) => `popup-open-${index}`;
 
+/** The popup's card shows as many notes as the one on the page; the tool's detail shows them all. */
+const PAGE_NOTES_LIMIT = 3;
+
 interface CurrentPageProps {
   state: PageState;
+  noteActions: NoteActions;
   championEmail: string;
   onOpen: (match: LookupMatch, returnFocusId: string) => void;
   openSettings: () => void;
 }
 
 /** The verdict for the tab the clinician was on, worded exactly as the card on the page. */
-export function CurrentPage({ state, championEmail, onOpen, openSettings }: CurrentPageProps) {
+export function CurrentPage({ state, noteActions, championEmail, onOpen, openSettings }: CurrentPageProps) {
   if (state.kind === 'loading') return <p class="status-line">Checking this page…</p>;
   const { tab, data } = state;
   if (!tab?.url || !data?.identity) return <NotAToolPage />;
@@ -35,7 +41,7 @@ export function CurrentPage({ state, championEmail, onOpen, openSettings }: Curr
   }
   return (
     <>
-      <TrustCard data={data} initiallyExpanded />
+      <TrustCard data={data} notes={state.notes} noteActions={noteActions} notesLimit={PAGE_NOTES_LIMIT} initiallyExpanded />
       <ul class="actions">
         {data.matches.map((match, index) => (
           <li key={index}>

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { cardDataFor, type CardData } from '@/lib/registry/card-data';
+import { NO_NOTES } from '@/lib/notes/view';
 import type { LookupMatch } from '@/lib/registry/lookup';
+import { noteSubjectOf } from '@/lib/registry/present';
 import { alternativesFor, registrySearch } from '@/lib/search/registry-search';
 import { productRecordId, type SearchEntry } from '@/lib/search/search';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
@@ -34,7 +36,9 @@ export function Popup({ deps }: { deps: PopupDeps }) {
       // The page is what the clinician opened the popup for: its card comes first, on its own.
       const tab = await deps.currentTab().catch(() => null);
       const data = tab?.url ? await pageCardData(deps, tab.url, loaded.myConditions) : null;
-      setPage({ kind: 'ready', tab, data });
+      const [primary] = data?.matches ?? [];
+      const notes = await deps.notes.forTool(primary ? noteSubjectOf(primary.product) : null).catch(() => NO_NOTES);
+      setPage({ kind: 'ready', tab, data, notes });
       if (!data?.identity) searchInput.current?.focus();
     })();
   }, [deps, profileLoad]);
@@ -71,7 +75,7 @@ export function Popup({ deps }: { deps: PopupDeps }) {
         <main>
           <section aria-labelledby="popup-page-heading">
             <h2 id="popup-page-heading">This page</h2>
-            <CurrentPage state={page} championEmail={profile.championEmail} onOpen={open} openSettings={deps.openSettings} />
+            <CurrentPage state={page} noteActions={deps.notes} championEmail={profile.championEmail} onOpen={open} openSettings={deps.openSettings} />
           </section>
           <SearchPanel
             searcher={searcher}

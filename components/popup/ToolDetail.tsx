@@ -4,12 +4,14 @@ import { formatPartialDate } from '@/lib/format/dates';
 import type { FactTopic } from '@/lib/feed/vocabulary';
 import type { CardData } from '@/lib/registry/card-data';
 import type { LookupMatch } from '@/lib/registry/lookup';
-import { productLinks } from '@/lib/registry/present';
+import { NO_NOTES, type ToolNotes } from '@/lib/notes/view';
+import { noteSubjectOf, productLinks } from '@/lib/registry/present';
 import type { SourcedFact } from '@/lib/registry/types';
 import { cardDataForMatch } from '@/lib/search/registry-search';
 import { distinctLabel } from '@/lib/signposting/patient-text';
 import type { PopupDeps } from './deps';
 import { ExternalLink } from '../ExternalLink';
+import { PeerNotes } from '../notes/PeerNotes';
 import { SignpostPatient } from './SignpostPatient';
 
 const FACT_TOPIC_LABELS: Record<FactTopic, string> = {
@@ -32,9 +34,11 @@ interface ToolDetailProps {
 export function ToolDetail({ match, recordId, deps, myConditions, onBack }: ToolDetailProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   const [card, setCard] = useState<CardData | null>(null);
+  const [notes, setNotes] = useState<ToolNotes | null>(null);
   useEffect(() => heading.current?.focus(), []);
   useEffect(() => {
     void cardDataForMatch(deps.source, match, deps.now(), myConditions).then(setCard);
+    void deps.notes.forTool(noteSubjectOf(match.product)).then(setNotes, () => setNotes(NO_NOTES));
   }, [deps, match, myConditions]);
 
   const links = productLinks(match.product);
@@ -56,6 +60,11 @@ export function ToolDetail({ match, recordId, deps, myConditions, onBack }: Tool
         {match.product.name}
       </h2>
       {card ? <TrustCard data={card} initiallyExpanded /> : <p class="status-line">Reading the registry…</p>}
+      {notes && (
+        <div class="panel">
+          <PeerNotes notes={notes} conditions={match.product.conditions} actions={deps.notes} filterable idPrefix="popup-notes" />
+        </div>
+      )}
       <section class="panel" aria-labelledby="popup-links-heading">
         <h3 id="popup-links-heading">Where to get it</h3>
         {links.length > 0 ? (

@@ -1,3 +1,4 @@
+import { localNoteActions } from '@/lib/notes/actions';
 import { dexieSearchSource } from '@/lib/search/registry-search';
 import { loadProfile } from '@/lib/settings/profile';
 import { handoutQuery } from '@/lib/signposting/handout';
@@ -17,6 +18,7 @@ export function browserPopupDeps(): PopupDeps {
     copyText: (text) => navigator.clipboard.writeText(text),
     openHandout: (recordId, link) => void browser.tabs.create({ url: browser.runtime.getURL('/handout.html') + handoutQuery(recordId, link) }),
     openSettings: () => void browser.runtime.openOptionsPage(),
+    notes: localNoteActions(db, Date.now),
   };
 }
 

@@ -1,3 +1,6 @@
+import type { NoteActions } from '@/lib/notes/actions';
+import type { NoteSubject } from '@/lib/notes/schema';
+import type { ToolNotes } from '@/lib/notes/view';
 import type { SearchSource } from '@/lib/search/registry-search';
 import type { Profile } from '@/lib/settings/profile';
 
@@ -22,4 +25,5 @@ export interface PopupDeps extends RegistryDeps {
   /** Opens the printable handout for a product (by its record id) in a new tab. */
   openHandout(recordId: string, link: string | null): void;
   openSettings(): void;
+  notes: NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> };
 }

@@ -1,6 +1,10 @@
 import { productKeys, pageKeys } from '../lookup/keys';
 import { requestSchema } from '../messaging/protocol';
 import { cardDataFor, type CardData, type CardSource } from '../registry/card-data';
+import { noteSubjectOf } from '../registry/present';
+import type { NoteActions, SaveNoteReply } from '../notes/actions';
+import type { NoteSubject } from '../notes/schema';
+import type { ToolNotes } from '../notes/view';
 import { lookupUrl } from '../registry/lookup';
 import type { VerdictState } from '../registry/verdict';
 import type { FeedManager, ForgetReply, SubscribeReply, SyncFeedReply } from '../settings/feeds';
@@ -15,6 +19,7 @@ export interface BackgroundContext {
   dismissed: () => Promise<Set<string>>;
   dismiss: (keys: readonly string[]) => Promise<void>;
   feeds: Pick<FeedManager, 'subscribe' | 'sync' | 'forget'>;
+  notes: NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> };
   now: () => number;
 }
 
@@ -29,6 +34,8 @@ export interface LookupReply extends CardData {
   dismissed: boolean;
   /** Keys to send back with a "dismiss" message for this tool. */
   dismissKeys: string[];
+  /** Peer notes on the tool: the clinician's own and colleagues' from team feeds. */
+  notes: ToolNotes;
 }
 
 /** A link's badge: only for links to tools the registry knows. */
@@ -38,7 +45,7 @@ export interface LinkVerdict {
   state: VerdictState;
 }
 
-type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true } | SubscribeReply | SyncFeedReply | ForgetReply;
+type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true } | SubscribeReply | SyncFeedReply | ForgetReply | SaveNoteReply | ToolNotes;
 
 /**
  * Answers a runtime message, or returns undefined to ignore it: messages from other extensions
@@ -57,6 +64,12 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
       return context.dismiss(request.data.keys).then(() => ({ ok: true as const }));
     case 'sync-now':
       return context.syncAll();
+    case 'save-note':
+      return context.notes.save(request.data.draft);
+    case 'delete-note':
+      return context.notes.remove(request.data.id, request.data.subject);
+    case 'restore-note':
+      return context.notes.restore(request.data.id, request.data.subject);
   }
   // Changing subscriptions is for the settings page: content scripts run inside web pages, so
   // whatever a page manages to make one send must not be able to add or remove a feed.
@@ -78,7 +91,8 @@ async function lookupForCard(context: BackgroundContext, url: string): Promise<L
   const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now()), context.dismissed()]);
   const [first] = data.matches;
   const dismissKeys = first ? productKeys(first.product.identifiers) : data.identity ? pageKeys(data.identity) : [];
-  return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)) };
+  const notes = await context.notes.forTool(first ? noteSubjectOf(first.product) : null);
+  return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)), notes };
 }
 
 async function linkVerdicts(context: BackgroundContext, urls: readonly string[]): Promise<LinkVerdict[]> {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { feedNoteSchema, type FeedNote } from '../notes/schema';
 import { isKnownCondition } from './conditions';
 import {
   endorsementSchema,
@@ -22,6 +23,7 @@ export interface Problem {
 export interface QuarantinedEntry {
   path: string;
   toolId?: string;
+  noteId?: string;
   problems: Problem[];
 }
 
@@ -49,16 +51,35 @@ function parseEach<T>(
   items: readonly unknown[],
   schema: z.ZodType<T>,
   prefix: readonly PropertyKey[],
-  toolId: string,
+  owner: Pick<QuarantinedEntry, 'toolId' | 'noteId'>,
   quarantined: QuarantinedEntry[],
 ): T[] {
   const accepted: T[] = [];
   items.forEach((item, index) => {
     const result = schema.safeParse(item);
     if (result.success) accepted.push(result.data);
-    else quarantined.push({ path: formatPath([...prefix, index]), toolId, problems: problemsOf(result.error, [...prefix, index]) });
+    else quarantined.push({ path: formatPath([...prefix, index]), ...owner, problems: problemsOf(result.error, [...prefix, index]) });
   });
   return accepted;
+}
+
+/** Notes one by one; a note with a bad field, patient data or a repeated id is left out alone. */
+function parseNotes(items: readonly unknown[], quarantined: QuarantinedEntry[]): FeedNote[] {
+  const notes: FeedNote[] = [];
+  const seenIds = new Set<string>();
+  items.forEach((item, index) => {
+    const path = formatPath(['notes', index]);
+    const rawId = (item as { id?: unknown } | null)?.id;
+    const owner = typeof rawId === 'string' ? { noteId: rawId } : {};
+    const result = feedNoteSchema.safeParse(item);
+    if (!result.success) quarantined.push({ path, ...owner, problems: problemsOf(result.error, ['notes', index]) });
+    else if (seenIds.has(result.data.id)) quarantined.push({ path, ...owner, problems: [{ path: `${path}.id`, message: `duplicate note id "${result.data.id}"; the first one is kept` }] });
+    else {
+      seenIds.add(result.data.id);
+      notes.push(result.data);
+    }
+  });
+  return notes;
 }
 
 /**
@@ -106,11 +127,11 @@ export function parseFeed(input: unknown): ParseResult {
     });
     tools.push({
       ...tool,
-      endorsements: parseEach<Endorsement>(endorsements, endorsementSchema, [...toolPath, 'endorsements'], tool.id, quarantined),
-      facts: parseEach<Fact>(facts, factSchema, [...toolPath, 'facts'], tool.id, quarantined),
+      endorsements: parseEach<Endorsement>(endorsements, endorsementSchema, [...toolPath, 'endorsements'], { toolId: tool.id }, quarantined),
+      facts: parseEach<Fact>(facts, factSchema, [...toolPath, 'facts'], { toolId: tool.id }, quarantined),
     });
   });
 
-  const { tools: _raw, ...rest } = envelope.data;
-  return { ok: true, feed: { ...rest, tools }, quarantined, warnings };
+  const { tools: _rawTools, notes: rawNotes, ...rest } = envelope.data;
+  return { ok: true, feed: { ...rest, tools, notes: parseNotes(rawNotes, quarantined) }, quarantined, warnings };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FeedNote } from '../notes/schema';
 import {
   ENDORSEMENT_STATUSES,
   FACT_TOPICS,
@@ -16,7 +17,7 @@ export const partialDate = z
   .string()
   .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'expected a date as YYYY, YYYY-MM or YYYY-MM-DD');
 
-const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-11-25T09:00:00Z' });
+export const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-11-25T09:00:00Z' });
 
 /** Only http(s) links are ever opened from a card: anything else (javascript:, data:) is refused here. */
 export const webLink = z
@@ -109,6 +110,8 @@ export const feedPublisherSchema = z.object({
 });
 
 export const MAX_TOOLS_PER_FEED = 200_000;
+/** A team shares tens or hundreds of notes; far more is a mistake or an attack. */
+export const MAX_NOTES_PER_FEED = 20_000;
 
 /** The envelope is checked whole: if it fails, nothing in the feed is trusted. */
 export const envelopeSchema = z.object({
@@ -119,6 +122,8 @@ export const envelopeSchema = z.object({
   generatedAt: timestamp,
   expiresAt: timestamp.optional(),
   tools: z.array(z.unknown()).max(MAX_TOOLS_PER_FEED),
+  /** Peer notes (a team feed's content), each judged on its own like a tool. */
+  notes: z.array(z.unknown()).max(MAX_NOTES_PER_FEED).default([]),
 });
 
 export type Endorsement = z.infer<typeof endorsementSchema>;
@@ -146,4 +151,6 @@ export interface Feed {
   generatedAt: string;
   expiresAt?: string;
   tools: Tool[];
+  /** Peer notes; a registry feed has none. Always present (perhaps empty) once parsed. */
+  notes?: FeedNote[];
 }

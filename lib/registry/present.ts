@@ -1,4 +1,5 @@
 import type { IssuerKind } from '../feed/vocabulary';
+import type { NoteSubject } from '../notes/schema';
 import type { Claim, Product } from './types';
 import type { FeedSummary } from './types';
 
@@ -53,6 +54,11 @@ export function productLinks(product: Product): { label: string; url: string }[]
     ...googlePlay.map((id) => ({ label: 'Google Play', url: `https://play.google.com/store/apps/details?id=${encodeURIComponent(id)}` })),
     ...web.map((site) => ({ label: 'Website', url: `${site.origin}${site.pathPrefix ?? '/'}` })),
   ];
+}
+
+/** What a peer note on this product attaches to: its name and every identifier it is known by. */
+export function noteSubjectOf(product: Product): NoteSubject {
+  return { toolName: product.name, identifiers: product.identifiers };
 }
 
 /** The feeds that carry a product's records: whose data stands behind what is shown about it. */

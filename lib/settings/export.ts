@@ -4,7 +4,8 @@ import { FEED_FORMAT } from '../feed/vocabulary';
 import { formatPath } from '../feed/parse';
 import { count } from '../publish/report';
 import { newFeedProblem, normaliseFeedUrl } from './feeds';
-import { ROLE_LABELS, profileSchema, type Profile } from './profile';
+import { ROLE_LABELS } from '../notes/vocabulary';
+import { profileSchema, type Profile } from './profile';
 
 // Settings as a file, to move them to another computer or hand a colleague a starting set of
 // feeds. Only the user's own choices travel: the registry cache is rebuilt from the feeds.
@@ -121,6 +122,7 @@ const PROFILE_FIELDS: [keyof Profile, string, (profile: Profile) => string][] = 
   ['organisation', 'Organisation', (profile) => profile.organisation || 'not given'],
   ['championEmail', "Digital champion's email", (profile) => profile.championEmail || 'not given'],
   ['myConditions', 'My conditions', (profile) => (profile.myConditions.length ? profile.myConditions.map(conditionLabel).join(', ') : 'none chosen')],
+  ['oldNoteMonths', 'Mark peer notes as old after', (profile) => count(profile.oldNoteMonths, 'month')],
 ];
 
 function diffProfiles(from: Profile, to: Profile): ProfileChange[] {

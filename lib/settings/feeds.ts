@@ -6,7 +6,7 @@ import type { FeedRecord, SignpostDatabase } from '../storage/db';
 import { downloadFeed } from '../sync/download';
 import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors';
 import { feedUrlProblem } from '../sync/feed-url';
-import { decodeFeed, syncFeed, syncFeeds, type SyncDeps, type SyncOutcome } from '../sync/sync';
+import { decodeFeed, feedCounts, syncFeed, syncFeeds, type SyncDeps, type SyncOutcome } from '../sync/sync';
 import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subscriptions';
 
 // Adding, checking and removing feeds. The settings page previews a feed itself (nothing is stored
@@ -87,12 +87,9 @@ export async function previewFeed(deps: PreviewDeps, input: string): Promise<Pre
     const downloaded = await downloadFeed(deps, url);
     // No conditional headers were sent, so a 304 can only come from a misbehaving server.
     if (downloaded.status !== 'ok') throw new SyncError('http-status', httpStatusMessage(304));
-    const { feed, quarantined } = decodeFeed(downloaded.text);
-    const counts = {
-      tools: feed.tools.length,
-      endorsements: feed.tools.reduce((sum, tool) => sum + tool.endorsements.length, 0),
-      quarantined: quarantined.length,
-    };
+    const decoded = decodeFeed(downloaded.text);
+    const { feed } = decoded;
+    const counts = feedCounts(decoded);
     return {
       ok: true,
       preview: { url, publisher: feed.publisher, generatedAt: feed.generatedAt, expiresAt: feed.expiresAt, counts, warnings: previewWarnings(url, feed, counts, deps.now()) },
@@ -151,9 +148,13 @@ export async function addSubscription(db: SignpostDatabase, input: string, bundl
   });
 }
 
-async function dropFeedData(db: SignpostDatabase, url: string): Promise<void> {
-  await db.tools.where('feedUrl').equals(url).delete();
-  await db.feeds.delete(url);
+/** A feed's cached tools, colleagues' notes and status; the clinician's own notes are never touched. */
+export async function dropFeedData(db: SignpostDatabase, url: string): Promise<void> {
+  await db.transaction('rw', db.feeds, db.tools, db.teamNotes, async () => {
+    await db.tools.where('feedUrl').equals(url).delete();
+    await db.teamNotes.where('feedUrl').equals(url).delete();
+    await db.feeds.delete(url);
+  });
 }
 
 /**
@@ -163,7 +164,7 @@ async function dropFeedData(db: SignpostDatabase, url: string): Promise<void> {
  * other subscribed feed still needs it.
  */
 export async function forgetFeed(db: SignpostDatabase, url: string): Promise<{ removed: boolean; releasePattern?: string }> {
-  return db.transaction('rw', db.settings, db.feeds, db.tools, async () => {
+  return db.transaction('rw', db.settings, db.feeds, db.tools, db.teamNotes, async () => {
     const subscriptions = await loadSubscriptions(db);
     const remaining = subscriptions.filter((subscription) => subscription.url !== url);
     const removed = remaining.length < subscriptions.length;
@@ -195,7 +196,7 @@ export function feedManager(deps: FeedManagerDeps): FeedManager {
   // A feed removed while its sync was running would get its tools back when the sync stores them,
   // so every sync ends by clearing out a feed that is no longer subscribed.
   const settle = async (outcome: SyncOutcome): Promise<SyncOutcome> => {
-    if (!(await subscribed()).includes(outcome.url)) await db.transaction('rw', db.feeds, db.tools, () => dropFeedData(db, outcome.url));
+    if (!(await subscribed()).includes(outcome.url)) await dropFeedData(db, outcome.url);
     return outcome;
   };
   const syncOne = async (url: string) => settle(await syncFeed(deps, url));

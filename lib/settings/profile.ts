@@ -1,23 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_OLD_NOTE_MONTHS, ROLES } from '../notes/vocabulary';
 import type { SignpostDatabase } from '../storage/db';
 
-// The clinician's profile: who they are (for peer notes later), their practice's digital champion
+// The clinician's profile: who they are (signs their peer notes), their practice's digital champion
 // (for "suggest this tool"), and the conditions they see most (listed first in cards and search).
 
 const PROFILE_KEY = 'profile';
-
-export const ROLES = ['gp', 'nurse', 'pharmacist', 'allied-health-professional', 'commissioner', 'digital-champion', 'other'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  gp: 'GP',
-  nurse: 'Nurse',
-  pharmacist: 'Pharmacist',
-  'allied-health-professional': 'Allied health professional',
-  commissioner: 'Commissioner',
-  'digital-champion': 'Digital champion',
-  other: 'Other',
-};
 
 export const profileSchema = z.object({
   displayName: z.string().trim().max(100).default(''),
@@ -25,6 +13,8 @@ export const profileSchema = z.object({
   organisation: z.string().trim().max(200).default(''),
   championEmail: z.union([z.email(), z.literal('')]).default(''),
   myConditions: z.array(z.string().max(80)).max(50).default([]),
+  /** Peer notes older than this many months are marked as old. */
+  oldNoteMonths: z.number().int().min(1).max(120).default(DEFAULT_OLD_NOTE_MONTHS),
 });
 
 export type Profile = z.infer<typeof profileSchema>;

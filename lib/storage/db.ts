@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { FeedPublisher } from '../feed/schema';
+import type { FeedNote, LocalNote } from '../notes/schema';
 import type { QuarantinedEntry } from '../feed/parse';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
@@ -18,16 +19,30 @@ export interface FeedRecord {
   lastAttemptAt?: number;
   lastSuccessAt?: number;
   lastError?: { code: SyncErrorCode; message: string; at: number };
-  counts?: { tools: number; endorsements: number; quarantined: number };
+  counts?: { tools: number; endorsements: number; quarantined: number; notes?: number };
+  /** Set for a team feed imported from a file: it has no address to sync from. */
+  importedFrom?: { fileName: string; at: number };
   /** The first quarantined entries of the last stored version (capped; counts has the total). */
   quarantined?: QuarantinedEntry[];
 }
 
-/** Peer notes are written on the device (a later capability); the table exists from version 1. */
+/** One of the clinician's own peer notes. Read through lib/notes/store.ts, which validates it. */
 export interface NoteRecord {
   id: string;
+  /** productKeys of the note's identifiers: the one-read lookup from a tool to its notes. */
   toolKeys: string[];
-  updatedAt: number;
+  note: LocalNote;
+  /** Set when deleted: the note stays restorable for a short time, then is removed. */
+  deletedAt?: number;
+}
+
+/** A colleague's note from a team feed: replaced with its feed, never edited on the device. */
+export interface TeamNoteRecord {
+  /** `${feedUrl} ${noteId}`, as tool records are keyed. */
+  id: string;
+  feedUrl: string;
+  toolKeys: string[];
+  note: FeedNote;
 }
 
 export interface SettingRecord {
@@ -78,6 +93,13 @@ export const SCHEMA_VERSIONS: readonly {
           delete record.conditions;
         }),
   },
+  {
+    // v4: peer notes. The clinician's own notes keep their table (no version wrote to it before);
+    // colleagues' notes from team feeds get their own, so a sync can replace them without ever
+    // touching the clinician's. Notes are ordered in memory, so the unused updatedAt index goes.
+    version: 4,
+    stores: { notes: 'id, *toolKeys', teamNotes: 'id, feedUrl, *toolKeys' },
+  },
 ];
 
 export const DATABASE_NAME = 'signpost';
@@ -86,6 +108,7 @@ export class SignpostDatabase extends Dexie {
   feeds!: EntityTable<FeedRecord, 'url'>;
   tools!: EntityTable<ToolRecord, 'id'>;
   notes!: EntityTable<NoteRecord, 'id'>;
+  teamNotes!: EntityTable<TeamNoteRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
 
   constructor(name: string = DATABASE_NAME) {

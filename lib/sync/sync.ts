@@ -1,11 +1,12 @@
 import Dexie from 'dexie';
 import { parseFeed, type QuarantinedEntry } from '../feed/parse';
 import type { Feed } from '../feed/schema';
-import { identifierKeys } from '../lookup/keys';
+import { identifierKeys, productKeys } from '../lookup/keys';
+import type { FeedNote } from '../notes/schema';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import type { FeedRecord, SignpostDatabase } from '../storage/db';
+import type { FeedRecord, SignpostDatabase, TeamNoteRecord } from '../storage/db';
 import { downloadFeed, type DownloadOptions } from './download';
 import { SyncError } from './errors';
 
@@ -112,26 +113,41 @@ function validateFeed(json: unknown): DecodedFeed {
   return { feed: result.feed, quarantined: result.quarantined };
 }
 
+/** What a feed holds, as the settings page and a sync report count it. */
+export function feedCounts({ feed, quarantined }: DecodedFeed): NonNullable<FeedRecord['counts']> {
+  return {
+    tools: feed.tools.length,
+    endorsements: feed.tools.reduce((sum, tool) => sum + tool.endorsements.length, 0),
+    quarantined: quarantined.length,
+    notes: feed.notes?.length ?? 0,
+  };
+}
+
+export function teamNoteRecord(feedUrl: string, note: FeedNote): TeamNoteRecord {
+  return { id: `${feedUrl} ${note.id}`, feedUrl, toolKeys: productKeys(note.identifiers), note };
+}
+
 export function toolRecord(feedUrl: string, tool: Feed['tools'][number]): ToolRecord {
   return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers), endorsedFor: [...endorsedConditions(tool.endorsements, tool.conditions)], words: toolSearchWords(tool) };
 }
 
-/** Replaces one feed's tools and status in a single transaction: all of it lands, or none. */
+/**
+ * Replaces one feed's tools, notes and status in a single transaction: all of it lands, or none.
+ * The clinician's own notes are in another table, which no sync touches.
+ */
 export async function storeFeed(
   db: SignpostDatabase,
   url: string,
-  { feed, quarantined }: DecodedFeed,
-  meta: { etag?: string; lastModified?: string; at: number },
+  decoded: DecodedFeed,
+  meta: { etag?: string; lastModified?: string; at: number; importedFrom?: FeedRecord['importedFrom'] },
 ): Promise<NonNullable<FeedRecord['counts']>> {
-  const counts = {
-    tools: feed.tools.length,
-    endorsements: feed.tools.reduce((sum, tool) => sum + tool.endorsements.length, 0),
-    quarantined: quarantined.length,
-  };
-  const { tools, ...envelope } = feed;
-  await db.transaction('rw', db.feeds, db.tools, async () => {
+  const counts = feedCounts(decoded);
+  const { tools, notes = [], ...envelope } = decoded.feed;
+  await db.transaction('rw', db.feeds, db.tools, db.teamNotes, async () => {
     await db.tools.where('feedUrl').equals(url).delete();
+    await db.teamNotes.where('feedUrl').equals(url).delete();
     await db.tools.bulkPut(tools.map((tool) => toolRecord(url, tool)));
+    await db.teamNotes.bulkPut(notes.map((note) => teamNoteRecord(url, note)));
     await db.feeds.put({
       url,
       publisher: envelope.publisher,
@@ -143,7 +159,8 @@ export async function storeFeed(
       lastAttemptAt: meta.at,
       lastSuccessAt: meta.at,
       counts,
-      quarantined: quarantined.slice(0, STORED_QUARANTINE_LIMIT),
+      quarantined: decoded.quarantined.slice(0, STORED_QUARANTINE_LIMIT),
+      ...(meta.importedFrom ? { importedFrom: meta.importedFrom } : {}),
     });
   });
   return counts;

@@ -8,7 +8,8 @@ import type { SiteAccessPort } from '@/components/options/SiteAccess';
 import { CONDITIONS } from '@/lib/feed/conditions';
 import type { FeedPublisher } from '@/lib/feed/schema';
 import type { FeedListEntry, FeedPreview, SyncFeedReply } from '@/lib/settings/feeds';
-import { EMPTY_PROFILE, ROLE_LABELS, type Profile } from '@/lib/settings/profile';
+import { ROLE_LABELS } from '@/lib/notes/vocabulary';
+import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
 import type { FeedRecord } from '@/lib/storage/db';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -49,7 +50,7 @@ const preview: FeedPreview = {
   warnings: ['1 entry is invalid and will be left out; the rest of the feed is used.'],
 };
 
-const profile: Profile = { displayName: 'Dr Alex Example', role: 'gp', organisation: 'Example Surgery (test)', championEmail: '', myConditions: ['asthma'] };
+const profile: Profile = { displayName: 'Dr Alex Example', role: 'gp', organisation: 'Example Surgery (test)', championEmail: '', myConditions: ['asthma'], oldNoteMonths: 12 };
 
 function fakeFeeds(entries: FeedListEntry[]) {
   let listener: ((next: FeedListEntry[]) => void) | undefined;
@@ -396,6 +397,7 @@ describe('profile', () => {
     fireEvent.input(within(form).getByLabelText("Your digital champion's email"), { target: { value: 'champion@example.nhs.uk' } });
     fireEvent.click(within(form).getByRole('checkbox', { name: 'COPD' }));
     fireEvent.click(within(form).getByRole('checkbox', { name: 'Insomnia' }));
+    fireEvent.change(within(form).getByRole('combobox', { name: 'Mark peer notes as old after' }), { target: { value: '6' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save profile' }));
     await waitFor(() => expect(within(form).getByRole('status').textContent).toBe('Your profile has been saved.'));
     expect(ports.profile.save).toHaveBeenCalledWith({
@@ -404,6 +406,7 @@ describe('profile', () => {
       organisation: '',
       championEmail: 'champion@example.nhs.uk',
       myConditions: ['copd', 'insomnia'],
+      oldNoteMonths: 6,
     });
   });
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARD_REGION_NAME } from '@/components/TrustCard';
 import type { PopupDeps } from '@/components/popup/deps';
 import { Popup } from '@/components/popup/Popup';
+import { localNoteActions } from '@/lib/notes/actions';
 import { dexieSearchSource } from '@/lib/search/registry-search';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
 import { testDb, withFeeds } from '../helpers/db';
@@ -58,6 +59,7 @@ async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async ()
     copyText,
     openHandout: vi.fn(),
     openSettings: vi.fn(),
+    notes: localNoteActions(db, () => NOW),
   };
   const view = render(<Popup deps={deps} />);
   return { deps, container: view.container };
@@ -216,7 +218,7 @@ describe('tool detail and signposting a patient', () => {
     const { container } = await openDetail('Lung Coach');
     const card = screen.getByRole('region', { name: CARD_REGION_NAME });
     expect(card.querySelector('.headline')!.textContent).toBe('Lung Coach: Recommended · NICE MTG99');
-    expect(card.textContent).toContain('Peer notes: none yet.');
+    expect((await screen.findByRole('region', { name: 'Peer notes (0)' })).textContent).toContain('No peer notes yet.');
     expect(card.textContent).toContain('Registry data from 1 November 2026');
     expect(screen.getByRole('link', { name: 'Website (opens in a new tab)' }).getAttribute('href')).toBe('https://lungcoach.example/');
     const facts = screen.getByRole('heading', { name: 'Cost, accessibility and other facts' }).parentElement!;

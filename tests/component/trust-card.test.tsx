@@ -8,7 +8,7 @@ afterEach(cleanup);
 
 function renderCard(data: ReturnType<typeof reply>, expanded = true) {
   const onDismiss = vi.fn();
-  render(<TrustCard data={data} onDismiss={onDismiss} initiallyExpanded={expanded} />);
+  render(<TrustCard data={data} notes={data.notes} onDismiss={onDismiss} initiallyExpanded={expanded} />);
   return { region: screen.getByRole('region', { name: CARD_REGION_NAME }), onDismiss };
 }
 
@@ -60,7 +60,7 @@ describe('TrustCard details', () => {
   it('groups claims as NICE, charities, local networks, other, each with issuer, status, code, date and source', () => {
     const { region } = renderCard(reply([product('COPD Coach', claims)]));
     const headings = within(region).getAllByRole('heading').map((h) => h.textContent);
-    expect(headings).toEqual(['NICE', 'Charities', 'Local networks', 'Other (NHS programmes, regulators and others)']);
+    expect(headings).toEqual(['NICE', 'Charities', 'Local networks', 'Other (NHS programmes, regulators and others)', 'Peer notes (0)']);
     const nice = within(region).getByRole('heading', { name: 'NICE' }).parentElement!;
     expect(nice.textContent).toContain('Can be used while more evidence is generated');
     expect(nice.textContent).toContain('HTE19');
@@ -82,10 +82,11 @@ describe('TrustCard details', () => {
     expect(region.querySelector('.verdict')!.textContent).toBe('Can be used while more evidence is generated');
   });
 
-  it('shows conditions, peer notes (none yet) and how old the data is', () => {
+  it('shows conditions, that there are no peer notes yet, and how old the data is', () => {
     const { region } = renderCard(reply([product('COPD Coach', claims, { conditions: ['copd', 'asthma', 'future-condition'] })]));
     expect(region.textContent).toContain('Conditions: COPD, Asthma, future-condition');
-    expect(region.textContent).toContain('Peer notes: none yet.');
+    expect(region.textContent).toContain('Peer notes (0)');
+    expect(region.textContent).toContain('No peer notes yet.');
     expect(region.textContent).toContain('Registry data from 20 November 2026, checked 3 days ago.');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { handleMessage, type BackgroundContext } from '@/lib/background/handlers';
+import { NO_NOTES } from '@/lib/notes/view';
 
 function context(): BackgroundContext {
   return {
@@ -15,8 +16,16 @@ function context(): BackgroundContext {
       sync: vi.fn(async (url: string) => ({ url, status: 'unchanged' as const })),
       forget: vi.fn(async () => ({ ok: true as const })),
     },
+    notes: {
+      forTool: vi.fn(async (subject) => ({ ...NO_NOTES, subject })),
+      save: vi.fn(async () => ({ ok: false as const, problems: [] })),
+      remove: vi.fn(async (_id, subject) => ({ ...NO_NOTES, subject })),
+      restore: vi.fn(async (_id, subject) => ({ ...NO_NOTES, subject })),
+    },
   };
 }
+
+const SUBJECT = { toolName: 'Example Tool (test)', identifiers: { apple: ['123456789'] } };
 
 const SETTINGS_PAGE = { id: 'signpost-id', url: 'chrome-extension://signpost-id/options.html' };
 
@@ -38,6 +47,18 @@ describe('handleMessage', () => {
     const ctx = context();
     await handleMessage(ctx, { type: 'sync-now' }, { id: 'signpost-id' });
     expect(ctx.syncAll).toHaveBeenCalledOnce();
+  });
+
+  it('passes peer-note changes from the card to the notes store, drafts unchecked (the store checks them whole)', async () => {
+    const ctx = context();
+    const contentScript = { id: 'signpost-id', url: 'https://apps.apple.com/gb/app/id123456789' };
+    const draft = { ...SUBJECT, verdict: 'works-well', text: 'anything' };
+    await handleMessage(ctx, { type: 'save-note', draft }, contentScript);
+    expect(ctx.notes.save).toHaveBeenCalledWith(draft);
+    await handleMessage(ctx, { type: 'delete-note', id: 'note-1', subject: SUBJECT }, contentScript);
+    expect(ctx.notes.remove).toHaveBeenCalledWith('note-1', SUBJECT);
+    await handleMessage(ctx, { type: 'restore-note', id: 'note-1', subject: SUBJECT }, contentScript);
+    expect(ctx.notes.restore).toHaveBeenCalledWith('note-1', SUBJECT);
   });
 
   it.each([
@@ -75,9 +96,15 @@ describe('handleMessage', () => {
     ['not an object', 'sync-now', { id: 'signpost-id' }],
     ['a feed change without a URL', { type: 'subscribe-feed' }, SETTINGS_PAGE],
     ['an oversized feed URL', { type: 'forget-feed', url: `https://feeds.example/${'x'.repeat(2000)}` }, SETTINGS_PAGE],
+    ['a note deletion without its tool', { type: 'delete-note', id: 'note-1' }, { id: 'signpost-id' }],
+    ['a note id that is not one', { type: 'restore-note', id: '../../etc', subject: SUBJECT }, { id: 'signpost-id' }],
+    ['a note change from another extension', { type: 'save-note', draft: {} }, { id: 'other-extension' }],
   ])('ignores %s', (_label, message, sender) => {
     const ctx = context();
     expect(handleMessage(ctx, message, sender)).toBeUndefined();
     expect(ctx.syncAll).not.toHaveBeenCalled();
+    expect(ctx.notes.save).not.toHaveBeenCalled();
+    expect(ctx.notes.remove).not.toHaveBeenCalled();
+    expect(ctx.notes.restore).not.toHaveBeenCalled();
   });
 });

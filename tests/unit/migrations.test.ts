@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSIONS, SignpostDatabase } from '@/lib/storage/db';
 import { toolRecord } from '@/lib/sync/sync';
 import { endorsement, tool } from '../helpers/feeds';
+import { noteRecord, sampleNote } from '../helpers/notes';
 
 /** Opens a database exactly as an older Signpost release declared it. */
 function openAsVersion(name: string, version: number): Dexie {
@@ -70,5 +71,22 @@ describe('schema migrations', () => {
     expect(reopened.verno).toBe(1);
     expect(await reopened.table('notes').get('n1')).toEqual({ id: 'n1', toolKeys: [], updatedAt: 1 });
     reopened.close();
+  });
+});
+
+describe('v4: peer notes', () => {
+  it('v3 → v4 keeps every own note, finds it by its tool, and adds an empty table for team notes', async () => {
+    const name = `migrate-notes-${Math.random()}`;
+    const v3 = openAsVersion(name, 3);
+    const notes = [noteRecord(sampleNote()), noteRecord(sampleNote({ id: 'note-2', identifiers: { googlePlay: ['org.example.coach'] }, verdict: 'use-with-care' }))];
+    await v3.table('notes').bulkPut(notes);
+    v3.close();
+
+    const current = new SignpostDatabase(name);
+    await current.open();
+    expect(await current.notes.toArray()).toEqual(notes);
+    expect((await current.notes.where('toolKeys').equals('play:org.example.coach').toArray()).map((r) => r.id)).toEqual(['note-2']);
+    expect(await current.teamNotes.count()).toBe(0);
+    current.close();
   });
 });

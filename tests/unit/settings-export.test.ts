@@ -16,6 +16,7 @@ const profile: Profile = {
   organisation: 'Example Surgery (test)',
   championEmail: 'champion@example.nhs.uk',
   myConditions: ['asthma', 'copd'],
+  oldNoteMonths: 12,
 };
 
 const snapshot: SettingsSnapshot = { subscriptions: [URL_A, URL_B], profile, linkBadges: true };

@@ -14,6 +14,7 @@ import type { SignpostDatabase } from '@/lib/storage/db';
 import { testDb, withFeeds } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch, hang, json, type Responder } from '../helpers/fetch';
+import { noteRecord, sampleNote } from '../helpers/notes';
 
 const BUNDLED = 'chrome-extension://signpost-id/feeds/default.json';
 const URL_A = 'https://feeds.example/a.json';
@@ -93,7 +94,7 @@ describe('forgetFeed', () => {
   it("removes the subscription, the feed's tools and its status; other feeds' tools and all notes stay", async () => {
     const db = await subscribedDb([URL_A, URL_B]);
     await withFeeds(db, { [URL_A]: feedA, [URL_B]: feedB });
-    await db.notes.put({ id: 'note-1', toolKeys: ['apple:1000000001'], updatedAt: NOW });
+    await db.notes.put(noteRecord(sampleNote({ identifiers: { apple: ['1000000001'] } })));
 
     expect(await forgetFeed(db, URL_A)).toEqual({ removed: true });
 
@@ -102,7 +103,7 @@ describe('forgetFeed', () => {
     expect((await db.tools.toArray()).map((record) => record.tool.id)).toEqual(['b1']);
     expect(await db.feeds.get(URL_A)).toBeUndefined();
     expect(await db.feeds.get(URL_B)).toBeDefined();
-    expect(await db.notes.get('note-1')).toEqual({ id: 'note-1', toolKeys: ['apple:1000000001'], updatedAt: NOW });
+    expect(await db.notes.get('note-1')).toEqual(noteRecord(sampleNote({ identifiers: { apple: ['1000000001'] } })));
   });
 
   it('changes nothing when a step fails: it is one transaction', async () => {
@@ -128,7 +129,7 @@ describe('feedManager', () => {
   it('subscribe stores the feed and syncs it at once', async () => {
     const db = await subscribedDb([]);
     const { feeds } = manager(db, () => json(feedA));
-    expect(await feeds.subscribe(URL_A)).toEqual({ ok: true, url: URL_A, outcome: { url: URL_A, status: 'updated', counts: { tools: 2, endorsements: 1, quarantined: 0 } } });
+    expect(await feeds.subscribe(URL_A)).toEqual({ ok: true, url: URL_A, outcome: { url: URL_A, status: 'updated', counts: { tools: 2, endorsements: 1, quarantined: 0, notes: 0 } } });
     expect(await db.tools.where('feedUrl').equals(URL_A).count()).toBe(2);
   });
 
@@ -218,7 +219,7 @@ describe('previewFeed', () => {
         publisher: feedA.publisher,
         generatedAt: feedA.generatedAt,
         expiresAt: '2026-11-01T00:00:00Z',
-        counts: { tools: 3, endorsements: 1, quarantined: 1 },
+        counts: { tools: 3, endorsements: 1, quarantined: 1, notes: 0 },
         warnings: [
           '1 entry is invalid and will be left out; the rest of the feed is used.',
           'The feed is past its expiry date. Signpost would still show its data, marked as possibly out of date.',

@@ -5,6 +5,7 @@ import type { SignpostDatabase } from '@/lib/storage/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { testDb } from '../helpers/db';
 import { fakeFetch, hang, json, resetMidBody, type Responder } from '../helpers/fetch';
+import { noteRecord, sampleNote } from '../helpers/notes';
 
 const URL_A = 'https://feeds.example/registry.json';
 const NOW = Date.parse('2026-11-25T09:00:00Z');
@@ -27,7 +28,7 @@ async function dbWithGoodFeed() {
   const db = testDb();
   const { deps: d } = deps(db, () => json(goodFeed, { etag: '"v5"', 'last-modified': 'Wed, 25 Nov 2026 08:00:00 GMT' }));
   expect(await syncFeed(d, URL_A)).toMatchObject({ status: 'updated', counts: { tools: 2, endorsements: 1, quarantined: 0 } });
-  await db.notes.put({ id: 'note-1', toolKeys: ['apple:111111111'], updatedAt: NOW });
+  await db.notes.put(noteRecord(sampleNote({ identifiers: { apple: ['111111111'] } })));
   return db;
 }
 
@@ -35,7 +36,7 @@ async function expectLastGoodIntact(db: SignpostDatabase) {
   const tools = await db.tools.where('feedUrl').equals(URL_A).toArray();
   expect(tools.map((t) => t.tool.id).sort()).toEqual(['one', 'two']);
   expect((await db.feeds.get(URL_A))?.sequence).toBe(5);
-  expect(await db.notes.get('note-1')).toEqual({ id: 'note-1', toolKeys: ['apple:111111111'], updatedAt: NOW });
+  expect(await db.notes.get('note-1')).toEqual(noteRecord(sampleNote({ identifiers: { apple: ['111111111'] } })));
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { FEED_FORMAT } from '../feed/vocabulary';
+import { formatPath } from '../feed/parse';
+import { productKeys } from '../lookup/keys';
+import { count } from '../publish/report';
+import type { SignpostDatabase } from '../storage/db';
+import { localNoteSchema, type LocalNote } from './schema';
+import { ownNotes } from './store';
+
+// "Export my notes" and its inverse: the clinician's own notes as a file, exactly as stored, so a
+// round trip loses nothing. An import is checked whole before anything is written, and written in
+// one transaction, so a damaged or partly read file leaves every note as it was.
+
+export const NOTES_FORMAT = 'signpost-notes';
+export const NOTES_VERSION = 1;
+const MAX_NOTES = 20_000;
+const MAX_FILE_CHARS = 50_000_000;
+
+const notesFileSchema = z.object({
+  format: z.literal(NOTES_FORMAT),
+  version: z.literal(NOTES_VERSION),
+  exportedAt: z.string().max(40).optional(),
+  notes: z.array(localNoteSchema).max(MAX_NOTES),
+});
+
+export async function notesFileText(db: SignpostDatabase, now: number): Promise<{ text: string; count: number }> {
+  const notes = await ownNotes(db, now);
+  const file = { format: NOTES_FORMAT, version: NOTES_VERSION, exportedAt: new Date(now).toISOString(), notes };
+  return { text: `${JSON.stringify(file, null, 2)}\n`, count: notes.length };
+}
+
+export function notesFileName(now: number): string {
+  return `signpost-my-notes-${new Date(now).toISOString().slice(0, 10)}.json`;
+}
+
+export type ParsedNotesFile = { ok: true; notes: LocalNote[] } | { ok: false; problem: string };
+
+export function parseNotesFile(text: string): ParsedNotesFile {
+  const refuse = (problem: string): ParsedNotesFile => ({ ok: false, problem });
+  if (text.length > MAX_FILE_CHARS) return refuse('This file is too large to be a Signpost notes file.');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return refuse('This file is not a Signpost notes file: it is not valid JSON. Nothing was imported.');
+  }
+  const { format, version } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  if (format === FEED_FORMAT) return refuse('This is a Signpost feed. To see a team feed\'s notes, use "Import a team feed file" instead.');
+  if (format !== NOTES_FORMAT) return refuse('This is not a Signpost notes file (it does not say "format": "signpost-notes"). Nothing was imported.');
+  if (typeof version === 'number' && version > NOTES_VERSION) return refuse('This notes file was made by a newer version of Signpost. Update Signpost, then import it again.');
+  const parsed = notesFileSchema.safeParse(json);
+  if (parsed.success) return { ok: true, notes: parsed.data.notes };
+  const [first] = parsed.error.issues;
+  return refuse(`This notes file cannot be imported, so nothing was (${first ? `${formatPath(first.path) || 'file'}: ${first.message}` : 'unknown problem'}).`);
+}
+
+export interface NotesImportResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Adds the file's notes. A note already here (same id) is replaced only by a newer edit of it;
+ * a note deleted here and still in the file comes back, as the file is the user's explicit choice.
+ */
+export async function importNotes(db: SignpostDatabase, notes: readonly LocalNote[]): Promise<NotesImportResult> {
+  return db.transaction('rw', db.notes, async () => {
+    const result: NotesImportResult = { added: 0, updated: 0, unchanged: 0 };
+    const existing = new Map((await db.notes.bulkGet(notes.map((note) => note.id))).flatMap((record) => (record ? [[record.id, record] as const] : [])));
+    const writes = notes.flatMap((note) => {
+      const current = existing.get(note.id);
+      if (current && current.deletedAt === undefined && current.note.updatedAt >= note.updatedAt) {
+        result.unchanged += 1;
+        return [];
+      }
+      result[current ? 'updated' : 'added'] += 1;
+      return [{ id: note.id, toolKeys: productKeys(note.identifiers), note }];
+    });
+    await db.notes.bulkPut(writes);
+    return result;
+  });
+}
+
+export function describeNotesImport({ added, updated, unchanged }: NotesImportResult): string {
+  const parts = [added ? `${count(added, 'note')} added` : '', updated ? `${count(updated, 'note')} updated` : '', unchanged ? `${count(unchanged, 'note')} already here` : ''].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'the file has no notes';
+}
