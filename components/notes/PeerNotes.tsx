@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { conditionLabel } from '@/lib/feed/conditions';
 import { formatTimestamp } from '@/lib/format/dates';
 import type { NoteActions } from '@/lib/notes/actions';
@@ -46,7 +46,8 @@ export function PeerNotes({ notes: initial, conditions, actions, limit, filterab
     const timer = setTimeout(() => setDeleted(null), UNDO_OFFER_MS);
     return () => clearTimeout(timer);
   }, [deleted]);
-  useEffect(() => {
+  // Focus moves in the same frame as the change that called for it, before anyone can type.
+  useLayoutEffect(() => {
     const target = focusAfter.current === 'add' ? addButton.current : focusAfter.current === 'undo' ? undoButton.current : null;
     focusAfter.current = null;
     target?.focus();

@@ -24,12 +24,21 @@ export interface FeedItemProps {
 export function FeedItem({ entry, port, now, checking, result, onCheck, onRemove }: FeedItemProps) {
   const { record, bundled } = entry;
   const name = feedName(entry);
+  const imported = record?.importedFrom;
   return (
     <li class="feed">
       <h3>{name}</h3>
       <p class="feed-meta">
         {record?.publisher && <span>{PUBLISHER_KIND_LABELS[record.publisher.kind]}</span>}
-        {bundled ? <span class="tag">Bundled with Signpost</span> : <span class="feed-url">{entry.url}</span>}
+        {bundled ? (
+          <span class="tag">Bundled with Signpost</span>
+        ) : imported ? (
+          <span class="tag">
+            Imported from the file {imported.fileName} on {formatTimestamp(new Date(imported.at).toISOString())}; import a newer file to update it
+          </span>
+        ) : (
+          <span class="feed-url">{entry.url}</span>
+        )}
       </p>
       <FeedStatus record={record} now={now} />
       {record?.lastError && (
@@ -48,10 +57,12 @@ export function FeedItem({ entry, port, now, checking, result, onCheck, onRemove
       <Quarantined record={record} />
       {result && !checking && <p class="feed-result">Just checked: {checkResultText(result)}.</p>}
       <div class="actions">
-        <button type="button" class="button secondary" onClick={() => !checking && onCheck()} aria-disabled={checking} aria-busy={checking}>
-          {checking ? 'Checking…' : 'Check now'}
-          <span class="visually-hidden"> for {name}</span>
-        </button>
+        {!imported && (
+          <button type="button" class="button secondary" onClick={() => !checking && onCheck()} aria-disabled={checking} aria-busy={checking}>
+            {checking ? 'Checking…' : 'Check now'}
+            <span class="visually-hidden"> for {name}</span>
+          </button>
+        )}
         {!bundled && <RemoveFeed name={name} tools={record?.counts?.tools} onRemove={onRemove} />}
       </div>
     </li>

@@ -3,6 +3,7 @@ import type { FeedListEntry } from '@/lib/settings/feeds';
 import type { Profile } from '@/lib/settings/profile';
 import { FeedsSection } from './FeedsSection';
 import type { OptionsPorts } from './ports';
+import { NotesSection } from './NotesSection';
 import { ProfileSection } from './ProfileSection';
 import { SiteAccess } from './SiteAccess';
 import { TransferSection } from './TransferSection';
@@ -14,6 +15,7 @@ const SECTIONS = [
   ['feeds', 'Feeds'],
   ['other-websites', 'Other websites'],
   ['profile', 'Your profile'],
+  ['notes', 'Peer notes'],
   ['transfer', 'Export and import'],
 ] as const;
 
@@ -72,9 +74,10 @@ export function OptionsPage({ ports }: { ports: OptionsPorts }) {
         {profile ? (
           <>
             <ProfileSection key={generation} initial={profile} onSave={saveProfile} />
+            <NotesSection port={ports.notes} download={ports.download} />
             <TransferSection
               ports={ports}
-              subscriptions={entries?.filter((entry) => !entry.bundled).map((entry) => entry.url) ?? []}
+              subscriptions={entries?.filter((entry) => !entry.bundled && !entry.record?.importedFrom).map((entry) => entry.url) ?? []}
               profile={profile}
               saveProfile={saveProfile}
               onImported={() => setGeneration((before) => before + 1)}

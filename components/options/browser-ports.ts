@@ -3,6 +3,7 @@ import { BUNDLED_FEED_PATH, feedList, hostPermissionPattern, previewFeed, record
 import { loadProfile, saveProfile } from '@/lib/settings/profile';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { askBackground } from '../ask-background';
+import { dexieNotesPort } from './notes-port';
 import type { OptionsPorts } from './ports';
 import { browserSiteAccess } from './SiteAccess';
 
@@ -39,6 +40,7 @@ export function browserOptionsPorts(): OptionsPorts {
         return granted;
       },
     },
+    notes: dexieNotesPort(db, Date.now),
     profile: {
       load: () => loadProfile(db),
       save: (profile) => saveProfile(db, profile),

@@ -25,7 +25,9 @@ export function feedName(entry: FeedListEntry): string {
 }
 
 export function contentsText(counts: NonNullable<FeedRecord['counts']>): string {
-  return `${count(counts.tools, 'tool')}, ${count(counts.endorsements, 'endorsement')}`;
+  const parts = [`${count(counts.tools, 'tool')}, ${count(counts.endorsements, 'endorsement')}`];
+  if (counts.notes) parts.push(count(counts.notes, 'peer note'));
+  return parts.join(', ');
 }
 
 export function checkResultText(result: CheckResult): string {

@@ -1,3 +1,6 @@
+import type { LocalNote } from '@/lib/notes/schema';
+import type { FeedImportResult, PublishResult, Team } from '@/lib/notes/team-feed';
+import type { NotesImportResult } from '@/lib/notes/transfer';
 import type { FeedListEntry, ForgetReply, PreviewResult, SubscribeReply, SyncFeedReply } from '@/lib/settings/feeds';
 import type { Profile } from '@/lib/settings/profile';
 import type { SiteAccessPort } from './SiteAccess';
@@ -22,8 +25,20 @@ export interface ProfilePort {
   save(profile: Profile): Promise<void>;
 }
 
+export interface NotesPort {
+  /** Calls onChange with the clinician's own notes now and after every change. */
+  watch(onChange: (notes: LocalNote[]) => void, onError: (error: unknown) => void): () => void;
+  team(): Promise<Team | null>;
+  publish(noteIds: readonly string[], team: { id: string; name: string; url?: string }): Promise<PublishResult>;
+  exportFile(): Promise<{ text: string; fileName: string; count: number }>;
+  /** Imports a notes file whole, or refuses it whole with a reason. */
+  importFile(text: string): Promise<{ ok: true; result: NotesImportResult } | { ok: false; problem: string }>;
+  importFeedFile(fileName: string, text: string): Promise<FeedImportResult>;
+}
+
 export interface OptionsPorts {
   feeds: FeedsPort;
+  notes: NotesPort;
   profile: ProfilePort;
   siteAccess: SiteAccessPort;
   /** Saves a file to the user's downloads. */

@@ -55,9 +55,8 @@ export async function toolNotes(db: SignpostDatabase, subject: NoteSubject | nul
   return { subject, own: own.sort(newestFirst), team: team.sort(newestFirst), signedAs };
 }
 
-/** Every own note that is not deleted, newest first: for the popup, export and publishing. */
-export async function ownNotes(db: SignpostDatabase, now: number): Promise<LocalNote[]> {
-  await purgeDeleted(db, now);
+/** Every own note that is not deleted, newest first: for settings, export and publishing. Reads only. */
+export async function ownNotes(db: SignpostDatabase): Promise<LocalNote[]> {
   const records = await db.notes.toArray();
   return records
     .flatMap((record) => (record.deletedAt === undefined ? [validOwnNote(record)] : []))
@@ -123,6 +122,7 @@ export async function saveNote(db: SignpostDatabase, input: unknown, now: number
 /** Marks an own note deleted; it can be restored for UNDO_WINDOW_MS. False when there was none. */
 export async function deleteNote(db: SignpostDatabase, id: string, now: number): Promise<boolean> {
   return db.transaction('rw', db.notes, async () => {
+    await purgeDeleted(db, now);
     const record = await db.notes.get(id);
     if (!record || record.deletedAt !== undefined) return false;
     await db.notes.put({ ...record, deletedAt: now });

@@ -64,7 +64,7 @@ export async function publishTeamFeed(db: SignpostDatabase, noteIds: readonly st
     return { ok: false, problems: [], teamProblem: `${field} is not right: ${first?.message ?? 'unknown problem'}.` };
   }
   const wanted = new Set(noteIds);
-  const chosen = (await ownNotes(db, now)).filter((note) => wanted.has(note.id));
+  const chosen = (await ownNotes(db)).filter((note) => wanted.has(note.id));
   if (chosen.length === 0) return { ok: false, problems: [], teamProblem: 'Choose at least one note to share.' };
 
   const problems: PublishProblem[] = [];

@@ -24,7 +24,7 @@ const notesFileSchema = z.object({
 });
 
 export async function notesFileText(db: SignpostDatabase, now: number): Promise<{ text: string; count: number }> {
-  const notes = await ownNotes(db, now);
+  const notes = await ownNotes(db);
   const file = { format: NOTES_FORMAT, version: NOTES_VERSION, exportedAt: new Date(now).toISOString(), notes };
   return { text: `${JSON.stringify(file, null, 2)}\n`, count: notes.length };
 }

@@ -29,6 +29,7 @@ export function validateFeedText(file: string, text: string, now: number): Repor
       '',
       `publisher "${feed.publisher.name}" (${feed.publisher.id}, ${feed.publisher.kind}), sequence ${feed.sequence}, generated ${feed.generatedAt}: ` +
         `${count(feed.tools.length, 'tool')} loaded, ${count(endorsements, 'endorsement')}, ` +
+        (feed.notes?.length ? `${count(feed.notes.length, 'peer note')}, ` : '') +
         `${count(quarantined.length, 'entry', 'entries')} quarantined, ${count(warnings.length, 'warning')}`,
     ),
   ];
@@ -40,7 +41,7 @@ export function validateFeedText(file: string, text: string, now: number): Repor
 }
 
 function quarantineLines(file: string, entry: QuarantinedEntry): string[] {
-  const which = entry.toolId === undefined ? entry.path : `${entry.path} of tool "${entry.toolId}"`;
+  const which = entry.toolId !== undefined ? `${entry.path} of tool "${entry.toolId}"` : entry.noteId !== undefined ? `${entry.path}, note "${entry.noteId}"` : entry.path;
   return entry.problems.map((problem) => located(file, problem.path, `quarantined: ${problem.message} (entry left out: ${which})`));
 }
 

@@ -213,6 +213,11 @@ export function feedManager(deps: FeedManagerDeps): FeedManager {
     },
     forget: async (url) => {
       if (url === bundledFeedUrl) return { ok: false, problem: 'The feed bundled with Signpost cannot be removed.' };
+      // A feed imported from a file has no subscription or permission: only its data goes.
+      if ((await db.feeds.get(url))?.importedFrom) {
+        await dropFeedData(db, url);
+        return { ok: true };
+      }
       const { removed, releasePattern } = await forgetFeed(db, url);
       if (!removed) return { ok: false, problem: 'You do not subscribe to this feed.' };
       // Best effort: the feed is gone either way, and a browser may refuse to give back a permission.
@@ -231,9 +236,10 @@ export interface FeedListEntry {
   record?: FeedRecord;
 }
 
-/** Every subscribed feed, the bundled one first, with its stored status. */
+/** Every subscribed feed, the bundled one first, with its stored status; then feeds imported from files. */
 export async function feedList(db: SignpostDatabase, bundledFeedUrl: string): Promise<FeedListEntry[]> {
   const [urls, records] = await Promise.all([subscribedFeedUrls(db, bundledFeedUrl), db.feeds.toArray()]);
   const byUrl = new Map(records.map((record) => [record.url, record]));
-  return urls.map((url) => ({ url, bundled: url === bundledFeedUrl, record: byUrl.get(url) }));
+  const imported = records.filter((record) => record.importedFrom !== undefined).map((record) => ({ url: record.url, bundled: false, record }));
+  return [...urls.map((url) => ({ url, bundled: url === bundledFeedUrl, record: byUrl.get(url) })), ...imported];
 }

@@ -2,6 +2,7 @@ import axe from 'axe-core';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONDITION_GROUPS } from '@/components/options/condition-groups';
+import { dexieNotesPort } from '@/components/options/notes-port';
 import { OptionsPage } from '@/components/options/OptionsPage';
 import type { FeedsPort, OptionsPorts, ProfilePort } from '@/components/options/ports';
 import type { SiteAccessPort } from '@/components/options/SiteAccess';
@@ -11,6 +12,9 @@ import type { FeedListEntry, FeedPreview, SyncFeedReply } from '@/lib/settings/f
 import { ROLE_LABELS } from '@/lib/notes/vocabulary';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
 import type { FeedRecord } from '@/lib/storage/db';
+import { testDb } from '../helpers/db';
+import { feed } from '../helpers/feeds';
+import { noteRecord, sampleFeedNote, sampleNote } from '../helpers/notes';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const HOUR = 3_600_000;
@@ -70,7 +74,7 @@ function fakeFeeds(entries: FeedListEntry[]) {
   return { port, push: (next: FeedListEntry[]) => act(() => listener?.(next)) };
 }
 
-function renderPage({ entries = [bundledEntry, networkEntry], stored = profile } = {}) {
+function renderPage({ entries = [bundledEntry, networkEntry], stored = profile, db = testDb() } = {}) {
   const feeds = fakeFeeds(entries);
   const profilePort = { load: vi.fn(async () => stored), save: vi.fn<ProfilePort['save']>(async () => undefined) } satisfies ProfilePort;
   const siteAccess = {
@@ -80,9 +84,9 @@ function renderPage({ entries = [bundledEntry, networkEntry], stored = profile }
     linkBadges: vi.fn(async () => false),
     setLinkBadges: vi.fn(async () => undefined),
   } satisfies SiteAccessPort;
-  const ports = { feeds: feeds.port, profile: profilePort, siteAccess, download: vi.fn<OptionsPorts['download']>(), now: () => NOW } satisfies OptionsPorts;
+  const ports = { feeds: feeds.port, notes: dexieNotesPort(db, () => NOW), profile: profilePort, siteAccess, download: vi.fn<OptionsPorts['download']>(), now: () => NOW } satisfies OptionsPorts;
   const view = render(<OptionsPage ports={ports} />);
-  return { ...view, ports, feeds };
+  return { ...view, ports, feeds, db };
 }
 
 const section = (name: string | RegExp) => screen.getByRole('region', { name });
@@ -101,7 +105,7 @@ async function expectAccessible(element: Element) {
 afterEach(cleanup);
 
 describe('page layout', () => {
-  it('has a heading, an in-page nav to the four sections, and the sections in order', async () => {
+  it('has a heading, an in-page nav to the five sections, and the sections in order', async () => {
     renderPage();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Signpost settings');
     const nav = screen.getByRole('navigation', { name: 'Settings sections' });
@@ -110,11 +114,12 @@ describe('page layout', () => {
       ['Feeds', '#feeds'],
       ['Other websites', '#other-websites'],
       ['Your profile', '#profile'],
+      ['Peer notes', '#notes'],
       ['Export and import', '#transfer'],
     ]);
     await screen.findByRole('heading', { name: 'Your profile' });
     for (const link of links) expect(document.querySelector(link.getAttribute('href')!)).not.toBeNull();
-    expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual(['Feeds', 'Other websites', 'Your profile', 'Export and import']);
+    expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual(['Feeds', 'Other websites', 'Your profile', 'Peer notes', 'Export and import']);
   });
 
   it('passes axe-core as a whole', async () => {
@@ -499,5 +504,85 @@ describe('export and import', () => {
     const plan = (await screen.findByRole('heading', { name: 'What this import will change' })).parentElement!;
     expect(plan.textContent).toContain('Nothing would change: your settings already match this file.');
     expect(within(plan).getByRole('button', { name: 'Apply these changes' }).getAttribute('aria-disabled')).toBe('true');
+  });
+});
+
+describe('peer notes in settings', () => {
+  const TEST_NHS_NUMBER = '943 476 5919';
+
+  async function renderWithNotes() {
+    const db = testDb();
+    await db.notes.bulkPut([
+      noteRecord(sampleNote({ id: 'n1', toolName: 'Breathe Well (test)', text: 'Reminders work well.' })),
+      noteRecord(sampleNote({ id: 'n2', toolName: 'Mood Bot (test)', verdict: 'use-with-care', text: 'Long sign-up.', updatedAt: '2026-11-02T09:00:00.000Z' })),
+    ]);
+    const rendered = renderPage({ db });
+    const notes = await screen.findByRole('region', { name: 'Peer notes' });
+    await within(notes).findByRole('group', { name: 'Choose the notes to share with colleagues' });
+    return { ...rendered, notes };
+  }
+
+  it('lists my notes and publishes the chosen ones as a team feed file', async () => {
+    const { notes, ports } = await renderWithNotes();
+    expect(within(notes).getByRole('heading', { name: 'Your notes (2)' })).toBeTruthy();
+    fireEvent.click(within(notes).getByRole('checkbox', { name: /^Mood Bot \(test\).*Use with care/ }));
+    fireEvent.input(within(notes).getByRole('textbox', { name: 'Team name' }), { target: { value: 'Riverside PCN champions (test)' } });
+    fireEvent.click(within(notes).getByRole('button', { name: 'Create team feed file' }));
+    await waitFor(() => expect(ports.download).toHaveBeenCalledOnce());
+    const [fileName, text] = vi.mocked(ports.download).mock.calls[0]!;
+    expect(fileName).toBe('riverside-pcn-champions-test.json');
+    const published = JSON.parse(text);
+    expect(published).toMatchObject({ format: 'signpost-feed', publisher: { id: 'riverside-pcn-champions-test', kind: 'peer-team' }, sequence: 1, tools: [] });
+    expect(published.notes.map((note: { id: string }) => note.id)).toEqual(['n2']);
+    expect(within(notes).getAllByRole('status')[0]!.textContent).toContain('1 note, version 1');
+  });
+
+  it('refuses to publish when a note fails the checks, naming the note and why', async () => {
+    const db = testDb();
+    await db.notes.put(noteRecord(sampleNote({ author: { name: '' } })));
+    const { ports } = renderPage({ db });
+    const notes = await screen.findByRole('region', { name: 'Peer notes' });
+    fireEvent.click(await within(notes).findByRole('checkbox', { name: /^Example Tool \(test\)/ }));
+    fireEvent.input(within(notes).getByRole('textbox', { name: 'Team name' }), { target: { value: 'Team (test)' } });
+    fireEvent.click(within(notes).getByRole('button', { name: 'Create team feed file' }));
+    const alert = await within(notes).findByRole('alert');
+    expect(alert.textContent).toContain('Nothing was shared.');
+    expect(alert.textContent).toContain('Example Tool (test): Add your name under "Your profile" first');
+    expect(ports.download).not.toHaveBeenCalled();
+  });
+
+  it('downloads my notes and imports them back; a file with patient data imports nothing', async () => {
+    const { notes, ports, db } = await renderWithNotes();
+    fireEvent.click(within(notes).getByRole('button', { name: 'Download my notes' }));
+    await waitFor(() => expect(ports.download).toHaveBeenCalledOnce());
+    const [, text] = vi.mocked(ports.download).mock.calls[0]!;
+    await db.notes.clear();
+
+    const input = within(notes).getByLabelText('Import a notes file') as HTMLInputElement;
+    const choose = (content: string) => fireEvent.change(input, { target: { files: [new File([content], 'notes.json', { type: 'application/json' })] } });
+    choose(text);
+    await waitFor(() => expect(within(notes).getByText('Notes imported: 2 notes added.')).toBeTruthy());
+    expect(await db.notes.count()).toBe(2);
+
+    const withPatientData = JSON.parse(text);
+    withPatientData.notes[0].text = `Patient ${TEST_NHS_NUMBER}`;
+    await db.notes.clear();
+    choose(JSON.stringify(withPatientData));
+    await waitFor(() => expect(input.getAttribute('aria-invalid')).toBe('true'));
+    expect(within(notes).getByText(/This notes file cannot be imported, so nothing was .*NHS number/)).toBeTruthy();
+    expect(await db.notes.count()).toBe(0);
+  });
+
+  it('imports a team feed file', async () => {
+    const { notes, db } = await renderWithNotes();
+    const file = JSON.stringify(feed({ publisher: { id: 'team', name: 'Team notes (test)', kind: 'peer-team' }, notes: [sampleFeedNote({ id: 'shared' })] }));
+    fireEvent.change(within(notes).getByLabelText('Team feed file'), { target: { files: [new File([file], 'team.json')] } });
+    await waitFor(() => expect(within(notes).getByText(/Imported “Team notes \(test\)”: 1 note\./)).toBeTruthy());
+    expect(await db.teamNotes.count()).toBe(1);
+  });
+
+  it('passes axe-core', async () => {
+    const { notes } = await renderWithNotes();
+    await expectAccessible(notes);
   });
 });

@@ -1,5 +1,4 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
-import axe from 'axe-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARD_REGION_NAME } from '@/components/TrustCard';
 import type { PopupDeps } from '@/components/popup/deps';
@@ -7,6 +6,7 @@ import { Popup } from '@/components/popup/Popup';
 import { localNoteActions } from '@/lib/notes/actions';
 import { dexieSearchSource } from '@/lib/search/registry-search';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
+import { expectNoAxeViolations } from '../helpers/axe';
 import { testDb, withFeeds } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 
@@ -75,14 +75,6 @@ async function search(text: string) {
   return screen.findByRole('listbox', { name: 'Search results' });
 }
 
-async function expectNoAxeViolations(container: Element) {
-  const results = await axe.run(container, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    // happy-dom does no layout or painting: contrast cannot be computed here (the e2e run checks it).
-    rules: { 'color-contrast': { enabled: false } },
-  });
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.html).join(' | ')}`)).toEqual([]);
-}
 
 describe('the current tab', () => {
   it('shows the same card as the page overlay, expanded, for a tool page', async () => {

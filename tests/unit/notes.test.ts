@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '@/lib/feed/parse';
 import type { NoteDraft } from '@/lib/notes/schema';
-import { deleteNote, ownNotes, restoreNote, saveNote, toolNotes, UNDO_WINDOW_MS } from '@/lib/notes/store';
+import { deleteNote, purgeDeleted, restoreNote, saveNote, toolNotes, UNDO_WINDOW_MS } from '@/lib/notes/store';
 import { importFeedFile, publishTeamFeed } from '@/lib/notes/team-feed';
 import { importNotes, notesFileText, parseNotesFile } from '@/lib/notes/transfer';
+import { feedList, feedManager } from '@/lib/settings/feeds';
 import { saveProfile, EMPTY_PROFILE } from '@/lib/settings/profile';
 import { storeFeed, syncFeed } from '@/lib/sync/sync';
 import { testDb } from '../helpers/db';
@@ -137,7 +138,7 @@ describe('deleting notes', () => {
 
     await deleteNote(db, saved.id, NOW);
     expect(await restoreNote(db, saved.id, NOW + UNDO_WINDOW_MS + 1)).toBe(false);
-    await ownNotes(db, NOW + UNDO_WINDOW_MS + 1);
+    await purgeDeleted(db, NOW + UNDO_WINDOW_MS + 1);
     expect(await db.notes.count()).toBe(0);
   });
 });
@@ -278,6 +279,21 @@ describe('team feeds', () => {
     expect(await importFeedFile(colleague, 'team.json', second.text.slice(0, 200), NOW)).toEqual({ ok: false, problem: expect.stringContaining('Nothing was imported') });
     expect((await toolNotes(colleague, SUBJECT, NOW)).team.map((note) => note.id)).toEqual([ids[0]]);
     expect(await colleague.feeds.get('imported:example-practice-notes')).toMatchObject({ importedFrom: { fileName: 'team.json', at: NOW } });
+  });
+
+  it('an imported feed is listed with the feeds and can be removed, with its notes only', async () => {
+    const db = testDb();
+    const mine = await saveNote(db, draft(), NOW);
+    const file = JSON.stringify(feed({ publisher: { id: 'team', name: 'Team (test)', kind: 'peer-team' }, notes: [sampleFeedNote({ identifiers: SUBJECT.identifiers })] }));
+    await importFeedFile(db, 'team.json', file, NOW);
+    const bundled = 'chrome-extension://id/feeds/default.json';
+    expect((await feedList(db, bundled)).map((entry) => [entry.url, entry.record?.importedFrom?.fileName])).toEqual([[bundled, undefined], ['imported:team', 'team.json']]);
+
+    const manager = feedManager({ db, fetch: fakeFetch(() => json({})).fetch, now: () => NOW, bundledFeedUrl: bundled, releaseHostPermission: async () => undefined });
+    expect(await manager.forget('imported:team')).toEqual({ ok: true });
+    expect(await db.teamNotes.count()).toBe(0);
+    expect(await db.feeds.get('imported:team')).toBeUndefined();
+    expect(mine.ok && (await db.notes.get(mine.id))).toBeTruthy();
   });
 
   it("team notes of a registry feed's tool match the registry's product through any shared identifier", async () => {

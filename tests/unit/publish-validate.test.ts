@@ -129,3 +129,17 @@ describe('reading a feed: files and web addresses', () => {
     expect(read).toEqual({ ok: false, message: expect.stringMatching(/not found at this address \(HTTP 404\)/) });
   });
 });
+
+describe('validate: team feeds', () => {
+  it('checks every note for patient data, naming each finding, and counts the notes kept', () => {
+    const file = 'tests/fixtures/publish/team-feed-patient-data.json';
+    const report = validateFeedText(file, readFileSync(file, 'utf8'), Date.parse('2026-11-25T10:00:00Z'));
+    expect(report.exitCode).toBe(2);
+    expect(report.lines).toEqual([
+      `${file}:notes[1].text: quarantined: The note contains what looks like an NHS number ("943 476 5919", at character 17). Notes are about tools, never patients: remove it and try again. (entry left out: notes[1], note "n-patient")`,
+      `${file}:notes[1].text: quarantined: The note contains what looks like a postcode ("SW1A 1AA", at character 33). Notes are about tools, never patients: remove it and try again. (entry left out: notes[1], note "n-patient")`,
+      `${file}: publisher "Example team notes (test)" (example-team-notes, peer-team), sequence 1, generated 2026-11-25T09:00:00Z: 0 tools loaded, 0 endorsements, 1 peer note, 1 entry quarantined, 0 warnings`,
+      `${file}: loads, but 1 entry would be left out (exit code 2)`,
+    ]);
+  });
+});

@@ -1,0 +1,217 @@
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { formatTimestamp } from '@/lib/format/dates';
+import type { LocalNote } from '@/lib/notes/schema';
+import { teamIdFrom, type PublishProblem } from '@/lib/notes/team-feed';
+import { describeNotesImport } from '@/lib/notes/transfer';
+import { NOTE_VERDICT_LABELS } from '@/lib/notes/vocabulary';
+import { count } from '@/lib/publish/report';
+import { Field } from './Field';
+import { useFocusAfterRender } from './focus';
+import type { NotesPort } from './ports';
+
+// Peer notes in settings: the clinician's own notes, sharing chosen ones as a team feed (digital
+// champions), moving notes between computers, and importing a colleague's team feed file.
+
+const EXCERPT_LENGTH = 90;
+
+export interface NotesSectionProps {
+  port: NotesPort;
+  download(fileName: string, text: string): void;
+}
+
+export function NotesSection({ port, download }: NotesSectionProps) {
+  const [notes, setNotes] = useState<LocalNote[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => port.watch(setNotes, () => setFailed(true)), [port]);
+
+  const toggle = (id: string, on: boolean) => setChosen((before) => new Set(on ? [...before, id] : [...before].filter((other) => other !== id)));
+
+  return (
+    <section id="notes" aria-labelledby="notes-heading" class="panel">
+      <h2 id="notes-heading">Peer notes</h2>
+      <p>Your notes stay on this computer unless you share them. Notes are about tools, never patients.</p>
+      <h3>Your notes{notes ? ` (${notes.length})` : ''}</h3>
+      {failed ? (
+        <p>Signpost could not read your notes on this computer. Reload this page to try again.</p>
+      ) : !notes ? (
+        <p>Reading your notes…</p>
+      ) : notes.length === 0 ? (
+        <p>You have not written any notes yet. Add one from a trust card or from the Signpost toolbar button.</p>
+      ) : (
+        <fieldset class="notes-choice">
+          <legend>Choose the notes to share with colleagues</legend>
+          <p>
+            <button type="button" class="button secondary" onClick={() => setChosen(new Set(chosen.size === notes.length ? [] : notes.map((note) => note.id)))}>
+              {chosen.size === notes.length ? 'Choose none' : 'Choose all'}
+            </button>
+          </p>
+          {notes.map((note) => (
+            <label key={note.id} class="checkbox">
+              <input type="checkbox" checked={chosen.has(note.id)} onChange={(event) => toggle(note.id, event.currentTarget.checked)} />
+              <span>
+                <strong>{note.toolName}</strong>: {NOTE_VERDICT_LABELS[note.verdict]}, {formatTimestamp(note.updatedAt)}. “
+                {note.text.length > EXCERPT_LENGTH ? `${note.text.slice(0, EXCERPT_LENGTH)}…` : note.text}”
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <ShareNotes port={port} download={download} chosen={[...chosen]} />
+      <MoveNotes port={port} download={download} />
+      <ImportTeamFeed port={port} />
+    </section>
+  );
+}
+
+function ShareNotes({ port, download, chosen }: NotesSectionProps & { chosen: string[] }) {
+  const id = useId();
+  const [name, setName] = useState('');
+  const [teamId, setTeamId] = useState('');
+  const [url, setUrl] = useState('');
+  const [problems, setProblems] = useState<PublishProblem[]>([]);
+  const [teamProblem, setTeamProblem] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const problemsRef = useRef<HTMLDivElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+
+  // The last team published as, so the next publish continues its sequence under the same id.
+  useEffect(() => {
+    void port.team().then((team) => {
+      if (!team) return;
+      setName(team.name);
+      setTeamId(team.id);
+      setUrl(team.url ?? '');
+    });
+  }, [port]);
+
+  const publish = async () => {
+    setStatus('');
+    const result = await port.publish(chosen, { id: teamId.trim() || teamIdFrom(name), name: name.trim(), ...(url.trim() ? { url: url.trim() } : {}) });
+    if (!result.ok) {
+      setProblems(result.problems);
+      setTeamProblem(result.teamProblem ?? null);
+      if (result.problems.length) focusAfterRender(problemsRef);
+      return;
+    }
+    setProblems([]);
+    setTeamProblem(null);
+    download(result.fileName, result.text);
+    setStatus(
+      `Your browser is saving ${result.fileName}: ${count(result.count, 'note')}, version ${result.sequence}. Put it where colleagues can reach it over HTTPS (such as your practice intranet) and give them its address to add under Feeds, or send them the file to import.`,
+    );
+  };
+
+  return (
+    <>
+      <h3>Share as a team feed</h3>
+      <p>
+        For digital champions: the chosen notes go into a feed file, signed with your name and role. Every note is checked again for patient data
+        first.
+      </p>
+      <Field id={`${id}-name`} label="Team name" hint="Colleagues see it beside each note, e.g. “Riverside PCN digital champions”." error={teamProblem}>
+        {(control) => <input {...control} class="text-input" type="text" maxLength={200} value={name} onInput={(event) => setName(event.currentTarget.value)} />}
+      </Field>
+      <Field id={`${id}-id`} label="Team id" hint="Lower-case letters, digits and dashes. Keep it the same each time, so colleagues' copies update.">
+        {(control) => (
+          <input {...control} class="text-input" type="text" maxLength={100} value={teamId} placeholder={teamIdFrom(name)} onInput={(event) => setTeamId(event.currentTarget.value)} />
+        )}
+      </Field>
+      <Field id={`${id}-url`} label="Where the feed will be (optional)" hint="The https:// address colleagues will add, shown to them as the team's web page.">
+        {(control) => <input {...control} class="text-input" type="url" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />}
+      </Field>
+      {problems.length > 0 && (
+        <div ref={problemsRef} tabIndex={-1} role="alert" class="preview">
+          <p>
+            <strong>Nothing was shared.</strong> Fix these notes first (from the trust card or the toolbar button), then try again:
+          </p>
+          <ul>
+            {problems.map((problem, index) => (
+              <li key={index}>
+                {problem.toolName}: {problem.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <button type="button" class="button" onClick={() => void publish()}>
+        Create team feed file
+      </button>
+      <p role="status" class="status">
+        {status}
+      </p>
+    </>
+  );
+}
+
+/** A chosen file's text, or null when it could not be read. */
+async function readChosen(input: HTMLInputElement): Promise<{ name: string; text: string } | null> {
+  const file = input.files?.[0];
+  if (!file) return null;
+  const text = await file.text().catch(() => null);
+  input.value = '';
+  return text === null ? null : { name: file.name, text };
+}
+
+function MoveNotes({ port, download }: NotesSectionProps) {
+  const id = useId();
+  const [status, setStatus] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const exportNotes = async () => {
+    const file = await port.exportFile();
+    download(file.fileName, file.text);
+    setStatus(`Your browser is saving ${file.fileName} (${count(file.count, 'note')}).`);
+  };
+  const importFile = async (input: HTMLInputElement) => {
+    setStatus('');
+    const chosen = await readChosen(input);
+    if (!chosen) return setProblem('Signpost could not read that file.');
+    const reply = await port.importFile(chosen.text).catch(() => ({ ok: false as const, problem: 'Your notes could not be saved on this computer. Nothing was imported.' }));
+    setProblem(reply.ok ? null : reply.problem);
+    if (reply.ok) setStatus(`Notes imported: ${describeNotesImport(reply.result)}.`);
+  };
+
+  return (
+    <>
+      <h3>Move your notes to another computer</h3>
+      <button type="button" class="button secondary" onClick={() => void exportNotes()}>
+        Download my notes
+      </button>
+      <Field id={`${id}-file`} label="Import a notes file" hint="A file saved with “Download my notes”. Notes already here are kept; a newer edit replaces an older one." error={problem}>
+        {(control) => <input {...control} type="file" accept=".json,application/json" onChange={(event) => void importFile(event.currentTarget)} />}
+      </Field>
+      <p role="status" class="status">
+        {status}
+      </p>
+    </>
+  );
+}
+
+function ImportTeamFeed({ port }: Pick<NotesSectionProps, 'port'>) {
+  const id = useId();
+  const [status, setStatus] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const importFile = async (input: HTMLInputElement) => {
+    setStatus('');
+    const chosen = await readChosen(input);
+    if (!chosen) return setProblem('Signpost could not read that file.');
+    const reply = await port.importFeedFile(chosen.name, chosen.text);
+    setProblem(reply.ok ? null : reply.problem);
+    if (reply.ok) setStatus(`Imported “${reply.publisher}”: ${count(reply.notes, 'note')}${reply.tools ? ` and ${count(reply.tools, 'tool')}` : ''}. It is listed under Feeds; import a newer file to update it.`);
+  };
+
+  return (
+    <>
+      <h3>Import a team feed file</h3>
+      <p>If your team cannot host its feed on a web address, import the file it gave you. Its notes appear on the trust card, marked as your colleagues'.</p>
+      <Field id={`${id}-feed`} label="Team feed file" error={problem}>
+        {(control) => <input {...control} type="file" accept=".json,application/json" onChange={(event) => void importFile(event.currentTarget)} />}
+      </Field>
+      <p role="status" class="status">
+        {status}
+      </p>
+    </>
+  );
+}
