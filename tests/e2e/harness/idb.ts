@@ -3,7 +3,7 @@
 import type { Worker } from 'playwright-core';
 import type { FeedRecord } from '@/lib/storage/db';
 
-type StoreName = 'feeds' | 'tools' | 'notes' | 'settings';
+type StoreName = 'feeds' | 'tools' | 'notes' | 'teamNotes' | 'settings';
 
 interface StoreRequest {
   store: StoreName;
