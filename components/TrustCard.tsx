@@ -1,11 +1,9 @@
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ExternalLink } from './ExternalLink';
-import { PeerNotes } from './notes/PeerNotes';
 import { conditionLabel } from '@/lib/feed/conditions';
 import { ISSUER_KIND_LABELS, STATUS_LABELS } from '@/lib/feed/vocabulary';
 import { formatPartialDate, formatTimestamp, partialDateHasPassed, relativeAge } from '@/lib/format/dates';
-import type { NoteActions } from '@/lib/notes/actions';
-import type { ToolNotes } from '@/lib/notes/view';
 import type { CardData } from '@/lib/registry/card-data';
 import type { LookupMatch } from '@/lib/registry/lookup';
 import { CLAIM_GROUP_TITLES, groupClaims, whoSaidIt } from '@/lib/registry/present';
@@ -20,17 +18,17 @@ export const CARD_REGION_NAME = 'Signpost trust check';
 
 export interface TrustCardProps {
   data: CardData;
-  /** Peer notes on the matched tool; left out where notes are shown elsewhere. */
-  notes?: ToolNotes;
-  noteActions?: NoteActions;
-  /** How many notes of each kind the card shows (all when undefined). */
-  notesLimit?: number;
+  /**
+   * Peer notes on the matched tool, drawn by the caller: the popup renders them in place, the card
+   * on a web page loads their code only when details are opened (see components/notes/LazyPeerNotes.tsx).
+   */
+  notesSlot?: ComponentChildren;
   /** Hides the card for this tool from now on. */
   onDismiss?: () => void;
   initiallyExpanded?: boolean;
 }
 
-export function TrustCard({ data, notes, noteActions, notesLimit, onDismiss, initiallyExpanded = false }: TrustCardProps) {
+export function TrustCard({ data, notesSlot, onDismiss, initiallyExpanded = false }: TrustCardProps) {
   const [expanded, setExpanded] = useState(initiallyExpanded);
   const toggle = useRef<HTMLButtonElement>(null);
   const [primary, ...others] = data.matches;
@@ -83,7 +81,7 @@ export function TrustCard({ data, notes, noteActions, notesLimit, onDismiss, ini
       {expanded && (
         <div id={detailsId} class="details">
           {primary ? <MatchDetails match={primary} now={data.now} /> : <NotInRegistry />}
-          {primary && notes && <PeerNotes notes={notes} conditions={primary.product.conditions} actions={noteActions} limit={notesLimit} idPrefix="signpost-notes" />}
+          {primary && notesSlot}
           {others.length > 0 && (
             <p class="notice">
               This site is also registered for {others.map((m) => m.product.name).join(', ')}. Open Signpost from the toolbar to see each.

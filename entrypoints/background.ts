@@ -9,6 +9,8 @@ import { dexieRegistrySource } from '@/lib/storage/registry-source';
 
 const SYNC_ALARM = 'signpost-sync';
 const SYNC_PERIOD_MINUTES = 6 * 60;
+/** The unlisted script entrypoints/card-notes.tsx, as WXT outputs it. */
+const CARD_NOTES_SCRIPT = '/card-notes.js';
 
 export default defineBackground(() => {
   const db = new SignpostDatabase();
@@ -34,6 +36,9 @@ export default defineBackground(() => {
     syncAll: feeds.syncAll,
     feeds,
     notes: localNoteActions(db, Date.now),
+    injectCardNotes: async (tabId, frameId) => {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CARD_NOTES_SCRIPT] });
+    },
   };
 
   const startSyncing = async () => {

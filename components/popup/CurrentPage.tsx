@@ -1,3 +1,4 @@
+import { PeerNotes } from '@/components/notes/PeerNotes';
 import { TrustCard } from '@/components/TrustCard';
 import type { NoteActions } from '@/lib/notes/actions';
 import type { ToolNotes } from '@/lib/notes/view';
@@ -41,7 +42,11 @@ export function CurrentPage({ state, noteActions, championEmail, onOpen, openSet
   }
   return (
     <>
-      <TrustCard data={data} notes={state.notes} noteActions={noteActions} notesLimit={PAGE_NOTES_LIMIT} initiallyExpanded />
+      <TrustCard
+        data={data}
+        notesSlot={<PeerNotes notes={state.notes} conditions={data.matches[0]!.product.conditions} actions={noteActions} limit={PAGE_NOTES_LIMIT} idPrefix="popup-page-notes" />}
+        initiallyExpanded
+      />
       <ul class="actions">
         {data.matches.map((match, index) => (
           <li key={index}>

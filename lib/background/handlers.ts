@@ -20,6 +20,8 @@ export interface BackgroundContext {
   dismiss: (keys: readonly string[]) => Promise<void>;
   feeds: Pick<FeedManager, 'subscribe' | 'sync' | 'forget'>;
   notes: NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> };
+  /** Runs the card's notes script (entrypoints/card-notes.tsx) in one frame of a tab. */
+  injectCardNotes: (tabId: number, frameId: number) => Promise<void>;
   now: () => number;
 }
 
@@ -27,6 +29,9 @@ export interface MessageSender {
   id?: string;
   /** The sending page or frame: for a content script, the web page it runs in. */
   url?: string;
+  /** Set for content scripts: the tab and frame they run in. */
+  tab?: { id?: number };
+  frameId?: number;
 }
 
 /** What the content script gets back: the card's data, and whether the clinician hid this tool. */
@@ -70,6 +75,12 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
       return context.notes.remove(request.data.id, request.data.subject);
     case 'restore-note':
       return context.notes.restore(request.data.id, request.data.subject);
+    case 'load-card-notes': {
+      const tabId = sender.tab?.id;
+      // Only a content script has a tab to inject into; extension pages render notes themselves.
+      if (tabId === undefined || sender.frameId === undefined) return undefined;
+      return context.injectCardNotes(tabId, sender.frameId).then(() => ({ ok: true as const }));
+    }
   }
   // Changing subscriptions is for the settings page: content scripts run inside web pages, so
   // whatever a page manages to make one send must not be able to add or remove a feed.

@@ -12,6 +12,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('save-note'), draft: z.unknown() }),
   z.object({ type: z.literal('delete-note'), id: noteIdSchema, subject: noteSubjectSchema }),
   z.object({ type: z.literal('restore-note'), id: noteIdSchema, subject: noteSubjectSchema }),
+  // The card's notes code, injected into the sending frame when its details are first opened.
+  z.object({ type: z.literal('load-card-notes') }),
   // From the settings page only (the handler checks the sender is an extension page).
   z.object({ type: z.literal('subscribe-feed'), url: z.string().max(2000) }),
   z.object({ type: z.literal('sync-feed'), url: z.string().max(2000) }),

@@ -22,7 +22,7 @@ async function renderCard({ profileName = 'Dr A. Example' } = {}) {
   await saveProfile(db, { ...EMPTY_PROFILE, displayName: profileName, role: 'gp' });
   const actions = localNoteActions(db, () => CARD_NOW);
   const notes = await actions.forTool(SUBJECT);
-  const view = render(<TrustCard data={reply([TOOL])} notes={notes} noteActions={actions} notesLimit={3} initiallyExpanded />);
+  const view = render(<TrustCard data={reply([TOOL])} notesSlot={<PeerNotes notes={notes} conditions={TOOL.conditions} actions={actions} limit={3} idPrefix="card-notes" />} initiallyExpanded />);
   return { db, actions, container: view.container, region: screen.getByRole('region', { name: CARD_REGION_NAME }) };
 }
 
@@ -119,7 +119,8 @@ describe('writing a peer note on the card', () => {
     await db.notes.put(noteRecord(sampleNote({ identifiers: SUBJECT.identifiers, toolName: 'COPD Coach', text: 'First version.' })));
     cleanup();
     const actions = localNoteActions(db, () => CARD_NOW);
-    render(<TrustCard data={reply([TOOL])} notes={await actions.forTool(SUBJECT)} noteActions={actions} initiallyExpanded />);
+    const notes = await actions.forTool(SUBJECT);
+    render(<TrustCard data={reply([TOOL])} notesSlot={<PeerNotes notes={notes} conditions={TOOL.conditions} actions={actions} idPrefix="card-notes" />} initiallyExpanded />);
 
     fireEvent.click(screen.getByRole('button', { name: 'Edit your note of 1 November 2026' }));
     const form = screen.getByRole('form', { name: 'Edit your note on COPD Coach' });

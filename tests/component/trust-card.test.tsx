@@ -3,12 +3,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARD_REGION_NAME, TrustCard } from '@/components/TrustCard';
 import type { Endorsement } from '@/lib/feed/schema';
 import { CARD_NOW, product, reply } from '../helpers/cards';
+import { PeerNotes } from '@/components/notes/PeerNotes';
 
 afterEach(cleanup);
 
 function renderCard(data: ReturnType<typeof reply>, expanded = true) {
   const onDismiss = vi.fn();
-  render(<TrustCard data={data} notes={data.notes} onDismiss={onDismiss} initiallyExpanded={expanded} />);
+  const notes = <PeerNotes notes={data.notes} conditions={data.matches[0]?.product.conditions ?? []} idPrefix="test-notes" />;
+  render(<TrustCard data={data} notesSlot={notes} onDismiss={onDismiss} initiallyExpanded={expanded} />);
   return { region: screen.getByRole('region', { name: CARD_REGION_NAME }), onDismiss };
 }
 

@@ -22,6 +22,7 @@ function context(): BackgroundContext {
       remove: vi.fn(async (_id, subject) => ({ ...NO_NOTES, subject })),
       restore: vi.fn(async (_id, subject) => ({ ...NO_NOTES, subject })),
     },
+    injectCardNotes: vi.fn(async () => undefined),
   };
 }
 
@@ -59,6 +60,14 @@ describe('handleMessage', () => {
     expect(ctx.notes.remove).toHaveBeenCalledWith('note-1', SUBJECT);
     await handleMessage(ctx, { type: 'restore-note', id: 'note-1', subject: SUBJECT }, contentScript);
     expect(ctx.notes.restore).toHaveBeenCalledWith('note-1', SUBJECT);
+  });
+
+  it("injects the card's notes script into the content script's own frame, and only for a content script", async () => {
+    const ctx = context();
+    expect(await handleMessage(ctx, { type: 'load-card-notes' }, { id: 'signpost-id', url: 'https://apps.apple.com/gb/app/id1', tab: { id: 7 }, frameId: 3 })).toEqual({ ok: true });
+    expect(ctx.injectCardNotes).toHaveBeenCalledWith(7, 3);
+    expect(handleMessage(ctx, { type: 'load-card-notes' }, SETTINGS_PAGE)).toBeUndefined();
+    expect(ctx.injectCardNotes).toHaveBeenCalledOnce();
   });
 
   it.each([
