@@ -1,11 +1,15 @@
 // Peer notes end to end in real Chromium: a champion writes a note on a store page (patient data
 // refused first), sees it after a reload, publishes a team feed from settings; a colleague with a
-// fresh profile subscribes to it, served from this computer, and sees the champion's note.
-import { readFile } from 'node:fs/promises';
+// fresh profile subscribes to it, served from this computer, and sees the champion's note. Notes
+// also survive closing and reopening the browser on the same profile.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ExtensionSession } from './harness/browser';
 import { countRows } from './harness/idb';
+import { sendFromExtensionPage } from './harness/messages';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
 
@@ -120,5 +124,29 @@ describe('peer notes', () => {
     expect(await region.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
     expect(await countRows(colleague.session.serviceWorker, 'notes')).toBe(0);
     await page.close();
+  });
+
+  test('notes survive a browser restart', async () => {
+    const profileDir = await mkdtemp(join(tmpdir(), 'signpost-e2e-restart-'));
+    try {
+      const first = await startStoreSession({ profileDir });
+      const saved = await sendFromExtensionPage(first.session, {
+        type: 'save-note',
+        draft: { toolName: 'NHS App', identifiers: { apple: ['1388411277'] }, verdict: 'works-well', text: 'Kept across a restart.' },
+      });
+      expect(saved).toMatchObject({ ok: true });
+      await first.close();
+
+      const second = await startStoreSession({ profileDir });
+      try {
+        expect(await countRows(second.session.serviceWorker, 'notes')).toBe(1);
+        const page = await openCard(second.session, NHS_APP_PLAY);
+        await expect.poll(() => notes(page).textContent()).toContain('Kept across a restart.');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(profileDir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,8 @@ export interface LaunchOptions {
   extensionDir?: string;
   /** Extra --host-resolver-rules entries, e.g. a SiteServer's hostRules. */
   hostRules?: string;
+  /** A browser profile to reuse (to test a restart); the caller removes it. Default: a fresh one, removed on close. */
+  profileDir?: string;
 }
 
 export interface ExtensionSession {
@@ -29,10 +31,11 @@ export function assertExtensionBuilt(extensionDir: string = DEFAULT_EXTENSION_DI
   }
 }
 
-export async function launchWithExtension({ extensionDir = DEFAULT_EXTENSION_DIR, hostRules }: LaunchOptions = {}): Promise<ExtensionSession> {
+export async function launchWithExtension({ extensionDir = DEFAULT_EXTENSION_DIR, hostRules, profileDir: reused }: LaunchOptions = {}): Promise<ExtensionSession> {
   const dir = resolve(extensionDir);
   assertExtensionBuilt(dir);
-  const profileDir = await mkdtemp(join(tmpdir(), 'signpost-e2e-profile-'));
+  const profileDir = reused ?? (await mkdtemp(join(tmpdir(), 'signpost-e2e-profile-')));
+  const removeProfile = () => (reused ? Promise.resolve() : rm(profileDir, { recursive: true, force: true }));
   // Any host a test did not map resolves to nothing: the run never depends on, or leaks to, the internet.
   const resolverRules = [hostRules, 'MAP * ~NOTFOUND', 'EXCLUDE 127.0.0.1', 'EXCLUDE localhost'].filter(Boolean).join(', ');
   let context: BrowserContext | undefined;
@@ -68,13 +71,13 @@ export async function launchWithExtension({ extensionDir = DEFAULT_EXTENSION_DIR
         try {
           await opened.close();
         } finally {
-          await rm(profileDir, { recursive: true, force: true });
+          await removeProfile();
         }
       },
     };
   } catch (error) {
     await context?.close().catch(() => undefined);
-    await rm(profileDir, { recursive: true, force: true });
+    await removeProfile();
     throw error;
   }
 }
