@@ -5,7 +5,8 @@ import type { PopupDeps } from '@/components/popup/deps';
 import { Popup } from '@/components/popup/Popup';
 import { localNoteActions } from '@/lib/notes/actions';
 import { dexieSearchSource } from '@/lib/search/registry-search';
-import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
+import { EMPTY_PROFILE, loadProfile, saveProfile, type Profile } from '@/lib/settings/profile';
+import type { SignpostDatabase } from '@/lib/storage/db';
 import { expectNoAxeViolations } from '../helpers/axe';
 import { testDb, withFeeds } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
@@ -47,22 +48,25 @@ interface Options {
   title?: string;
   profile?: Partial<Profile>;
   copyText?: PopupDeps['copyText'];
+  /** A registry from an earlier render, to see what it stored. */
+  db?: SignpostDatabase;
 }
 
-async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async () => undefined) }: Options = {}) {
-  const db = await registry();
+async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async () => undefined), db: reused }: Options = {}) {
+  const db = reused ?? (await registry());
+  await saveProfile(db, { ...EMPTY_PROFILE, ...profile });
   const deps: PopupDeps = {
     source: dexieSearchSource(db),
     now: () => NOW,
     currentTab: async () => (url ? { url, title } : null),
-    profile: async () => ({ ...EMPTY_PROFILE, ...profile }),
+    profile: () => loadProfile(db),
     copyText,
     openHandout: vi.fn(),
     openSettings: vi.fn(),
     notes: localNoteActions(db, () => NOW),
   };
   const view = render(<Popup deps={deps} />);
-  return { deps, container: view.container };
+  return { deps, db, container: view.container };
 }
 
 const searchBox = () => screen.getByRole('combobox', { name: 'Search your registry' });
@@ -260,6 +264,23 @@ describe('tool detail and signposting a patient', () => {
     expect(screen.getByText(/Signpost does not write patient text for Old Blues: NICE TA97 lists it as withdrawn/)).toBeTruthy();
     expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
+  });
+
+  it('adds a peer note from the tool detail; the page card shows it too', async () => {
+    const { db } = await openDetail('Breathe Well', { profile: { displayName: 'Nurse C. Example', role: 'nurse' } });
+    const notes = await screen.findByRole('region', { name: 'Peer notes (0)' });
+    fireEvent.click(within(notes).getByRole('button', { name: 'Add a note' }));
+    const form = within(notes).getByRole('form', { name: 'Add a note on Breathe Well' });
+    fireEvent.click(within(form).getByRole('radio', { name: 'Works well' }));
+    fireEvent.input(within(form).getByRole('textbox', { name: 'Note' }), { target: { value: 'Clear breathing videos.' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save note' }));
+    const saved = await screen.findByRole('region', { name: 'Peer notes (1)' });
+    expect(saved.textContent).toContain('Works well · Nurse C. Example, Nurse');
+    cleanup();
+
+    // The same product on its Play page: the note is found through the shared identifiers.
+    await renderPopup({ url: 'https://play.google.com/store/apps/details?id=com.example.breathe', db, profile: { displayName: 'Nurse C. Example', role: 'nurse' } });
+    expect((await screen.findByRole('region', { name: 'Peer notes (1)' })).textContent).toContain('Clear breathing videos.');
   });
 
   it('goes back from the page card\'s tool to its button', async () => {
