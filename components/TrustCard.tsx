@@ -174,7 +174,7 @@ function ClaimLine({ claim, now }: { claim: Claim; now: number }) {
 }
 
 function Freshness({ data }: { data: CardData }) {
-  const { dataFrom, checkedAt, expiredPublishers } = data.freshness;
+  const { dataFrom, checkedAt, expiredPublishers, refusedPublishers } = data.freshness;
   return (
     <footer class="freshness">
       {dataFrom ? (
@@ -189,6 +189,12 @@ function Freshness({ data }: { data: CardData }) {
         <p class="warning">
           <strong>Out of date:</strong> {expiredPublishers.join(', ')}{' '}
           {expiredPublishers.length === 1 ? 'has passed its expiry date' : 'have passed their expiry dates'}. Claims may no longer be current.
+        </p>
+      )}
+      {refusedPublishers.length > 0 && (
+        <p class="warning">
+          <strong>Update refused:</strong> the latest feed from {refusedPublishers.join(', ')} was not signed with the publisher's key, so it was
+          not used. What you see is the last copy that was.
         </p>
       )}
     </footer>

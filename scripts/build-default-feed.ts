@@ -15,7 +15,9 @@ import { dirname, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ConditionId } from '../lib/feed/conditions';
+import { BUNDLED_FEED_KEYS } from '../lib/feed/bundled-key';
 import { parseFeed } from '../lib/feed/parse';
+import { publicKeyOfJwk, signFeedText } from '../lib/feed/signature';
 import { partialDate, type Endorsement, type Fact, type Feed, type Identifiers, type Tool, type WebIdentifier } from '../lib/feed/schema';
 import {
   ENDORSEMENT_STATUSES,
@@ -801,7 +803,15 @@ function summarise(feed: Feed): string {
   return `default feed #${feed.sequence}: ${feed.tools.length} tools, ${endorsements.length} endorsements (${byStatus}), ${facts} facts`;
 }
 
-function main(): void {
+/** The committed test key, unless a release build names its own (kept offline) in the environment. */
+export const SIGNING_KEY_PATH = process.env.SIGNPOST_FEED_SIGNING_KEY ?? fileURLToPath(new URL('../keys/TEST-ONLY-bundled-feed-signing-key.jwk', import.meta.url));
+
+/** The file that ships: the rendered feed, signed (Ed25519 is deterministic, so this is reproducible). */
+export async function signedFeedFile(feed: Feed, privateJwk: JsonWebKey): Promise<string> {
+  return signFeedText(renderFeed(feed), privateJwk);
+}
+
+async function main(): Promise<void> {
   try {
     const feed = buildDefaultFeed(loadSeed());
     const problems = feedProblems(feed);
@@ -809,13 +819,17 @@ function main(): void {
       console.error(`build-default-feed: the feed is not clean, nothing written:\n  ${problems.join('\n  ')}`);
       process.exit(1);
     }
+    const privateJwk = JSON.parse(readFileSync(SIGNING_KEY_PATH, 'utf8')) as JsonWebKey;
+    if (!BUNDLED_FEED_KEYS.includes(publicKeyOfJwk(privateJwk))) {
+      throw new Error(`the signing key ${SIGNING_KEY_PATH} is not one of BUNDLED_FEED_KEYS (lib/feed/bundled-key.ts): the extension would refuse the feed`);
+    }
     mkdirSync(dirname(OUTPUT_PATH), { recursive: true });
-    writeFileSync(OUTPUT_PATH, renderFeed(feed));
-    console.log(`${summarise(feed)} -> ${relative(process.cwd(), OUTPUT_PATH)}`);
+    writeFileSync(OUTPUT_PATH, await signedFeedFile(feed, privateJwk));
+    console.log(`${summarise(feed)}, signed -> ${relative(process.cwd(), OUTPUT_PATH)}`);
   } catch (error) {
     console.error(`build-default-feed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildFeed } from '../lib/publish/build';
 import { checkTextReport } from '../lib/publish/check-text';
+import { keygen, signFeed, verifyFeed } from '../lib/publish/signing';
 import type { NamedText } from '../lib/publish/csv';
 import { lookupReport } from '../lib/publish/lookup';
 import type { ExitCode, Report } from '../lib/publish/report';
@@ -33,6 +34,16 @@ Usage: npm run registry -- <command> [options]
   lookup URL [--feed FILE|URL ...]
       Show what Signpost says about a page, from the given feeds
       (default: the bundled feed, public/feeds/default.json).
+
+  keygen --out FILE
+      Make a signing key pair. Writes the private key (a JWK) to FILE, readable by you only, and
+      prints the public key ("ed25519:…") for subscribers to pin. Keep the private key secret.
+
+  sign FEED --key PRIVATE-KEY-FILE --out FILE
+      Sign a feed file's exact bytes (Ed25519). Writes the signed feed, the file to publish.
+
+  verify FILE|URL --key PUBLIC-KEY [--key PUBLIC-KEY ...]
+      Exit 0 only when the feed is signed by one of the given keys; otherwise says why not, exit 1.
 
   check-text TEXT
       Check a peer note's text for patient data (NHS numbers, dates of birth, postcodes, phone
@@ -67,6 +78,9 @@ const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']
   },
   lookup: { options: { feed: { type: 'string', multiple: true } }, run: lookup },
   'check-text': { options: {}, run: checkText },
+  keygen: { options: { out: { type: 'string' } }, run: keygenCommand },
+  sign: { options: { key: { type: 'string' }, out: { type: 'string' } }, run: signCommand },
+  verify: { options: { key: { type: 'string', multiple: true } }, run: verifyCommand },
 };
 
 async function validate({ positionals }: Parsed): Promise<Report> {
@@ -134,6 +148,38 @@ async function checkText({ positionals }: Parsed): Promise<Report> {
   const [text, ...extra] = positionals;
   if (text === undefined || extra.length) throw new UsageError('check-text takes one text, quoted, or - to read it from standard input');
   return checkTextReport(text === '-' ? await readText(process.stdin) : text);
+}
+
+async function keygenCommand({ values, positionals }: Parsed): Promise<Report> {
+  const out = single(values.out);
+  if (!out || positionals.length) throw new UsageError('keygen needs --out FILE for the private key');
+  if (existsSync(out)) return { exitCode: 1, lines: [`${out} already exists: Signpost will not overwrite a key file`] };
+  const { privateJwkText, report } = await keygen(out);
+  // Readable by its owner only: it is a secret.
+  await writeFile(out, privateJwkText, { mode: 0o600, flag: 'wx' });
+  return report;
+}
+
+async function signCommand({ values, positionals }: Parsed): Promise<Report> {
+  const [feed, ...extra] = positionals;
+  const [key, out] = [single(values.key), single(values.out)];
+  if (!feed || extra.length || !key || !out) throw new UsageError('sign takes one feed file, --key PRIVATE-KEY-FILE and --out FILE');
+  const inputs = await readAll([feed, key]);
+  if (!inputs.ok) return { exitCode: 1, lines: inputs.lines };
+  const [feedText, keyText] = inputs.texts;
+  const signed = await signFeed(feed, feedText!.text, key, keyText!.text);
+  if (!signed.ok) return signed.report;
+  await writeFile(out, signed.text);
+  return { exitCode: 0, lines: [...signed.report.lines, `wrote ${out}`] };
+}
+
+async function verifyCommand({ values, positionals }: Parsed): Promise<Report> {
+  const [target, ...extra] = positionals;
+  if (!target || extra.length) throw new UsageError('verify takes one signed feed (a file or an https:// address) and --key PUBLIC-KEY (repeat for several)');
+  const source = feedSource(target);
+  const read = await readSource(source, readDeps);
+  if (!read.ok) return { exitCode: 1, lines: [`${sourceLabel(source)}: ${read.message}`] };
+  return verifyFeed(sourceLabel(source), read.text, list(values.key));
 }
 
 function list(value: string | string[] | undefined): string[] {

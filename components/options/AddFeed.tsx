@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { formatTimestamp } from '@/lib/format/dates';
 import { count } from '@/lib/publish/report';
+import { publicKeyBytes } from '@/lib/feed/signature';
 import { PUBLISHER_KIND_LABELS } from '@/lib/feed/vocabulary';
 import { newFeedProblem, type FeedPreview } from '@/lib/settings/feeds';
 import type { SyncErrorCode } from '@/lib/sync/errors';
@@ -9,7 +10,7 @@ import { ErrorMessage, Field } from './Field';
 import { useFocusAfterRender } from './focus';
 import { HostAccessOffer } from './HostAccessOffer';
 import type { FeedsPort } from './ports';
-import { NO_ANSWER, checkResultText, contentsText } from './feed-text';
+import { NO_ANSWER, checkResultText, contentsText, signatureText } from './feed-text';
 
 type Step =
   | { name: 'enter' }
@@ -24,7 +25,11 @@ type Step =
  */
 export function AddFeed({ port, subscribed, onAdded }: { port: FeedsPort; subscribed: readonly string[]; onAdded: (message: string) => void }) {
   const [address, setAddress] = useState('');
+  const [key, setKey] = useState('');
   const [inputError, setInputError] = useState<string | null>(null);
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const keyRef = useRef<HTMLInputElement>(null);
+  const pinned = () => (key.trim() ? [key.trim()] : []);
   const [step, setStep] = useState<Step>({ name: 'enter' });
   const [status, setStatus] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
@@ -41,9 +46,16 @@ export function AddFeed({ port, subscribed, onAdded }: { port: FeedsPort; subscr
       focusAfterRender(inputRef);
       return;
     }
+    const keyProblem = key.trim() && publicKeyBytes(key) === null ? 'This is not a publisher key: it should start with "ed25519:" followed by 44 letters, digits, "+", "/" or "=".' : null;
+    setKeyError(keyProblem);
+    if (keyProblem) {
+      setStatus('');
+      focusAfterRender(keyRef);
+      return;
+    }
     setStep({ name: 'checking' });
     setStatus('Downloading the feed to check it…');
-    const result = await port.preview(input);
+    const result = await port.preview(input, pinned());
     if (result.ok) {
       setStep({ name: 'preview', preview: result.preview });
       setStatus('');
@@ -57,7 +69,7 @@ export function AddFeed({ port, subscribed, onAdded }: { port: FeedsPort; subscr
   const subscribe = async (preview: FeedPreview) => {
     setStep({ name: 'subscribing', preview });
     setStatus(`Subscribing to ${preview.publisher.name}…`);
-    const reply = await port.subscribe(preview.url).catch(() => NO_ANSWER);
+    const reply = await port.subscribe(preview.url, pinned()).catch(() => NO_ANSWER);
     if (!reply.ok) {
       setStep({ name: 'preview', preview, problem: reply.problem });
       setStatus('');
@@ -65,6 +77,7 @@ export function AddFeed({ port, subscribed, onAdded }: { port: FeedsPort; subscr
       return;
     }
     setAddress('');
+    setKey('');
     setStep({ name: 'enter' });
     setStatus('');
     onAdded(`Subscribed to ${preview.publisher.name}: ${checkResultText(reply.outcome)}.`);
@@ -105,6 +118,16 @@ export function AddFeed({ port, subscribed, onAdded }: { port: FeedsPort; subscr
               value={address}
               onInput={(event) => setAddress(event.currentTarget.value)}
             />
+          )}
+        </Field>
+        <Field
+          id={`${id}-key`}
+          label="Publisher's signing key (optional)"
+          error={keyError}
+          hint='If the publisher gave you a key starting "ed25519:", paste it here: Signpost will then accept only feeds they signed with it.'
+        >
+          {(control) => (
+            <input {...control} ref={keyRef} type="text" class="text-input" autoComplete="off" spellcheck={false} value={key} onInput={(event) => setKey(event.currentTarget.value)} />
           )}
         </Field>
         <button type="submit" class="button" aria-disabled={busy} aria-busy={step.name === 'checking'}>
@@ -151,6 +174,7 @@ function PreviewFacts({ preview }: { preview: FeedPreview }) {
           ['Data from', formatTimestamp(preview.generatedAt)],
           ['Contents', contentsText(preview.counts)],
           ['Left out as invalid', preview.counts.quarantined === 0 ? 'none' : count(preview.counts.quarantined, 'entry', 'entries')],
+          ['Signature', signatureText(preview.signature)],
           ['Address', <span class="feed-url">{preview.url}</span>],
         ]}
       />

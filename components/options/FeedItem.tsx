@@ -8,7 +8,7 @@ import { Facts } from './Facts';
 import { useFocusAfterRender } from './focus';
 import { HostAccessOffer } from './HostAccessOffer';
 import type { FeedsPort } from './ports';
-import { checkResultText, contentsText, feedName, type CheckResult } from './feed-text';
+import { checkResultText, contentsText, feedName, signatureText, type CheckResult } from './feed-text';
 
 export interface FeedItemProps {
   entry: FeedListEntry;
@@ -78,6 +78,7 @@ function FeedStatus({ record, now }: { record?: FeedRecord; now: number }) {
           ['Data from', record.generatedAt && formatTimestamp(record.generatedAt)],
           ['Last checked', relativeAge(record.lastAttemptAt, now)],
           ['Contents', record.counts && contentsText(record.counts)],
+          ['Signature', record.signature && signatureText(record.signature)],
         ]}
       />
       {record.expiresAt && isPastExpiry(record.expiresAt, now) && (

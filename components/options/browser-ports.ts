@@ -24,8 +24,8 @@ export function browserOptionsPorts(): OptionsPorts {
         const subscription = liveQuery(() => feedList(db, bundledFeedUrl)).subscribe({ next: onChange, error: onError });
         return () => subscription.unsubscribe();
       },
-      preview: (url) => previewFeed({ fetch: (input, init) => fetch(input, init), now: Date.now }, url),
-      subscribe: (url) => askBackground({ type: 'subscribe-feed', url }),
+      preview: (url, keys) => previewFeed({ fetch: (input, init) => fetch(input, init), now: Date.now }, url, keys),
+      subscribe: (url, keys) => askBackground({ type: 'subscribe-feed', url, ...(keys?.length ? { keys: [...keys] } : {}) }),
       sync: (url) => askBackground({ type: 'sync-feed', url }),
       forget: (url) => askBackground({ type: 'forget-feed', url }),
       hasHostAccess: async (url) => {

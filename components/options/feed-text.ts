@@ -1,3 +1,4 @@
+import type { Verification } from '@/lib/feed/signature';
 import { count } from '@/lib/publish/report';
 import type { FeedListEntry, SyncFeedReply } from '@/lib/settings/feeds';
 import type { FeedRecord } from '@/lib/storage/db';
@@ -28,6 +29,18 @@ export function contentsText(counts: NonNullable<FeedRecord['counts']>): string 
   const parts = [`${count(counts.tools, 'tool')}, ${count(counts.endorsements, 'endorsement')}`];
   if (counts.notes) parts.push(count(counts.notes, 'peer note'));
   return parts.join(', ');
+}
+
+/** Whether a feed was signed, in words: checked against a pinned key, or not. */
+export function signatureText(signature: Verification | undefined): string {
+  switch (signature?.status) {
+    case 'verified':
+      return `signed by the publisher's key (${signature.keyId}), checked`;
+    case 'signed-unpinned':
+      return `signed (key ${signature.keyIds.join(', ')}), not checked: no publisher key is pinned`;
+    default:
+      return 'not signed';
+  }
 }
 
 export function checkResultText(result: CheckResult): string {

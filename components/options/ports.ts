@@ -10,8 +10,9 @@ import type { SiteAccessPort } from './SiteAccess';
 export interface FeedsPort {
   /** Calls onChange with the feed list now and after every change, until the returned function is called. */
   watch(onChange: (entries: FeedListEntry[]) => void, onError: (error: unknown) => void): () => void;
-  preview(url: string): Promise<PreviewResult>;
-  subscribe(url: string): Promise<SubscribeReply>;
+  /** Downloads and reads a feed, storing nothing; with keys, checks it is signed by one of them. */
+  preview(url: string, keys?: readonly string[]): Promise<PreviewResult>;
+  subscribe(url: string, keys?: readonly string[]): Promise<SubscribeReply>;
   sync(url: string): Promise<SyncFeedReply>;
   forget(url: string): Promise<ForgetReply>;
   /** Whether Signpost may already download from this feed's host, whatever the host's CORS headers. */

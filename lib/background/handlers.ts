@@ -87,7 +87,7 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
   if (!fromExtensionPage(context, sender)) return undefined;
   switch (request.data.type) {
     case 'subscribe-feed':
-      return context.feeds.subscribe(request.data.url);
+      return context.feeds.subscribe(request.data.url, request.data.keys);
     case 'sync-feed':
       return context.feeds.sync(request.data.url);
     case 'forget-feed':

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FeedNote } from '../notes/schema';
+import { publicKeySchema } from './signature';
 import {
   ENDORSEMENT_STATUSES,
   FACT_TOPICS,
@@ -124,6 +125,8 @@ export const envelopeSchema = z.object({
   tools: z.array(z.unknown()).max(MAX_TOOLS_PER_FEED),
   /** Peer notes (a team feed's content), each judged on its own like a tool. */
   notes: z.array(z.unknown()).max(MAX_NOTES_PER_FEED).default([]),
+  /** Key rotation: keys the publisher will sign with next; trusted once this feed verifies. */
+  nextKeys: z.array(publicKeySchema).max(4).optional(),
 });
 
 export type Endorsement = z.infer<typeof endorsementSchema>;
@@ -153,4 +156,5 @@ export interface Feed {
   tools: Tool[];
   /** Peer notes; a registry feed has none. Always present (perhaps empty) once parsed. */
   notes?: FeedNote[];
+  nextKeys?: string[];
 }

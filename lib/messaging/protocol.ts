@@ -15,7 +15,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   // The card's notes code, injected into the sending frame when its details are first opened.
   z.object({ type: z.literal('load-card-notes') }),
   // From the settings page only (the handler checks the sender is an extension page).
-  z.object({ type: z.literal('subscribe-feed'), url: z.string().max(2000) }),
+  z.object({ type: z.literal('subscribe-feed'), url: z.string().max(2000), keys: z.array(z.string().max(100)).max(8).optional() }),
   z.object({ type: z.literal('sync-feed'), url: z.string().max(2000) }),
   z.object({ type: z.literal('forget-feed'), url: z.string().max(2000) }),
 ]);

@@ -1,11 +1,26 @@
 // `validate`: the extension's own parser run over a feed, with every problem on its own line.
 import { parseFeed, type Problem, type QuarantinedEntry } from '../feed/parse';
 import type { Feed } from '../feed/schema';
+import { readFeedDocument } from '../feed/signature';
+import { SyncError } from '../sync/errors';
 import { count, jsonProblemLine, located, parseJson, type Report } from './report';
 
 export function validateFeedText(file: string, text: string, now: number): Report {
-  const json = parseJson(text);
-  if (!json.ok) return { exitCode: 1, lines: [jsonProblemLine(file, json), located(file, '', 'rejected: not JSON, so Signpost would use nothing from it')] };
+  const outer = parseJson(text);
+  if (!outer.ok) return { exitCode: 1, lines: [jsonProblemLine(file, outer), located(file, '', 'rejected: not JSON, so Signpost would use nothing from it')] };
+  // A signed feed is validated inside its envelope; `verify` checks the signature against a key.
+  let json = outer;
+  let signedNote: string[] = [];
+  try {
+    const document = readFeedDocument(text);
+    if (document.signed) {
+      json = { ok: true, value: document.json };
+      signedNote = [located(file, '', `signed with key ${document.signed.signatures.map((signature) => signature.keyId).join(', ')}; run verify with the publisher's public key to check the signature`)];
+    }
+  } catch (error) {
+    if (!(error instanceof SyncError)) throw error;
+    return { exitCode: 1, lines: [located(file, '', `rejected: ${error.message.replace(/ The previous copy is kept\.$/, '')}`)] };
+  }
 
   const result = parseFeed(json.value);
   if (!result.ok) {
@@ -22,6 +37,7 @@ export function validateFeedText(file: string, text: string, now: number): Repor
   const warnings = [...result.warnings, ...expiryWarnings(feed, now)];
   const endorsements = feed.tools.reduce((sum, tool) => sum + tool.endorsements.length, 0);
   const lines = [
+    ...signedNote,
     ...quarantined.flatMap((entry) => quarantineLines(file, entry)),
     ...warnings.map((warning) => located(file, warning.path, `warning: ${warning.message}`)),
     located(

@@ -17,6 +17,8 @@ export interface Freshness {
   checkedAt: number | null;
   /** Publishers whose feed is past its own expiry date. */
   expiredPublishers: string[];
+  /** Publishers whose latest feed was refused for a bad or missing signature (older data shown). */
+  refusedPublishers: string[];
 }
 
 export interface LookupMatch {
@@ -81,5 +83,6 @@ export function freshnessOf(feeds: readonly FeedSummary[], now: number): Freshne
     dataFrom: generated[0] ?? null,
     checkedAt: checked.length ? Math.min(...checked) : null,
     expiredPublishers: feeds.filter((feed) => feed.expiresAt && Date.parse(feed.expiresAt) < now).map((feed) => feed.publisher.name),
+    refusedPublishers: feeds.filter((feed) => feed.signatureRefused).map((feed) => feed.publisher.name),
   };
 }

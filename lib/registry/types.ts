@@ -22,6 +22,8 @@ export interface FeedSummary {
   expiresAt?: string;
   /** Epoch ms of the last sync that stored or confirmed this feed's data. */
   lastSuccessAt: number;
+  /** Set when the latest download was refused because its signature did not check out. */
+  signatureRefused?: boolean;
 }
 
 export interface Provenance {

@@ -6,7 +6,9 @@ import type { FeedRecord, SignpostDatabase } from '../storage/db';
 import { downloadFeed } from '../sync/download';
 import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors';
 import { feedUrlProblem } from '../sync/feed-url';
-import { decodeFeed, feedCounts, syncFeed, syncFeeds, type SyncDeps, type SyncOutcome } from '../sync/sync';
+import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
+import { MAX_PINNED_KEYS, pinnedKeysSchema, readFeedDocument, verifyFeedDocument, type Verification } from '../feed/signature';
+import { feedCounts, syncFeed, syncFeeds, validateFeed, type SyncDeps, type SyncOutcome } from '../sync/sync';
 import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subscriptions';
 
 // Adding, checking and removing feeds. The settings page previews a feed itself (nothing is stored
@@ -62,6 +64,8 @@ export interface FeedPreview {
   generatedAt: string;
   expiresAt?: string;
   counts: NonNullable<FeedRecord['counts']>;
+  /** Whether the file is signed, and whether by the key the user gave. */
+  signature: Verification;
   /** Things to know before subscribing, in plain English. */
   warnings: string[];
 }
@@ -79,7 +83,7 @@ export interface PreviewDeps {
  * Downloads a feed and reports what sync would make of it, storing nothing. Same address rules,
  * limits and decoder as sync, so a feed that previews cleanly is one sync will accept.
  */
-export async function previewFeed(deps: PreviewDeps, input: string): Promise<PreviewResult> {
+export async function previewFeed(deps: PreviewDeps, input: string, keys: readonly string[] = []): Promise<PreviewResult> {
   try {
     const problem = feedUrlProblem(input.trim());
     if (problem) throw new SyncError('insecure-url', problem);
@@ -87,12 +91,14 @@ export async function previewFeed(deps: PreviewDeps, input: string): Promise<Pre
     const downloaded = await downloadFeed(deps, url);
     // No conditional headers were sent, so a 304 can only come from a misbehaving server.
     if (downloaded.status !== 'ok') throw new SyncError('http-status', httpStatusMessage(304));
-    const decoded = decodeFeed(downloaded.text);
+    const document = readFeedDocument(downloaded.text);
+    const signature = await verifyFeedDocument(document, keys);
+    const decoded = validateFeed(document.json);
     const { feed } = decoded;
     const counts = feedCounts(decoded);
     return {
       ok: true,
-      preview: { url, publisher: feed.publisher, generatedAt: feed.generatedAt, expiresAt: feed.expiresAt, counts, warnings: previewWarnings(url, feed, counts, deps.now()) },
+      preview: { url, publisher: feed.publisher, generatedAt: feed.generatedAt, expiresAt: feed.expiresAt, counts, signature, warnings: previewWarnings(url, feed, counts, deps.now()) },
     };
   } catch (error) {
     if (!(error instanceof SyncError)) throw error;
@@ -135,16 +141,45 @@ export async function recordFeedPermission(db: SignpostDatabase, pattern: string
   });
 }
 
-/** Adds a subscription, or says why not. Returns the address as stored. */
-export async function addSubscription(db: SignpostDatabase, input: string, bundledFeedUrl: string, now: number): Promise<{ url: string } | { problem: string }> {
+/** Adds a subscription, with the publisher keys to pin if any, or says why not. Returns the address as stored. */
+export async function addSubscription(
+  db: SignpostDatabase,
+  input: string,
+  bundledFeedUrl: string,
+  now: number,
+  keys: readonly string[] = [],
+): Promise<{ url: string } | { problem: string }> {
+  const keysCheck = pinnedKeysSchema.safeParse(keys);
+  if (!keysCheck.success) return { problem: 'The publisher key is not right: it should look like "ed25519:" followed by 44 letters, digits, "+", "/" or "=".' };
   return db.transaction('rw', db.settings, async () => {
     const subscriptions = await loadSubscriptions(db);
     const problem = newFeedProblem(input, [bundledFeedUrl, ...subscriptions.map((subscription) => subscription.url)]);
     if (problem) return { problem };
     if (subscriptions.length >= MAX_SUBSCRIPTIONS) return { problem: `You already subscribe to ${MAX_SUBSCRIPTIONS} feeds, the most Signpost keeps. Remove one first.` };
     const url = normaliseFeedUrl(input);
-    await saveSubscriptions(db, [...subscriptions, { url, addedAt: now }]);
+    await saveSubscriptions(db, [...subscriptions, { url, addedAt: now, ...(keysCheck.data.length ? { keys: keysCheck.data } : {}) }]);
     return { url };
+  });
+}
+
+/** The keys a feed must be signed with: the bundled feed's ship with Signpost; others are pinned per subscription. */
+export async function pinnedKeysFor(db: SignpostDatabase, bundledFeedUrl: string, url: string): Promise<readonly string[]> {
+  if (url === bundledFeedUrl) return BUNDLED_FEED_KEYS;
+  return (await loadSubscriptions(db)).find((subscription) => subscription.url === url)?.keys ?? [];
+}
+
+/**
+ * Key rotation: a feed verified with a pinned key may announce the keys its publisher will sign
+ * with next. They are pinned beside the current ones (the newest kept when there are too many).
+ */
+export async function pinNextKeys(db: SignpostDatabase, url: string, nextKeys: readonly string[]): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const subscriptions = await loadSubscriptions(db);
+    const updated = subscriptions.map((subscription) => {
+      if (subscription.url !== url || !subscription.keys?.length) return subscription;
+      return { ...subscription, keys: [...new Set([...subscription.keys, ...nextKeys])].slice(-MAX_PINNED_KEYS) };
+    });
+    await saveSubscriptions(db, updated);
   });
 }
 
@@ -186,12 +221,17 @@ export interface FeedManagerDeps extends SyncDeps {
 export interface FeedManager {
   syncAll(): Promise<SyncOutcome[]>;
   sync(url: string): Promise<SyncFeedReply>;
-  subscribe(url: string): Promise<SubscribeReply>;
+  subscribe(url: string, keys?: readonly string[]): Promise<SubscribeReply>;
   forget(url: string): Promise<ForgetReply>;
 }
 
-export function feedManager(deps: FeedManagerDeps): FeedManager {
-  const { db, bundledFeedUrl } = deps;
+export function feedManager(managerDeps: FeedManagerDeps): FeedManager {
+  const { db, bundledFeedUrl } = managerDeps;
+  const deps: FeedManagerDeps = {
+    ...managerDeps,
+    pinnedKeys: (url) => pinnedKeysFor(db, bundledFeedUrl, url),
+    onNextKeys: (url, keys) => pinNextKeys(db, url, keys),
+  };
   const subscribed = () => subscribedFeedUrls(db, bundledFeedUrl);
   // A feed removed while its sync was running would get its tools back when the sync stores them,
   // so every sync ends by clearing out a feed that is no longer subscribed.
@@ -206,8 +246,8 @@ export function feedManager(deps: FeedManagerDeps): FeedManager {
     sync: async (url) => {
       return (await subscribed()).includes(url) ? syncOne(url) : { url, status: 'not-subscribed' };
     },
-    subscribe: async (input) => {
-      const added = await addSubscription(db, input, bundledFeedUrl, deps.now());
+    subscribe: async (input, keys = []) => {
+      const added = await addSubscription(db, input, bundledFeedUrl, deps.now(), keys);
       if ('problem' in added) return { ok: false, problem: added.problem };
       return { ok: true, url: added.url, outcome: await syncOne(added.url) };
     },

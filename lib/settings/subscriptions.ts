@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { pinnedKeysSchema } from '../feed/signature';
 import type { SignpostDatabase } from '../storage/db';
 
 const SUBSCRIPTIONS_KEY = 'subscriptions';
 
 const subscriptionsSchema = z
-  .array(z.object({ url: z.string().max(2000), addedAt: z.number() }))
+  .array(
+    z.object({
+      url: z.string().max(2000),
+      addedAt: z.number(),
+      /** Publisher keys pinned for this feed: only a feed signed by one of them is accepted. */
+      keys: pinnedKeysSchema.optional(),
+    }),
+  )
   .max(200);
 
 export type Subscriptions = z.infer<typeof subscriptionsSchema>;

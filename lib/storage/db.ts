@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { FeedPublisher } from '../feed/schema';
+import type { Verification } from '../feed/signature';
 import type { FeedNote, LocalNote } from '../notes/schema';
 import type { QuarantinedEntry } from '../feed/parse';
 import type { ToolRecord } from '../registry/types';
@@ -20,6 +21,8 @@ export interface FeedRecord {
   lastSuccessAt?: number;
   lastError?: { code: SyncErrorCode; message: string; at: number };
   counts?: { tools: number; endorsements: number; quarantined: number; notes?: number };
+  /** Whether the stored copy was signed, and by a pinned key. */
+  signature?: Verification;
   /** Set for a team feed imported from a file: it has no address to sync from. */
   importedFrom?: { fileName: string; at: number };
   /** The first quarantined entries of the last stored version (capped; counts has the total). */

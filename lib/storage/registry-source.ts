@@ -11,6 +11,7 @@ export function feedSummary(record: FeedRecord): FeedSummary | null {
     generatedAt: record.generatedAt,
     ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
     lastSuccessAt: record.lastSuccessAt,
+    ...(record.lastError?.code === 'bad-signature' ? { signatureRefused: true } : {}),
   };
 }
 

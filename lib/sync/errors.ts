@@ -9,6 +9,7 @@ export type SyncErrorCode =
   | 'not-json'
   | 'invalid-feed'
   | 'older-sequence'
+  | 'bad-signature'
   | 'storage';
 
 export class SyncError extends Error {

@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import { parseFeed, type QuarantinedEntry } from '../feed/parse';
+import { readFeedDocument, verifyFeedDocument, type Verification } from '../feed/signature';
 import type { Feed } from '../feed/schema';
 import { identifierKeys, productKeys } from '../lookup/keys';
 import type { FeedNote } from '../notes/schema';
@@ -15,6 +16,10 @@ const STORED_QUARANTINE_LIMIT = 200;
 export interface SyncDeps extends Omit<DownloadOptions, 'headers'> {
   db: SignpostDatabase;
   now: () => number;
+  /** The publisher keys pinned for a feed: when there are any, only a feed signed by one is accepted. */
+  pinnedKeys?: (url: string) => Promise<readonly string[]>;
+  /** Called after a verified update whose feed announces its publisher's next keys (key rotation). */
+  onNextKeys?: (url: string, keys: readonly string[]) => Promise<void>;
 }
 
 export type SyncOutcome =
@@ -44,27 +49,30 @@ export async function syncFeeds(deps: SyncDeps, urls: readonly string[]): Promis
 async function runSync(deps: SyncDeps, url: string): Promise<SyncOutcome> {
   const attemptAt = deps.now();
   try {
-    const stored = await deps.db.feeds.get(url);
-    const fetched = await downloadFeed({ ...deps, headers: conditionalHeaders(stored) }, url);
+    const [stored, pinned] = await Promise.all([deps.db.feeds.get(url), deps.pinnedKeys?.(url) ?? []]);
+    const fetched = await downloadFeed({ ...deps, headers: conditionalHeaders(stored, pinned) }, url);
     if (fetched.status === 'not-modified') {
       await deps.db.feeds.put({ ...stored, url, lastAttemptAt: attemptAt, lastSuccessAt: attemptAt, lastError: undefined });
       return { url, status: 'unchanged' };
     }
-    const json = parseFeedJson(fetched.text);
+    // The signature is checked before anything in the file is believed, the sequence included.
+    const document = readFeedDocument(fetched.text);
+    const signature = await verifyFeedDocument(document, pinned);
     // The copy already held was validated when it was stored: the same publisher and sequence need
     // no second validation (the bundled feed has no ETag, so this is its every-start path).
-    if (stored?.sequence !== undefined && isSameVersion(json, stored)) {
-      await deps.db.feeds.put({ ...stored, etag: fetched.etag, lastModified: fetched.lastModified, lastAttemptAt: attemptAt, lastSuccessAt: attemptAt, lastError: undefined });
+    if (stored?.sequence !== undefined && isSameVersion(document.json, stored)) {
+      await deps.db.feeds.put({ ...stored, signature, etag: fetched.etag, lastModified: fetched.lastModified, lastAttemptAt: attemptAt, lastSuccessAt: attemptAt, lastError: undefined });
       return { url, status: 'unchanged' };
     }
-    const feed = validateFeed(json);
+    const feed = validateFeed(document.json);
     if (stored?.sequence !== undefined && feed.feed.sequence < stored.sequence) {
       throw new SyncError(
         'older-sequence',
         `The feed is older than the copy already on this computer (sequence ${feed.feed.sequence}, we have ${stored.sequence}). The newer copy is kept.`,
       );
     }
-    const counts = await storeFeed(deps.db, url, feed, { etag: fetched.etag, lastModified: fetched.lastModified, at: attemptAt });
+    const counts = await storeFeed(deps.db, url, feed, { etag: fetched.etag, lastModified: fetched.lastModified, at: attemptAt, signature });
+    if (signature.status === 'verified' && feed.feed.nextKeys?.length) await deps.onNextKeys?.(url, feed.feed.nextKeys);
     return { url, status: 'updated', counts };
   } catch (error) {
     const failure = asSyncError(error);
@@ -73,10 +81,14 @@ async function runSync(deps: SyncDeps, url: string): Promise<SyncOutcome> {
   }
 }
 
-/** Only ask "has it changed?" when the data it would be compared with is really stored. */
-function conditionalHeaders(stored: FeedRecord | undefined): Record<string, string> {
+/**
+ * Only ask "has it changed?" when the data it would be compared with is really stored, and was
+ * checked against the keys pinned now (a key pinned since must see the file again).
+ */
+function conditionalHeaders(stored: FeedRecord | undefined, pinned: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   if (stored?.sequence === undefined) return headers;
+  if (pinned.length > 0 && stored.signature?.status !== 'verified') return headers;
   if (stored.etag) headers['If-None-Match'] = stored.etag;
   if (stored.lastModified) headers['If-Modified-Since'] = stored.lastModified;
   return headers;
@@ -87,16 +99,9 @@ export interface DecodedFeed {
   quarantined: QuarantinedEntry[];
 }
 
+/** A feed file's contents, validated; a signed envelope is opened but its signature not checked. */
 export function decodeFeed(text: string): DecodedFeed {
-  return validateFeed(parseFeedJson(text));
-}
-
-function parseFeedJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new SyncError('not-json', 'The feed file is not valid JSON; it may be cut off or not a Signpost feed.');
-  }
+  return validateFeed(readFeedDocument(text).json);
 }
 
 function isSameVersion(json: unknown, stored: FeedRecord): boolean {
@@ -104,7 +109,7 @@ function isSameVersion(json: unknown, stored: FeedRecord): boolean {
   return raw?.sequence === stored.sequence && raw?.publisher?.id === stored.publisher?.id;
 }
 
-function validateFeed(json: unknown): DecodedFeed {
+export function validateFeed(json: unknown): DecodedFeed {
   const result = parseFeed(json);
   if (!result.ok) {
     const first = result.problems.slice(0, 3).map((p) => `${p.path || 'feed'}: ${p.message}`).join('; ');
@@ -139,7 +144,7 @@ export async function storeFeed(
   db: SignpostDatabase,
   url: string,
   decoded: DecodedFeed,
-  meta: { etag?: string; lastModified?: string; at: number; importedFrom?: FeedRecord['importedFrom'] },
+  meta: { etag?: string; lastModified?: string; at: number; importedFrom?: FeedRecord['importedFrom']; signature?: Verification },
 ): Promise<NonNullable<FeedRecord['counts']>> {
   const counts = feedCounts(decoded);
   const { tools, notes = [], ...envelope } = decoded.feed;
@@ -161,6 +166,7 @@ export async function storeFeed(
       counts,
       quarantined: decoded.quarantined.slice(0, STORED_QUARANTINE_LIMIT),
       ...(meta.importedFrom ? { importedFrom: meta.importedFrom } : {}),
+      ...(meta.signature ? { signature: meta.signature } : {}),
     });
   });
   return counts;

@@ -51,6 +51,7 @@ const preview: FeedPreview = {
   publisher: { id: 'example-charity', name: 'Example Charity (test)', kind: 'charity' },
   generatedAt: '2026-11-24T09:00:00Z',
   counts: { tools: 12, endorsements: 30, quarantined: 1 },
+  signature: { status: 'unsigned' },
   warnings: ['1 entry is invalid and will be left out; the rest of the feed is used.'],
 };
 
@@ -307,9 +308,29 @@ describe('adding a feed', () => {
     await waitFor(() =>
       expect(within(section('Feeds')).getAllByRole('status')[0]!.textContent).toBe('Subscribed to Example Charity (test): updated (12 tools, 30 endorsements).'),
     );
-    expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW);
+    expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW, []);
     expect((addressField() as HTMLInputElement).value).toBe('');
     expect(screen.queryByRole('heading', { name: 'Check before subscribing' })).toBeNull();
+  });
+
+  it("pins the publisher's key: checks the feed with it, shows the signature, and subscribes with it; refuses what is not a key", async () => {
+    const { feeds } = renderPage();
+    const key = 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=';
+    feeds.port.preview.mockResolvedValueOnce({ ok: true, preview: { ...preview, signature: { status: 'verified', keyId: '99a56a445e214bab' } } });
+    fireEvent.input(addressField(), { target: { value: URL_NEW } });
+    const keyField = screen.getByRole('textbox', { name: "Publisher's signing key (optional)" });
+    fireEvent.input(keyField, { target: { value: 'ed25519:nope' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check feed' }));
+    await waitFor(() => expect(keyField.getAttribute('aria-invalid')).toBe('true'));
+    expect(feeds.port.preview).not.toHaveBeenCalled();
+
+    fireEvent.input(keyField, { target: { value: key } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check feed' }));
+    const box = await screen.findByRole('heading', { name: 'Check before subscribing' });
+    expect(feeds.port.preview).toHaveBeenCalledWith(URL_NEW, [key]);
+    expect(box.parentElement!.textContent).toContain("Signaturesigned by the publisher's key (99a56a445e214bab), checked");
+    fireEvent.click(within(box.parentElement!).getByRole('button', { name: 'Subscribe' }));
+    await waitFor(() => expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW, [key]));
   });
 
   it('Cancel leaves everything as it was and returns to the address', async () => {

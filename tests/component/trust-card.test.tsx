@@ -94,10 +94,20 @@ describe('TrustCard details', () => {
 
   it('flags data past a feed\'s expiry', () => {
     const data = reply([product('COPD Coach', claims)], {
-      freshness: { dataFrom: '2026-01-01T00:00:00Z', checkedAt: CARD_NOW, expiredPublishers: ['Example Feed (test)'] },
+      freshness: { dataFrom: '2026-01-01T00:00:00Z', checkedAt: CARD_NOW, expiredPublishers: ['Example Feed (test)'], refusedPublishers: [] },
     });
     const { region } = renderCard(data);
     expect(region.textContent).toMatch(/Out of date:.*Example Feed \(test\) has passed its expiry date/);
+  });
+
+  it('says plainly when a feed update was refused for its signature, and that older data is shown', () => {
+    const data = reply([product('COPD Coach', claims)], {
+      freshness: { dataFrom: '2026-11-01T00:00:00Z', checkedAt: CARD_NOW, expiredPublishers: [], refusedPublishers: ['Example Feed (test)'] },
+    });
+    const { region } = renderCard(data);
+    expect(region.textContent).toContain(
+      "Update refused: the latest feed from Example Feed (test) was not signed with the publisher's key, so it was not used. What you see is the last copy that was.",
+    );
   });
 
   it('offers endorsed tools for the same conditions', () => {

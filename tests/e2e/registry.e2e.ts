@@ -11,8 +11,9 @@ import { sendFromExtensionPage } from './harness/messages';
 import { REPO_ROOT } from './harness/paths';
 import { startFeedServer, startSiteServer, type FeedServer, type SiteServer } from './harness/server';
 import { waitFor } from './harness/wait';
+import { readFeedDocument } from '@/lib/feed/signature';
 
-const bundledFeed = JSON.parse(readFileSync(join(REPO_ROOT, 'public/feeds/default.json'), 'utf8')) as { tools: unknown[] };
+const bundledFeed = readFeedDocument(readFileSync(join(REPO_ROOT, 'public/feeds/default.json'), 'utf8')).json as { tools: unknown[] };
 
 let site: SiteServer;
 let feeds: FeedServer;
@@ -40,6 +41,8 @@ describe('registry in the installed extension', () => {
     });
 
     expect(row.lastError).toBeUndefined();
+    // Checked against the key that ships with Signpost, by the worker's own WebCrypto.
+    expect(row.signature).toEqual({ status: 'verified', keyId: '99a56a445e214bab' });
     expect(row.lastSuccessAt).toEqual(expect.any(Number));
     expect(row.counts?.tools).toBe(bundledFeed.tools.length);
     expect(await countRows(session.serviceWorker, 'tools')).toBe(bundledFeed.tools.length);
@@ -63,7 +66,7 @@ describe('registry in the installed extension', () => {
 
     const first = await syncNow();
 
-    expect(first.find((outcome) => outcome.url === url)).toEqual({ url, status: 'updated', counts: { tools: 3, endorsements: 1, quarantined: 0 } });
+    expect(first.find((outcome) => outcome.url === url)).toEqual({ url, status: 'updated', counts: { tools: 3, endorsements: 1, quarantined: 0, notes: 0 } });
     expect(await toolsOfFeed()).toBe(3);
     const row = (await readFeeds(session.serviceWorker)).find((f) => f.url === url);
     expect(row).toMatchObject({ sequence: 1, publisher: { id: 'e2e-network' }, lastSuccessAt: expect.any(Number) });

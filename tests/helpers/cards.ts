@@ -27,7 +27,7 @@ export function reply(products: Product[], overrides: Partial<LookupReply> = {})
   return {
     identity: { kind: 'apple', id: '123456789' },
     matches: products.map((p) => ({ product: p, verdict: verdictFor(p) })),
-    freshness: { dataFrom: '2026-11-20T00:00:00Z', checkedAt: CARD_NOW - 3 * 86_400_000, expiredPublishers: [] },
+    freshness: { dataFrom: '2026-11-20T00:00:00Z', checkedAt: CARD_NOW - 3 * 86_400_000, expiredPublishers: [], refusedPublishers: [] },
     alternatives: [],
     now: CARD_NOW,
     dismissed: false,

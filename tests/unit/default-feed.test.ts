@@ -1,11 +1,13 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs';
+import { BUNDLED_FEED_KEYS } from '@/lib/feed/bundled-key';
+import { readFeedDocument, verifyFeedDocument } from '@/lib/feed/signature';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '@/lib/feed/parse';
 import type { Endorsement, Fact, Tool } from '@/lib/feed/schema';
 import { webIdentifierHost } from '@/lib/lookup/keys';
-import { buildDefaultFeed, feedProblems, loadSeed, renderFeed, type SeedRecord } from '@/scripts/build-default-feed';
+import { buildDefaultFeed, feedProblems, loadSeed, renderFeed, signedFeedFile, SIGNING_KEY_PATH, type SeedRecord } from '@/scripts/build-default-feed';
 
 const seed = loadSeed();
 const feed = buildDefaultFeed(seed);
@@ -68,9 +70,13 @@ describe('default feed built from data/registry-seed', () => {
     expect(renderFeed(again)).toBe(renderFeed(feed));
   });
 
-  it('matches public/feeds/default.json (run `npm run feed:default` after changing the seed or the script)', () => {
+  it('matches public/feeds/default.json, signed by a bundled key (run `npm run feed:default` after changing the seed or the script)', async () => {
     const shipped = readFileSync(fileURLToPath(new URL('../../public/feeds/default.json', import.meta.url)), 'utf8');
-    expect(shipped).toBe(renderFeed(feed));
+    const document = readFeedDocument(shipped);
+    expect(document.signed?.feed).toBe(renderFeed(feed));
+    expect(await verifyFeedDocument(document, BUNDLED_FEED_KEYS)).toMatchObject({ status: 'verified' });
+    // Ed25519 signatures are deterministic: the committed file is exactly what the script writes.
+    expect(shipped).toBe(await signedFeedFile(feed, JSON.parse(readFileSync(SIGNING_KEY_PATH, 'utf8'))));
   });
 
   it('carries every seed claim and invents none', () => {

@@ -122,6 +122,6 @@ describe('lookupUrl: store pages and merging', () => {
   it('says how old the data is and which feeds are past their expiry', async () => {
     const expired = feed({ expiresAt: '2026-11-24T00:00:00Z', publisher: { id: 'old', name: 'Old Feed (test)', kind: 'charity' }, tools: national.tools });
     const result = await lookup({ [NATIONAL]: expired }, 'https://apps.apple.com/app/id111111111');
-    expect(result.freshness).toEqual({ dataFrom: '2026-11-01T00:00:00Z', checkedAt: Date.parse('2026-11-20T12:00:00Z'), expiredPublishers: ['Old Feed (test)'] });
+    expect(result.freshness).toEqual({ dataFrom: '2026-11-01T00:00:00Z', checkedAt: Date.parse('2026-11-20T12:00:00Z'), expiredPublishers: ['Old Feed (test)'], refusedPublishers: [] });
   });
 });

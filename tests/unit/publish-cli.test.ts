@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readFeedDocument } from '@/lib/feed/signature';
 import { validateFeedText } from '@/lib/publish/validate';
 
 const DEFAULT_FEED = 'public/feeds/default.json';
@@ -47,7 +48,7 @@ describe.concurrent('registry CLI', { timeout: 30_000 }, () => {
   });
 
   it.skipIf(!existsSync(DEFAULT_FEED))('lookup: reads the bundled feed by default, exit 0', async () => {
-    const bundled = JSON.parse(readFileSync(DEFAULT_FEED, 'utf8')) as { tools: { name: string; identifiers: { web?: { origin: string; pathPrefix?: string }[] } }[] };
+    const bundled = readFeedDocument(readFileSync(DEFAULT_FEED, 'utf8')).json as { tools: { name: string; identifiers: { web?: { origin: string; pathPrefix?: string }[] } }[] };
     const listed = bundled.tools.find((tool) => tool.identifiers.web?.length);
     if (!listed) throw new Error('the bundled feed has no tool with a web address');
     const web = listed.identifiers.web![0]!;
@@ -55,6 +56,20 @@ describe.concurrent('registry CLI', { timeout: 30_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('  Verdict: ');
     expect(run.stdout).toContain(`(${DEFAULT_FEED})`);
+  });
+
+  it('keygen, sign and verify: a feed signed with a new key verifies with its public key only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signpost-sign-'));
+    const [first, second] = await Promise.all([cli('keygen', '--out', join(dir, 'a.jwk')), cli('keygen', '--out', join(dir, 'b.jwk'))]);
+    expect(first.code).toBe(0);
+    const publicKey = (run: { stdout: string }) => /public key[^:]*: (ed25519:\S+)/.exec(run.stdout)![1]!;
+    expect(await cli('keygen', '--out', join(dir, 'a.jwk'))).toMatchObject({ code: 1, stdout: expect.stringContaining('will not overwrite') });
+
+    const signed = join(dir, 'signed.json');
+    expect(await cli('sign', 'docs/examples/example-feed.json', '--key', join(dir, 'a.jwk'), '--out', signed)).toMatchObject({ code: 0 });
+    expect(await cli('verify', signed, '--key', publicKey(first))).toMatchObject({ code: 0, stdout: expect.stringContaining('valid signature by key') });
+    expect(await cli('verify', signed, '--key', publicKey(second))).toMatchObject({ code: 1, stdout: expect.stringContaining("does not match the publisher's key") });
+    expect(await cli('verify', 'docs/examples/example-feed.json', '--key', publicKey(first))).toMatchObject({ code: 1, stdout: expect.stringContaining('not signed') });
   });
 
   it('an unknown command: usage on stderr, exit 1', async () => {

@@ -1,0 +1,99 @@
+// Signed feeds in real Chromium: a feed pinned to its publisher's key is accepted; the same feed
+// re-signed with a wrong key is refused whole, the settings page and the card say so, and the
+// card keeps showing the last good data. (The bundled feed is signed too: every session here
+// starts by verifying it in the service worker's WebCrypto.)
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { generateKeyPair, signFeedText, type KeyPair } from '@/lib/feed/signature';
+import { endorsement, feed, tool } from '../helpers/feeds';
+import { readFeeds } from './harness/idb';
+import { startFeedServer, type FeedServer } from './harness/server';
+import { startStoreSession, type StoreSession } from './harness/session';
+
+const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
+const PUBLISHER = 'Example Signed ICB (test)';
+
+let feeds: FeedServer;
+let stores: StoreSession;
+let right: KeyPair;
+let wrong: KeyPair;
+let feedUrl = '';
+
+const icbFeed = (sequence: number, status: 'listed' | 'not-recommended') =>
+  `${JSON.stringify(
+    feed({
+      sequence,
+      publisher: { id: 'example-signed-icb', name: PUBLISHER, kind: 'local-network' },
+      tools: [tool({ id: 'nhs-app', name: 'NHS App', identifiers: { apple: ['1388411277'] }, endorsements: [endorsement({ issuer: PUBLISHER, issuerKind: 'local-network', status, decisionDate: '2026-10' })] })],
+    }),
+    null,
+    2,
+  )}\n`;
+
+/** Serves exactly this text (a signed envelope) at the feed's address. */
+const serve = (text: string) => feeds.publish('/icb/feed.json', JSON.parse(text));
+
+beforeAll(async () => {
+  [right, wrong] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+  [feeds, stores] = await Promise.all([startFeedServer(), startStoreSession()]);
+  feedUrl = serve(await signFeedText(icbFeed(1, 'listed'), right.privateJwk));
+});
+
+afterAll(async () => {
+  await Promise.allSettled([stores?.close(), feeds?.close()]);
+});
+
+async function openSettings(): Promise<Page> {
+  const page = await stores.session.context.newPage();
+  await page.goto(`chrome-extension://${stores.session.extensionId}/options.html`);
+  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+  return page;
+}
+
+async function cardDetails(page: Page): Promise<string> {
+  const card = page.getByRole('region', { name: 'Signpost trust check' });
+  await card.getByRole('button', { name: 'Details' }).click();
+  const details = card.locator('.details');
+  await details.waitFor();
+  return (await details.textContent()) ?? '';
+}
+
+describe('signed feeds', () => {
+  test('a feed pinned to its publisher key is checked and used', async () => {
+    const settings = await openSettings();
+    await settings.getByLabel('Feed address').fill(feedUrl);
+    await settings.getByLabel("Publisher's signing key (optional)").fill(right.publicKey);
+    await settings.getByRole('button', { name: 'Check feed' }).click();
+    const preview = settings.locator('.preview');
+    await expect.poll(() => preview.textContent()).toContain(`Signaturesigned by the publisher's key (${right.keyId}), checked`);
+    await preview.getByRole('button', { name: 'Subscribe' }).click();
+    await expect.poll(async () => (await readFeeds(stores.session.serviceWorker)).find((row) => row.url === feedUrl)?.signature?.status, { timeout: 15_000 }).toBe('verified');
+    await settings.close();
+
+    const page = await stores.session.context.newPage();
+    await page.goto(NHS_APP_APPLE, { waitUntil: 'domcontentloaded' });
+    expect(await cardDetails(page)).toContain(`${PUBLISHER} (Local network): Listed or available (not a recommendation)`);
+    await page.close();
+  });
+
+  test('the same feed re-signed with a wrong key is refused: the settings page and the card say so, and the old data stays on screen', async () => {
+    serve(await signFeedText(icbFeed(2, 'not-recommended'), wrong.privateJwk));
+    const settings = await openSettings();
+    const item = settings.getByRole('region', { name: 'Feeds' }).getByRole('listitem').filter({ has: settings.getByRole('heading', { name: PUBLISHER, level: 3 }) });
+    await item.getByRole('button', { name: `Check now for ${PUBLISHER}` }).click();
+    await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain("This feed's signature does not match the publisher's key you pinned");
+    expect(await item.textContent()).toContain('is still in use');
+    await settings.close();
+
+    const rows = await readFeeds(stores.session.serviceWorker);
+    expect(rows.find((row) => row.url === feedUrl)).toMatchObject({ sequence: 1, lastError: { code: 'bad-signature' } });
+
+    const page = await stores.session.context.newPage();
+    await page.goto(NHS_APP_APPLE, { waitUntil: 'domcontentloaded' });
+    const details = await cardDetails(page);
+    expect(details).toContain(`${PUBLISHER} (Local network): Listed or available (not a recommendation)`);
+    expect(details).not.toContain('Not recommended');
+    expect(details).toContain(`Update refused: the latest feed from ${PUBLISHER} was not signed with the publisher's key`);
+    await page.close();
+  });
+});
