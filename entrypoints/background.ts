@@ -1,5 +1,6 @@
 import { badgeFor } from '@/lib/background/badge';
 import { handleMessage, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
+import { applyManagedPolicy } from '@/lib/background/policy';
 import { syncSitesScript } from '@/lib/background/site-access';
 import { localNoteActions } from '@/lib/notes/actions';
 import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
@@ -41,7 +42,19 @@ export default defineBackground(() => {
     },
   };
 
+  // Start-up reads the cached policy; the browser's copy is read alongside and, once in force,
+  // the feeds it names are synced. A change of policy while running does the same.
+  const followPolicy = async () => {
+    const state = await applyManagedPolicy(db, browser, Date.now());
+    if (state.status?.ok === false) console.warn('Signpost: the managed policy is invalid; the last valid one stays in force', state.status.problems);
+    await context.syncAll();
+  };
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') void followPolicy();
+  });
+
   const startSyncing = async () => {
+    void followPolicy();
     await syncSitesScript(browser);
     if (!(await browser.alarms.get(SYNC_ALARM))) {
       await browser.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES, delayInMinutes: SYNC_PERIOD_MINUTES });

@@ -18,7 +18,8 @@ export interface FeedItemProps {
   /** The outcome of the check the user last asked for on this page, if any. */
   result?: CheckResult;
   onCheck: () => void;
-  onRemove: () => Promise<void>;
+  /** Absent where the feed cannot be removed here (set or locked by the organisation). */
+  onRemove?: () => Promise<void>;
 }
 
 export function FeedItem({ entry, port, now, checking, result, onCheck, onRemove }: FeedItemProps) {
@@ -30,6 +31,7 @@ export function FeedItem({ entry, port, now, checking, result, onCheck, onRemove
       <h3>{name}</h3>
       <p class="feed-meta">
         {record?.publisher && <span>{PUBLISHER_KIND_LABELS[record.publisher.kind]}</span>}
+        {entry.managed && <span class="tag">Set by your organisation</span>}
         {bundled ? (
           <span class="tag">Bundled with Signpost</span>
         ) : imported ? (
@@ -63,7 +65,7 @@ export function FeedItem({ entry, port, now, checking, result, onCheck, onRemove
             <span class="visually-hidden"> for {name}</span>
           </button>
         )}
-        {!bundled && <RemoveFeed name={name} tools={record?.counts?.tools} onRemove={onRemove} />}
+        {!bundled && !entry.managed && onRemove && <RemoveFeed name={name} tools={record?.counts?.tools} onRemove={onRemove} />}
       </div>
     </li>
   );

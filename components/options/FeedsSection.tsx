@@ -12,9 +12,11 @@ export interface FeedsSectionProps {
   entries: FeedListEntry[] | null;
   loadFailed: boolean;
   now: number;
+  /** The organisation decides which feeds are used: no adding or removing here. */
+  feedsLocked?: boolean;
 }
 
-export function FeedsSection({ port, entries, loadFailed, now }: FeedsSectionProps) {
+export function FeedsSection({ port, entries, loadFailed, now, feedsLocked = false }: FeedsSectionProps) {
   const [checking, setChecking] = useState<ReadonlySet<string>>(new Set());
   const [results, setResults] = useState<Readonly<Record<string, CheckResult>>>({});
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
@@ -96,12 +98,16 @@ export function FeedsSection({ port, entries, loadFailed, now }: FeedsSectionPro
               checking={checking.has(entry.url)}
               result={results[entry.url]}
               onCheck={() => void check([entry.url])}
-              onRemove={() => remove(entry)}
+              onRemove={feedsLocked ? undefined : () => remove(entry)}
             />
           ))}
         </ul>
       )}
-      <AddFeed port={port} subscribed={allUrls} onAdded={announce} />
+      {feedsLocked ? (
+        <p>Your organisation manages which feeds Signpost uses on this computer. To add or remove one, ask your IT team or digital champion.</p>
+      ) : (
+        <AddFeed port={port} subscribed={allUrls} onAdded={announce} />
+      )}
     </section>
   );
 }

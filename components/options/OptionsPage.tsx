@@ -3,7 +3,9 @@ import type { FeedListEntry } from '@/lib/settings/feeds';
 import type { Profile } from '@/lib/settings/profile';
 import { FeedsSection } from './FeedsSection';
 import type { OptionsPorts } from './ports';
+import { isLocked, NO_POLICY, type PolicyState } from '@/lib/settings/policy';
 import { NotesSection } from './NotesSection';
+import { PolicyNotice } from './PolicyNotice';
 import { ProfileSection } from './ProfileSection';
 import { SiteAccess } from './SiteAccess';
 import { TransferSection } from './TransferSection';
@@ -27,6 +29,10 @@ export function OptionsPage({ ports }: { ports: OptionsPorts }) {
   // Bumped by an import, so the sections showing imported settings start again from what is stored.
   const [generation, setGeneration] = useState(0);
   const [now, setNow] = useState(ports.now);
+  const [policy, setPolicy] = useState<PolicyState>({ policy: NO_POLICY });
+  useEffect(() => {
+    void ports.policy().then(setPolicy, () => undefined);
+  }, [ports]);
 
   useEffect(
     () =>
@@ -67,13 +73,14 @@ export function OptionsPage({ ports }: { ports: OptionsPorts }) {
         </nav>
       </header>
       <main class="page">
-        <FeedsSection port={ports.feeds} entries={entries} loadFailed={feedsFailed} now={now} />
+        <PolicyNotice state={policy} />
+        <FeedsSection port={ports.feeds} entries={entries} loadFailed={feedsFailed} now={now} feedsLocked={isLocked(policy.policy, 'feeds')} />
         <div id="other-websites">
-          <SiteAccess key={generation} access={ports.siteAccess} />
+          <SiteAccess key={generation} access={ports.siteAccess} badgesLocked={isLocked(policy.policy, 'linkBadges')} />
         </div>
         {profile ? (
           <>
-            <ProfileSection key={generation} initial={profile} onSave={saveProfile} />
+            <ProfileSection key={generation} initial={profile} onSave={saveProfile} championEmailLocked={isLocked(policy.policy, 'championEmail')} />
             <NotesSection port={ports.notes} download={ports.download} />
             <TransferSection
               ports={ports}

@@ -37,7 +37,7 @@ const TEXT_FIELDS: Record<TextKey, { label: string; hint: string; type: 'text' |
 /** A note older than this is marked as old: practice and apps change. */
 const OLD_NOTE_MONTH_CHOICES = [3, 6, 12, 18, 24, 36];
 
-export function ProfileSection({ initial, onSave }: { initial: Profile; onSave: (profile: Profile) => Promise<void> }) {
+export function ProfileSection({ initial, onSave, championEmailLocked = false }: { initial: Profile; onSave: (profile: Profile) => Promise<void>; championEmailLocked?: boolean }) {
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Partial<Record<TextKey, string>>>({});
   const [status, setStatus] = useState('');
@@ -70,8 +70,9 @@ export function ProfileSection({ initial, onSave }: { initial: Profile; onSave: 
 
   const textField = (key: TextKey) => {
     const field = TEXT_FIELDS[key];
+    const locked = key === 'championEmail' && championEmailLocked;
     return (
-      <Field id={`${id}-${key}`} label={field.label} hint={field.hint} error={errors[key]}>
+      <Field id={`${id}-${key}`} label={field.label} hint={locked ? `${field.hint} Set by your organisation.` : field.hint} error={errors[key]}>
         {(control) => (
           <input
             {...control}
@@ -85,6 +86,7 @@ export function ProfileSection({ initial, onSave }: { initial: Profile; onSave: 
             autoComplete={field.autoComplete}
             spellcheck={false}
             maxLength={field.maxLength}
+            readOnly={locked}
             value={values[key]}
             onInput={(event) => update({ [key]: event.currentTarget.value })}
           />

@@ -21,7 +21,7 @@ export const browserSiteAccess: SiteAccessPort = {
   setLinkBadges: (on) => browser.storage.local.set({ [LINK_BADGES_SETTING]: on }),
 };
 
-export function SiteAccess({ access }: { access: SiteAccessPort }) {
+export function SiteAccess({ access, badgesLocked = false }: { access: SiteAccessPort; badgesLocked?: boolean }) {
   const [granted, setGranted] = useState<boolean | null>(null);
   const [badges, setBadges] = useState(false);
   const [message, setMessage] = useState('');
@@ -75,13 +75,14 @@ export function SiteAccess({ access }: { access: SiteAccessPort }) {
           id={badgesId}
           type="checkbox"
           checked={badges}
-          disabled={granted !== true}
+          disabled={granted !== true || badgesLocked}
           aria-describedby={`${badgesId}-hint`}
           onChange={(e) => void toggleBadges(e.currentTarget.checked)}
         />
         <label for={badgesId}>Show badges beside links to known tools</label>
         <p id={`${badgesId}-hint`} class="hint">
           Needs "Recognise tool websites". Hover over or move keyboard focus to a marked link to see its trust check.
+          {badgesLocked && ' Set by your organisation.'}
         </p>
       </div>
       <p role="status" class="status">

@@ -1,5 +1,6 @@
 import { liveQuery } from 'dexie';
 import { BUNDLED_FEED_PATH, feedList, hostPermissionPattern, previewFeed, recordFeedPermission } from '@/lib/settings/feeds';
+import { loadPolicyState } from '@/lib/settings/policy';
 import { loadProfile, saveProfile } from '@/lib/settings/profile';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { askBackground } from '../ask-background';
@@ -19,6 +20,7 @@ export function browserOptionsPorts(): OptionsPorts {
   const bundledFeedUrl = browser.runtime.getURL(BUNDLED_FEED_PATH);
 
   return {
+    policy: () => loadPolicyState(db),
     feeds: {
       watch: (onChange, onError) => {
         const subscription = liveQuery(() => feedList(db, bundledFeedUrl)).subscribe({ next: onChange, error: onError });

@@ -2,6 +2,7 @@ import type { LocalNote } from '@/lib/notes/schema';
 import type { FeedImportResult, PublishResult, Team } from '@/lib/notes/team-feed';
 import type { NotesImportResult } from '@/lib/notes/transfer';
 import type { FeedListEntry, ForgetReply, PreviewResult, SubscribeReply, SyncFeedReply } from '@/lib/settings/feeds';
+import type { PolicyState } from '@/lib/settings/policy';
 import type { Profile } from '@/lib/settings/profile';
 import type { SiteAccessPort } from './SiteAccess';
 
@@ -38,6 +39,8 @@ export interface NotesPort {
 }
 
 export interface OptionsPorts {
+  /** The organisation's policy in force, and whether the last one read was valid. */
+  policy(): Promise<PolicyState>;
   feeds: FeedsPort;
   notes: NotesPort;
   profile: ProfilePort;

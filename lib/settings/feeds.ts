@@ -9,6 +9,7 @@ import { feedUrlProblem } from '../sync/feed-url';
 import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
 import { MAX_PINNED_KEYS, pinnedKeysSchema, readFeedDocument, verifyFeedDocument, type Verification } from '../feed/signature';
 import { feedCounts, syncFeed, syncFeeds, validateFeed, type SyncDeps, type SyncOutcome } from '../sync/sync';
+import { isLocked, loadPolicy, policyFeed } from './policy';
 import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subscriptions';
 
 // Adding, checking and removing feeds. The settings page previews a feed itself (nothing is stored
@@ -152,8 +153,9 @@ export async function addSubscription(
   const keysCheck = pinnedKeysSchema.safeParse(keys);
   if (!keysCheck.success) return { problem: 'The publisher key is not right: it should look like "ed25519:" followed by 44 letters, digits, "+", "/" or "=".' };
   return db.transaction('rw', db.settings, async () => {
-    const subscriptions = await loadSubscriptions(db);
-    const problem = newFeedProblem(input, [bundledFeedUrl, ...subscriptions.map((subscription) => subscription.url)]);
+    const [subscriptions, policy] = await Promise.all([loadSubscriptions(db), loadPolicy(db)]);
+    if (isLocked(policy, 'feeds')) return { problem: MANAGED_FEEDS };
+    const problem = newFeedProblem(input, [bundledFeedUrl, ...policy.feeds.map((feed) => feed.url), ...subscriptions.map((subscription) => subscription.url)]);
     if (problem) return { problem };
     if (subscriptions.length >= MAX_SUBSCRIPTIONS) return { problem: `You already subscribe to ${MAX_SUBSCRIPTIONS} feeds, the most Signpost keeps. Remove one first.` };
     const url = normaliseFeedUrl(input);
@@ -165,8 +167,12 @@ export async function addSubscription(
 /** The keys a feed must be signed with: the bundled feed's ship with Signpost; others are pinned per subscription. */
 export async function pinnedKeysFor(db: SignpostDatabase, bundledFeedUrl: string, url: string): Promise<readonly string[]> {
   if (url === bundledFeedUrl) return BUNDLED_FEED_KEYS;
+  const managed = policyFeed(await loadPolicy(db), url);
+  if (managed) return managed.keys ?? [];
   return (await loadSubscriptions(db)).find((subscription) => subscription.url === url)?.keys ?? [];
 }
+
+const MANAGED_FEEDS = "Your organisation manages Signpost's feeds on this computer. Ask your IT team or digital champion to add or remove one.";
 
 /**
  * Key rotation: a feed verified with a pinned key may announce the keys its publisher will sign
@@ -253,6 +259,9 @@ export function feedManager(managerDeps: FeedManagerDeps): FeedManager {
     },
     forget: async (url) => {
       if (url === bundledFeedUrl) return { ok: false, problem: 'The feed bundled with Signpost cannot be removed.' };
+      const policy = await loadPolicy(db);
+      if (policyFeed(policy, url)) return { ok: false, problem: 'This feed is set by your organisation, so it cannot be removed here.' };
+      if (isLocked(policy, 'feeds')) return { ok: false, problem: MANAGED_FEEDS };
       // A feed imported from a file has no subscription or permission: only its data goes.
       if ((await db.feeds.get(url))?.importedFrom) {
         await dropFeedData(db, url);
@@ -272,14 +281,17 @@ export function feedManager(managerDeps: FeedManagerDeps): FeedManager {
 export interface FeedListEntry {
   url: string;
   bundled: boolean;
+  /** Set by the organisation's policy: the user cannot remove it. */
+  managed?: boolean;
   /** Missing until the feed's first download has been tried. */
   record?: FeedRecord;
 }
 
 /** Every subscribed feed, the bundled one first, with its stored status; then feeds imported from files. */
 export async function feedList(db: SignpostDatabase, bundledFeedUrl: string): Promise<FeedListEntry[]> {
-  const [urls, records] = await Promise.all([subscribedFeedUrls(db, bundledFeedUrl), db.feeds.toArray()]);
+  const [urls, records, policy] = await Promise.all([subscribedFeedUrls(db, bundledFeedUrl), db.feeds.toArray(), loadPolicy(db)]);
   const byUrl = new Map(records.map((record) => [record.url, record]));
   const imported = records.filter((record) => record.importedFrom !== undefined).map((record) => ({ url: record.url, bundled: false, record }));
-  return [...urls.map((url) => ({ url, bundled: url === bundledFeedUrl, record: byUrl.get(url) })), ...imported];
+  const entry = (url: string): FeedListEntry => ({ url, bundled: url === bundledFeedUrl, ...(policyFeed(policy, url) ? { managed: true } : {}), record: byUrl.get(url) });
+  return [...urls.map(entry), ...imported];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OLD_NOTE_MONTHS, ROLES } from '../notes/vocabulary';
 import type { SignpostDatabase } from '../storage/db';
+import { isLocked, loadPolicy } from './policy';
 
 // The clinician's profile: who they are (signs their peer notes), their practice's digital champion
 // (for "suggest this tool"), and the conditions they see most (listed first in cards and search).
@@ -21,10 +22,18 @@ export type Profile = z.infer<typeof profileSchema>;
 
 export const EMPTY_PROFILE: Profile = profileSchema.parse({});
 
-/** Validated on load: a damaged profile falls back to empty rather than being trusted. */
+/**
+ * Validated on load: a damaged profile falls back to empty rather than being trusted. The
+ * organisation's policy may name the digital champion: as a default the user can change, or,
+ * locked, as the only value.
+ */
 export async function loadProfile(db: SignpostDatabase): Promise<Profile> {
-  const parsed = profileSchema.safeParse((await db.settings.get(PROFILE_KEY))?.value ?? {});
-  return parsed.success ? parsed.data : EMPTY_PROFILE;
+  const [stored, policy] = await Promise.all([db.settings.get(PROFILE_KEY), loadPolicy(db)]);
+  const parsed = profileSchema.safeParse(stored?.value ?? {});
+  const profile = parsed.success ? parsed.data : EMPTY_PROFILE;
+  const locked = isLocked(policy, 'championEmail');
+  if (!locked && (profile.championEmail || !policy.championEmail)) return profile;
+  return { ...profile, championEmail: policy.championEmail ?? '' };
 }
 
 export async function saveProfile(db: SignpostDatabase, profile: Profile): Promise<void> {

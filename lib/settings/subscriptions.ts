@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pinnedKeysSchema } from '../feed/signature';
 import type { SignpostDatabase } from '../storage/db';
+import { loadPolicy } from './policy';
 
 const SUBSCRIPTIONS_KEY = 'subscriptions';
 
@@ -34,7 +35,8 @@ export async function saveSubscriptions(db: SignpostDatabase, subscriptions: Sub
   await db.settings.put({ key: SUBSCRIPTIONS_KEY, value: subscriptionsSchema.parse(subscriptions) });
 }
 
+/** Every feed to sync: the bundled one, those the organisation's policy sets, then the user's own. */
 export async function subscribedFeedUrls(db: SignpostDatabase, bundledFeedUrl: string): Promise<string[]> {
-  const urls = (await loadSubscriptions(db)).map((subscription) => subscription.url);
-  return [...new Set([bundledFeedUrl, ...urls])];
+  const [subscriptions, policy] = await Promise.all([loadSubscriptions(db), loadPolicy(db)]);
+  return [...new Set([bundledFeedUrl, ...policy.feeds.map((feed) => feed.url), ...subscriptions.map((subscription) => subscription.url)])];
 }

@@ -10,6 +10,7 @@ import { CONDITIONS } from '@/lib/feed/conditions';
 import type { FeedPublisher } from '@/lib/feed/schema';
 import type { FeedListEntry, FeedPreview, SyncFeedReply } from '@/lib/settings/feeds';
 import { ROLE_LABELS } from '@/lib/notes/vocabulary';
+import { NO_POLICY, policySchema, type PolicyState } from '@/lib/settings/policy';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
 import type { FeedRecord } from '@/lib/storage/db';
 import { testDb } from '../helpers/db';
@@ -75,7 +76,7 @@ function fakeFeeds(entries: FeedListEntry[]) {
   return { port, push: (next: FeedListEntry[]) => act(() => listener?.(next)) };
 }
 
-function renderPage({ entries = [bundledEntry, networkEntry], stored = profile, db = testDb() } = {}) {
+function renderPage({ entries = [bundledEntry, networkEntry], stored = profile, db = testDb(), policy = { policy: NO_POLICY } as PolicyState } = {}) {
   const feeds = fakeFeeds(entries);
   const profilePort = { load: vi.fn(async () => stored), save: vi.fn<ProfilePort['save']>(async () => undefined) } satisfies ProfilePort;
   const siteAccess = {
@@ -85,7 +86,7 @@ function renderPage({ entries = [bundledEntry, networkEntry], stored = profile, 
     linkBadges: vi.fn(async () => false),
     setLinkBadges: vi.fn(async () => undefined),
   } satisfies SiteAccessPort;
-  const ports = { feeds: feeds.port, notes: dexieNotesPort(db, () => NOW), profile: profilePort, siteAccess, download: vi.fn<OptionsPorts['download']>(), now: () => NOW } satisfies OptionsPorts;
+  const ports = { policy: async () => policy, feeds: feeds.port, notes: dexieNotesPort(db, () => NOW), profile: profilePort, siteAccess, download: vi.fn<OptionsPorts['download']>(), now: () => NOW } satisfies OptionsPorts;
   const view = render(<OptionsPage ports={ports} />);
   return { ...view, ports, feeds, db };
 }
@@ -605,5 +606,32 @@ describe('peer notes in settings', () => {
   it('passes axe-core', async () => {
     const { notes } = await renderWithNotes();
     await expectAccessible(notes);
+  });
+});
+
+describe("the organisation's policy", () => {
+  const managedUrl = 'https://icb.example.nhs.uk/signpost/feed.json';
+  const policy = policySchema.parse({ feeds: [{ url: managedUrl }], locked: ['feeds', 'championEmail', 'linkBadges'], championEmail: 'champion@example.nhs.uk', linkBadges: true });
+
+  it('says what it manages; managed feeds cannot be removed, no feed can be added, and locked fields are read-only', async () => {
+    const managedEntry: FeedListEntry = { ...networkEntry, url: managedUrl, managed: true };
+    renderPage({ entries: [bundledEntry, managedEntry], policy: { policy, status: { ok: true, at: NOW } } });
+    const notice = await screen.findByRole('note', { name: 'Managed by your organisation' });
+    expect(notice.textContent).toBe("Your organisation manages part of Signpost on this computer: 1 feed, which feeds you use, your digital champion's email, link badges. Those settings are marked below.");
+    const feeds = section('Feeds');
+    expect(within(feeds).queryByRole('button', { name: /^Remove/ })).toBeNull();
+    expect(within(feeds).getByText('Set by your organisation')).toBeTruthy();
+    expect(within(feeds).queryByRole('textbox', { name: 'Feed address' })).toBeNull();
+    expect(feeds.textContent).toContain('Your organisation manages which feeds Signpost uses on this computer.');
+    const email = (await screen.findByRole('textbox', { name: "Your digital champion's email" })) as HTMLInputElement;
+    expect(email.readOnly).toBe(true);
+    expect(screen.getByRole('checkbox', { name: 'Show badges beside links to known tools' }).hasAttribute('disabled')).toBe(true);
+  });
+
+  it('says plainly when the policy could not be used, and what to tell IT', async () => {
+    renderPage({ policy: { policy: NO_POLICY, status: { ok: false, at: NOW, problems: ['feeds[0].url: expected an https:// feed address'] } } });
+    const notice = await screen.findByRole('note', { name: 'Managed by your organisation' });
+    expect(notice.textContent).toContain("Your organisation's policy for Signpost has a problem, so Signpost is still using the last valid one.");
+    expect(notice.textContent).toContain('feeds[0].url: expected an https:// feed address');
   });
 });
