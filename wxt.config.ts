@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
@@ -8,7 +10,27 @@ import preact from '@preact/preset-vite';
 // also loads a build in which the site permission is already granted. Never shipped.
 const E2E_SITES_MODE = 'e2e-sites';
 
+// Browser-specific settings, explained in docs/browsers.md. Signed feeds need WebCrypto Ed25519:
+// Chrome and Edge 137, Firefox 129. Firefox's minimum is 140 (the first ESR after 129) because
+// 140 is where Firefox reads data_collection_permissions, which addons.mozilla.org asks of every
+// new add-on, listed or self-distributed; Firefox for Android reads it from 142.
+const MINIMUM_CHROME_VERSION = '137';
+const FIREFOX_MIN_VERSION = '140.0';
+const FIREFOX_ANDROID_MIN_VERSION = '142.0';
+// Firefox MV3 requires an add-on id (storage, IndexedDB and enterprise policies are keyed by it).
+// There is no addons.mozilla.org listing yet, so this is a placeholder under a reserved domain
+// (.example, RFC 2606) that can never clash with anyone's real id. Choose the permanent id (e.g.
+// under a domain the NHS owns) before the first signed release: changing it later makes Firefox
+// treat Signpost as a different add-on (fresh storage, notes left behind, policies not applied).
+const GECKO_ID = 'signpost@signpost.example';
+// NHS IT's managed settings: Chrome and Edge read their schema from the manifest; Firefox reads
+// enterprise policies (policies.json "3rdparty") and takes no schema. Added only once the file exists.
+const MANAGED_SCHEMA = 'managed_schema.json';
+const hasManagedSchema = () => existsSync(fileURLToPath(new URL(`./public/${MANAGED_SCHEMA}`, import.meta.url)));
+
 export default defineConfig({
+  // WXT builds Firefox as MV2 unless told otherwise: MV3 everywhere, one manifest shape to test.
+  manifestVersion: 3,
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   hooks: {
@@ -22,13 +44,43 @@ export default defineConfig({
       config.resolve = { ...config.resolve, alias: Array.isArray(existing) ? [{ find: 'wxt/browser', replacement: '@wxt-dev/browser' }, ...existing] : { ...existing, ...alias } };
     },
   },
-  zip: { excludeSources: ['tests/e2e/fixtures/**', 'tests/e2e/harness/certs/**', 'docs/screenshots/**'] },
-  manifest: ({ mode }) => ({
+  zip: {
+    // The Firefox sources zip is the project folder minus these (and WXT's own list: node_modules,
+    // *.test.ts, .output, dot files). No certificates, keys (keys/ holds the TEST-ONLY feed
+    // signing key) or local test and bench output.
+    excludeSources: [
+      'tests/e2e/fixtures/**',
+      'tests/e2e/harness/certs/**',
+      'docs/screenshots/**',
+      'keys/**',
+      '**/*.jwk',
+      '**/*.pem',
+      '**/*.key',
+      'coverage/**',
+      'test-results/**',
+      'tests/bench/results.json',
+      '**/*.log',
+    ],
+  },
+  manifest: ({ mode, browser }) => ({
     name: 'Signpost',
     description: 'What NICE, charities and local NHS networks say about a digital health tool, on the page you are on.',
     permissions: ['storage', 'alarms', 'unlimitedStorage', 'scripting', 'activeTab'],
     host_permissions: ['https://apps.apple.com/*', 'https://play.google.com/*', ...(mode === E2E_SITES_MODE ? ['https://*/*', 'http://*/*'] : [])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: 'Signpost' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            // Signpost collects nothing: pages are looked up on the device, and its only requests
+            // download the feeds the user or their organisation subscribed to.
+            gecko: { id: GECKO_ID, strict_min_version: FIREFOX_MIN_VERSION, data_collection_permissions: { required: ['none'] } },
+            gecko_android: { strict_min_version: FIREFOX_ANDROID_MIN_VERSION },
+          },
+        }
+      : {}),
+    ...(browser === 'chrome' || browser === 'edge'
+      ? { minimum_chrome_version: MINIMUM_CHROME_VERSION, ...(hasManagedSchema() ? { storage: { managed_schema: MANAGED_SCHEMA } } : {}) }
+      : {}),
   }),
 });
