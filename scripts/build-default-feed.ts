@@ -13,7 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import { z } from '../lib/zod';
 import type { ConditionId } from '../lib/feed/conditions';
 import { BUNDLED_FEED_KEYS } from '../lib/feed/bundled-key';
 import { parseFeed } from '../lib/feed/parse';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import type { FeedNote } from '../notes/schema';
 import { publicKeySchema } from './signature';
 import {
@@ -9,9 +9,6 @@ import {
   PUBLISHER_KINDS,
   SOURCE_TYPES,
 } from './vocabulary';
-
-// Extension pages run under a CSP without 'unsafe-eval': stop zod probing `new Function`.
-z.config({ jitless: true });
 
 /** "2022", "2022-05" or "2022-05-20": sources often give only a month or a year. */
 export const partialDate = z
@@ -33,7 +30,21 @@ export const webLink = z
     }
   }, 'expected an http(s) URL');
 
-const shortText = (max: number) => z.string().trim().min(1).max(max);
+// Text that reorders what follows it (bidi overrides and isolates) could make "\u202EECIN" read as
+// "NICE"; text of invisible characters only would show a blank issuer. Both are refused.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+const VISIBLE = /[^\s\u200B-\u200F\u2060\uFEFF]/;
+
+/** Trimmed text of 1 to `max` characters, with something visible in it and nothing that reorders it. */
+export const shortText = (max: number) =>
+  z
+    .string()
+    .trim()
+    // An empty or overlong text gets one message, not three.
+    .min(1, { abort: true })
+    .max(max, { abort: true })
+    .refine((value) => !BIDI_CONTROLS.test(value), 'must not contain characters that reverse or reorder text')
+    .refine((value) => VISIBLE.test(value), 'must contain visible text');
 
 export const appleIdSchema = z.string().regex(/^\d{5,12}$/, 'expected the numeric App Store id (the digits after "id" in the URL)');
 export const playPackageSchema = z

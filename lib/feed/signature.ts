@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { SyncError } from '../sync/errors';
 
 // Signed feeds. A publisher signs the exact bytes of its feed file with Ed25519 and publishes a

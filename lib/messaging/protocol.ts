@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { noteIdSchema, noteSubjectSchema } from '../notes/schema';
 
 // Every message the background accepts, validated at the boundary. Anything else is ignored.

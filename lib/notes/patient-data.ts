@@ -4,7 +4,8 @@
 // overlapping quantifiers), so a 2,000-character note checks in well under a millisecond.
 //
 // Flagged (any case unless said):
-//   nhs-number       10 digits, plain or split by single spaces or dashes, passing Modulus 11. A number
+//   nhs-number       10 digits, plain or split by spaces, dashes or dots (one or two; any kind of space
+//                    or dash, and full-width digits, count), passing Modulus 11. A number
 //                    that runs on into more digits ("+44 7700 900123", "1234 5678 9012 3456") is not
 //                    one, unless it is grouped 3-3-4 or written plain.
 //   email            local@domain.tld.
@@ -70,10 +71,10 @@ const YEAR = '((?:19|20)?\\d\\d)(?![\\da-z])';
 const RULES: [PatientDataKind, RegExp, Check?][] = [
   [
     'nhs-number',
-    /(?<![\dA-Za-z])\d(?:[ -]?\d){9}(?![\dA-Za-z])/g,
+    /(?<![\dA-Za-z])\d(?:[ .-]{0,2}\d){9}(?![\dA-Za-z])/g,
     ({ 0: n, index: i }, text) =>
       isValidNhsNumber(n.replace(/\D/g, '')) &&
-      (/^\d{3}([ -]?)\d{3}\1\d{4}$/.test(n) || !/\d[ -]$/.test(text.slice(Math.max(0, i - 2), i)) && !/^[ -]\d/.test(text.slice(i + n.length, i + n.length + 2))),
+      (/^\d{3}([ .-]{0,2})\d{3}\1\d{4}$/.test(n) || !/\d[ .-]$/.test(text.slice(Math.max(0, i - 2), i)) && !/^[ .-]\d/.test(text.slice(i + n.length, i + n.length + 2))),
   ],
   ['email', /(?<![\w.%+-])[\w.%+-]+@[\dA-Za-z-]+(?:\.[\dA-Za-z-]+)+/g, ([e]) => /\.[A-Za-z]{2,}$/.test(e)],
   [
@@ -102,14 +103,24 @@ const RULES: [PatientDataKind, RegExp, Check?][] = [
   ],
 ];
 
-export function findPatientData(text: string): PatientDataFinding[] {
+/**
+ * The same text, character for character, with look-alikes made plain: any space (non-breaking,
+ * thin…) as " ", any dash as "-", full-width digits as digits. Text pasted from Word or a
+ * clinical system keeps an NHS number that way; positions stay those of the original.
+ */
+function plain(text: string): string {
+  return text.replace(/\s/g, ' ').replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-').replace(/[\uff10-\uff19]/g, (digit) => String(digit.charCodeAt(0) - 0xff10));
+}
+
+export function findPatientData(original: string): PatientDataFinding[] {
+  const text = plain(original);
   const candidates: (PatientDataFinding & { rank: number })[] = [];
   RULES.forEach(([kind, pattern, check], rank) => {
     pattern.lastIndex = 0;
     for (let m; (m = pattern.exec(text)); ) {
       // A rejected match may hide a good one starting inside it.
       if (check && !check(m, text)) pattern.lastIndex = m.index + 1;
-      else candidates.push({ kind, start: m.index, end: m.index + m[0].length, text: m[0], rank });
+      else candidates.push({ kind, start: m.index, end: m.index + m[0].length, text: original.slice(m.index, m.index + m[0].length), rank });
     }
   });
   candidates.sort((a, b) => a.start - b.start || a.rank - b.rank);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { identifiersSchema, timestamp, type Identifiers } from '../feed/schema';
+import { z } from '../zod';
+import { identifiersSchema, shortText, timestamp, type Identifiers } from '../feed/schema';
 import { describeFinding, findPatientData } from './patient-data';
 import { NOTE_LIMITS, NOTE_VERDICTS, ROLES } from './vocabulary';
 
@@ -7,7 +7,6 @@ import { NOTE_LIMITS, NOTE_VERDICTS, ROLES } from './vocabulary';
 // never patients: every schema here runs the patient-data check, so a note holding an NHS number
 // is refused when it is saved, published, imported or read from a feed.
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const noteIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a note id of letters, digits, ".", "_" or "-"');
 
@@ -17,16 +16,16 @@ export function hasAnyIdentifier(identifiers: Identifiers): boolean {
 
 /** What a note is about: the tool's name and every identifier it is known by. */
 export const noteSubjectSchema = z.object({
-  toolName: text(200),
+  toolName: shortText(200),
   identifiers: identifiersSchema.refine(hasAnyIdentifier, 'a note must name its tool by an App Store id, a Google Play package or a website'),
 });
 
 /** The parts of a note its author writes; the rest (author, dates, id) Signpost fills in. */
 const authoredFields = {
   verdict: z.enum(NOTE_VERDICTS),
-  text: text(NOTE_LIMITS.text),
-  conditions: z.array(text(80)).max(NOTE_LIMITS.conditions).default([]),
-  tags: z.array(text(NOTE_LIMITS.tagLength)).max(NOTE_LIMITS.tags).default([]),
+  text: shortText(NOTE_LIMITS.text),
+  conditions: z.array(shortText(80)).max(NOTE_LIMITS.conditions).default([]),
+  tags: z.array(shortText(NOTE_LIMITS.tagLength)).max(NOTE_LIMITS.tags).default([]),
 };
 
 /** Where a finding was, worded for the author: "the note", "tag 2". */
@@ -66,7 +65,7 @@ export type NoteDraft = z.input<typeof noteDraftSchema>;
 
 const authorFields = {
   role: z.enum(ROLES).optional(),
-  organisation: text(NOTE_LIMITS.organisation).optional(),
+  organisation: shortText(NOTE_LIMITS.organisation).optional(),
 };
 
 const noteFields = {
@@ -79,7 +78,7 @@ const noteFields = {
 
 /** A note in a team feed: attributed, so it must name its author. */
 export const feedNoteSchema = z
-  .object({ ...noteFields, author: z.object({ name: text(NOTE_LIMITS.authorName), ...authorFields }) })
+  .object({ ...noteFields, author: z.object({ name: shortText(NOTE_LIMITS.authorName), ...authorFields }) })
   .superRefine(withoutPatientData);
 
 /** A note on this device: the author may not have given a name yet (they must before publishing). */

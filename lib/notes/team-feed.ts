@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { formatPath } from '../feed/parse';
 import { feedPublisherSchema, type Feed } from '../feed/schema';
 import { FEED_FORMAT, FEED_FORMAT_VERSION } from '../feed/vocabulary';

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { FEED_FORMAT } from '../feed/vocabulary';
+import { z } from '../zod';
+import { readUserFile } from '../settings/user-file';
 import { formatPath } from '../feed/parse';
 import { productKeys } from '../lookup/keys';
 import { count } from '../publish/report';
@@ -36,22 +36,21 @@ export function notesFileName(now: number): string {
 export type ParsedNotesFile = { ok: true; notes: LocalNote[] } | { ok: false; problem: string };
 
 export function parseNotesFile(text: string): ParsedNotesFile {
-  const refuse = (problem: string): ParsedNotesFile => ({ ok: false, problem });
-  if (text.length > MAX_FILE_CHARS) return refuse('This file is too large to be a Signpost notes file.');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return refuse('This file is not a Signpost notes file: it is not valid JSON. Nothing was imported.');
-  }
-  const { format, version } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  if (format === FEED_FORMAT) return refuse('This is a Signpost feed. To see a team feed\'s notes, use "Import a team feed file" instead.');
-  if (format !== NOTES_FORMAT) return refuse('This is not a Signpost notes file (it does not say "format": "signpost-notes"). Nothing was imported.');
-  if (typeof version === 'number' && version > NOTES_VERSION) return refuse('This notes file was made by a newer version of Signpost. Update Signpost, then import it again.');
+  const read = readUserFile(text, {
+    format: NOTES_FORMAT,
+    version: NOTES_VERSION,
+    name: 'a Signpost notes file',
+    noun: 'notes file',
+    maxChars: MAX_FILE_CHARS,
+    ifFeed: 'This is a Signpost feed. To see a team feed\'s notes, use "Import a team feed file" instead.',
+    suffix: ' Nothing was imported.',
+  });
+  if (!read.ok) return read;
+  const { json } = read;
   const parsed = notesFileSchema.safeParse(json);
   if (parsed.success) return { ok: true, notes: parsed.data.notes };
   const [first] = parsed.error.issues;
-  return refuse(`This notes file cannot be imported, so nothing was (${first ? `${formatPath(first.path) || 'file'}: ${first.message}` : 'unknown problem'}).`);
+  return { ok: false, problem: `This notes file cannot be imported, so nothing was (${first ? `${formatPath(first.path) || 'file'}: ${first.message}` : 'unknown problem'}).` };
 }
 
 export interface NotesImportResult {

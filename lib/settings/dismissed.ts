@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import type { SignpostDatabase } from '../storage/db';
 
 // Tools whose card the clinician chose to stop seeing, remembered by product key.

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { conditionLabel } from '../feed/conditions';
-import { FEED_FORMAT } from '../feed/vocabulary';
 import { formatPath } from '../feed/parse';
 import { count } from '../publish/report';
 import { newFeedProblem, normaliseFeedUrl } from './feeds';
 import { ROLE_LABELS } from '../notes/vocabulary';
+import { readUserFile } from './user-file';
 import { profileSchema, type Profile } from './profile';
 
 // Settings as a file, to move them to another computer or hand a colleague a starting set of
@@ -54,22 +54,20 @@ export type ParsedSettingsFile = { ok: true; file: SettingsFile } | { ok: false;
 
 /** Reads a file the user chose. Anything unexpected is refused with a reason they can act on. */
 export function parseSettingsFile(text: string): ParsedSettingsFile {
-  const refuse = (problem: string): ParsedSettingsFile => ({ ok: false, problem });
-  if (text.length > MAX_FILE_CHARS) return refuse('This file is too large to be a Signpost settings file.');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return refuse('This file is not a Signpost settings file: it is not valid JSON.');
-  }
-  const { format, version } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  if (format === FEED_FORMAT) return refuse('This is a Signpost feed, not a settings file. To use a feed, add its web address under Feeds.');
-  if (format !== SETTINGS_FORMAT) return refuse('This is not a Signpost settings file (it does not say "format": "signpost-settings").');
-  if (typeof version === 'number' && version > SETTINGS_VERSION) return refuse('This settings file was made by a newer version of Signpost. Update Signpost, then import it again.');
+  const read = readUserFile(text, {
+    format: SETTINGS_FORMAT,
+    version: SETTINGS_VERSION,
+    name: 'a Signpost settings file',
+    noun: 'settings file',
+    maxChars: MAX_FILE_CHARS,
+    ifFeed: 'This is a Signpost feed, not a settings file. To use a feed, add its web address under Feeds.',
+  });
+  if (!read.ok) return read;
+  const { json } = read;
   const parsed = settingsFileSchema.safeParse(json);
   if (parsed.success) return { ok: true, file: parsed.data };
   const [first] = parsed.error.issues;
-  return refuse(`This settings file is damaged, so nothing was imported (${first ? `${formatPath(first.path) || 'file'}: ${first.message}` : 'unknown problem'}).`);
+  return { ok: false, problem: `This settings file is damaged, so nothing was imported (${first ? `${formatPath(first.path) || 'file'}: ${first.message}` : 'unknown problem'}).` };
 }
 
 export type ImportMode = 'merge' | 'replace';

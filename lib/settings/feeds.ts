@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { isKnownCondition } from '../feed/conditions';
 import type { Feed, FeedPublisher } from '../feed/schema';
 import { count } from '../publish/report';

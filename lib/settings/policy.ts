@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { formatPath } from '../feed/parse';
 import { pinnedKeysSchema } from '../feed/signature';
 import type { SignpostDatabase } from '../storage/db';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { DEFAULT_OLD_NOTE_MONTHS, ROLES } from '../notes/vocabulary';
 import type { SignpostDatabase } from '../storage/db';
 import { isLocked, loadPolicy } from './policy';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { pinnedKeysSchema } from '../feed/signature';
 import type { SignpostDatabase } from '../storage/db';
 import { loadPolicy } from './policy';

@@ -112,3 +112,17 @@ describe('parseFeed: quarantine', () => {
     expect(result.warnings).toEqual([{ path: 'tools[0].conditions[1]', message: expect.stringMatching(/not in Signpost's condition vocabulary/) }]);
   });
 });
+
+describe('parseFeed: text that could mislead', () => {
+  it('quarantines an issuer that reorders itself to read as another ("\\u202EECIN" shows as "NICE")', () => {
+    const result = parsed(feed({ tools: [tool({ endorsements: [endorsement({ issuer: '\u202EECIN' }), endorsement()] })] }));
+    expect(result.feed.tools[0]!.endorsements).toHaveLength(1);
+    expect(result.quarantined[0]!.problems).toEqual([{ path: 'tools[0].endorsements[0].issuer', message: 'must not contain characters that reverse or reorder text' }]);
+  });
+
+  it('quarantines a tool whose name is only invisible characters', () => {
+    const result = parsed(feed({ tools: [tool({ id: 'blank', name: '\u200B\u200D' }), tool()] }));
+    expect(result.feed.tools.map((entry) => entry.id)).toEqual(['example-tool']);
+    expect(result.quarantined[0]).toMatchObject({ toolId: 'blank', problems: [{ path: 'tools[0].name', message: 'must contain visible text' }] });
+  });
+});
