@@ -1,0 +1,1059 @@
+// Property-based tests (fast-check) for Signpost's boundaries: the feed parser, the URL recogniser,
+// the runtime-message validator and the patient-data detector. Each property runs hundreds to
+// thousands of generated inputs and checks "no crash, no unexpected acceptance": whatever comes
+// in, nothing throws, and everything let through satisfies the invariants the card and the
+// popup rely on (links are http(s), ids and vocabularies are closed, notes hold no patient data).
+//
+// Generators here are independent of the code under test: the Modulus 11 check digit, the URL
+// shapes and the expected fate of every mutated feed entry are worked out in this file.
+import fc from 'fast-check';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { handleMessage, type BackgroundContext, type MessageSender } from '@/lib/background/handlers';
+import { parseFeed } from '@/lib/feed/parse';
+import { endorsementSchema, envelopeSchema, factSchema, toolIdSchema } from '@/lib/feed/schema';
+import { ENDORSEMENT_STATUSES, FACT_TOPICS, ISSUER_KINDS, PUBLISHER_KINDS, SOURCE_TYPES } from '@/lib/feed/vocabulary';
+import { recogniseUrl } from '@/lib/lookup/recognise';
+import { requestSchema } from '@/lib/messaging/protocol';
+import { findPatientData, type PatientDataKind } from '@/lib/notes/patient-data';
+import { feedNoteSchema } from '@/lib/notes/schema';
+import { NOTE_VERDICTS, ROLES } from '@/lib/notes/vocabulary';
+import { NO_NOTES } from '@/lib/notes/view';
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Runs per property; FUZZ_SCALE=10 npx vitest run tests/unit/property.test.ts searches ten times deeper. */
+const runs = (count: number) => Math.max(1, Math.round(count * Number(process.env.FUZZ_SCALE ?? 1)));
+
+/** Object.prototype's own keys before any property ran: a parser must never add to them. */
+const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort();
+afterAll(() => {
+  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_KEYS);
+});
+
+/** fc.anything() with every kind of value switched on. */
+const anyValue = fc.anything({
+  maxDepth: 3,
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withSparseArray: true,
+  withTypedArray: true,
+});
+
+/**
+ * Whether a link, as a browser would read it from an href, is http(s). Checked twice: with the
+ * WHATWG parser (what the browser does), and textually (leading C0 controls and spaces dropped,
+ * tabs and newlines removed, as the URL parser does), so neither check alone decides.
+ */
+function isWebLink(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line no-control-regex
+  const text = value.replace(/^[\u0000-\u0020]+/, '').replace(/[\t\n\r]/g, '').toLowerCase();
+  return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && /^https?:/.test(text);
+}
+
+const TOOL_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+const NOTE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const APPLE_ID = /^\d{5,12}$/;
+const PLAY_PACKAGE = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/;
+
+const oneOf = <T>(values: readonly T[], value: unknown): boolean => (values as readonly unknown[]).includes(value);
+
+/** Independent Modulus 11 (NHS number) check digit for nine digits: 0-9, or 10 meaning "no valid number". */
+function mod11CheckDigit(nine: readonly number[]): number {
+  let sum = 0;
+  nine.forEach((digit, index) => {
+    sum += digit * (10 - index);
+  });
+  const check = 11 - (sum % 11);
+  return check === 11 ? 0 : check;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feed generators: valid entries, and mutations whose effect on validity is known in advance
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Characters for generated free text: letters (some non-Latin), spaces and HTML-ish punctuation,
+ * never a digit or "@", so no generated text can hold patient data by accident.
+ */
+const TEXT_CHAR = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCXYZ éüßøłж漢字—’\'"<>&/;:=()!?.,-_'.split(''), '😀');
+const HOSTILE_TEXT = fc.constantFrom(
+  '<img src=x onerror="window.__xss=1">',
+  '<script>window.__xss=1</script>',
+  '"><svg onload=window.__xss=1>',
+  'javascript:window.__xss=1',
+  '{{constructor.constructor("return 1")()}}',
+  '__proto__',
+  'evil\u200Bname',
+);
+
+/** A valid short text of at most `max` UTF-16 units after trimming. */
+const text = (max: number) =>
+  fc
+    .oneof({ weight: 5, arbitrary: fc.string({ unit: TEXT_CHAR, minLength: 1, maxLength: Math.min(max, 40) }) }, { weight: 1, arbitrary: HOSTILE_TEXT })
+    .filter((value) => value.trim().length > 0 && value.trim().length <= max);
+
+const year = fc.integer({ min: 1000, max: 9999 }).map(String);
+const two = (min: number, max: number) => fc.integer({ min, max }).map((n) => String(n).padStart(2, '0'));
+const partialDate = fc.oneof(year, fc.tuple(year, two(1, 12)).map(([y, m]) => `${y}-${m}`), fc.tuple(year, two(1, 12), two(1, 31)).map(([y, m, d]) => `${y}-${m}-${d}`));
+const dateOrUnknown = fc.oneof(partialDate, fc.constant('unknown'));
+const timestamp = fc
+  .tuple(fc.integer({ min: 2000, max: 2099 }), two(1, 12), two(1, 28), two(0, 23), two(0, 59), fc.constantFrom('Z', '+01:00', '-05:30', '.123Z'))
+  .map(([y, mo, d, h, mi, zone]) => `${y}-${mo}-${d}T${h}:${mi}:00${zone}`);
+
+const goodUrl = fc.oneof(
+  fc.constantFrom('https://charity.example/apps', 'http://localhost:8080/feed', 'HTTPS://WWW.NICE.ORG.UK/guidance/hte8', ' https://lead.example/space'),
+  fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }).filter((url) => url.length <= 2000 && isWebLink(url)),
+);
+const goodOrigin = fc.constantFrom('https://www.sleepio.com', 'http://localhost:3000', 'https://nhs.uk/', 'https://xn--bcher-kva.example');
+
+const appleId = fc.stringMatching(/^\d{5,12}$/);
+const playPackage = fc
+  .array(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,8}$/), { minLength: 2, maxLength: 4 })
+  .map((parts) => parts.join('.'))
+  .filter((id) => id.length <= 150);
+const identifiers = fc.record(
+  {
+    apple: fc.array(appleId, { maxLength: 3 }),
+    googlePlay: fc.array(playPackage, { maxLength: 3 }),
+    web: fc.array(fc.record({ origin: goodOrigin, pathPrefix: fc.constantFrom('/', '/nhs-app', '/a/b-c') }, { requiredKeys: ['origin'] }), { maxLength: 2 }),
+  },
+  { requiredKeys: [] },
+);
+/** A note must name its tool by at least one identifier. */
+const noteIdentifiers = fc.oneof(
+  appleId.map((id) => ({ apple: [id] })),
+  playPackage.map((id) => ({ googlePlay: [id] })),
+  goodOrigin.map((origin) => ({ web: [{ origin }] })),
+);
+
+// Values that are surely invalid for a field of each kind.
+const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+/** For fields that must be objects: anything but one. */
+const notAnObject = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }), fc.string({ maxLength: 10 }));
+const badText = (max: number) =>
+  fc.oneof(
+    fc.constant(''),
+    fc.constantFrom(' ', '\t\n ', '\u00A0', '\u3000\u2028'),
+    // Invisible only, or reordering what follows ("\u202EECIN" would show as "NICE").
+    fc.constantFrom('\u200B', '\u200B\u200D\uFEFF', '\u202EECIN', 'NICE\u2066x\u2069', 'a\u202Db'),
+    fc.integer({ min: 1, max: 40 }).map((extra) => 'x'.repeat(max + extra)),
+    notAString,
+  );
+const badEnum = (vocabulary: readonly string[]) =>
+  fc.oneof(
+    fc.string({ maxLength: 20 }).filter((value) => !vocabulary.includes(value)),
+    fc.constantFrom(...vocabulary).map((value) => value.toUpperCase()),
+    fc.constantFrom(...vocabulary).map((value) => ` ${value}`),
+    fc.constantFrom('__proto__', 'constructor', 'toString'),
+    notAString,
+  );
+/** Links that must never reach a card: other schemes, relative or malformed, or too long. */
+const BAD_URLS = [
+  'javascript:window.__xss=1',
+  'JavaScript:alert(1)',
+  ' javascript:alert(1)',
+  '\u0001javascript:alert(1)',
+  'java\nscript:alert(1)',
+  'java\tscript:alert(1)',
+  'javascript://https://example.com/%0aalert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+  'vbscript:msgbox(1)',
+  'file:///etc/passwd',
+  'ftp://files.example/x',
+  'chrome://settings',
+  'chrome-extension://abcdefghijklmnopabcdefghijklmnop/options.html',
+  'blob:https://example.com/0b1c2d3e',
+  'about:blank',
+  'mailto:someone@example.com',
+  '//evil.example/x',
+  '/relative/path',
+  'https//missing-colon.example',
+  'https://',
+  'http://[::1',
+  '',
+];
+const badUrl = fc.oneof(
+  fc.constantFrom(...BAD_URLS),
+  fc
+    .tuple(fc.stringMatching(/^[a-z][a-z0-9+.-]{0,10}$/), fc.string({ maxLength: 30 }))
+    .filter(([scheme]) => scheme !== 'http' && scheme !== 'https')
+    .map(([scheme, rest]) => `${scheme}:${rest}`),
+  fc.integer({ min: 1, max: 500 }).map((extra) => `https://long.example/${'a'.repeat(2000 + extra)}`),
+  notAString,
+);
+const badPartialDate = fc.oneof(fc.constantFrom('22', '2022-1', '2022-13', '2022-00', '2022-05-32', '2022-05-00', '2022/05/01', '05/2022', '2022-05-01T00:00:00Z', ''), notAString);
+const badTimestamp = fc.oneof(fc.constantFrom('2026-11-01', '2026-11-01T09:00:00', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', 'yesterday', ''), notAString);
+const badToolId = fc.oneof(
+  fc.constantFrom('', 'Upper', '-lead', '.lead', '_lead', 'a b', '../etc', 'tool/1', 'é', 'a'.repeat(101), 'tool\n'),
+  notAString,
+);
+const badNoteId = fc.oneof(fc.constantFrom('', '-lead', '.lead', 'a b', '../etc', 'a'.repeat(101), 'note#1'), notAString);
+const badTextArray = (itemMax: number, maxItems: number) =>
+  fc.oneof(
+    fc.constant('asthma'),
+    notAString.filter((value) => !Array.isArray(value)),
+    fc.constant(['ok', '']),
+    fc.constant(['ok', 'x'.repeat(itemMax + 1)]),
+    fc.constant(['ok', 3]),
+    fc.constant(Array.from({ length: maxItems + 1 }, (_, index) => `item ${String.fromCharCode(97 + (index % 26))}`)),
+  );
+const badIdentifiers = fc.oneof(
+  fc.constantFrom(
+    'apple:1388411277',
+    { apple: ['1234'] },
+    { apple: ['1234567890123'] },
+    { apple: ['id1388411277'] },
+    { apple: [1388411277] },
+    { apple: '1388411277' },
+    { googlePlay: ['nodots'] },
+    { googlePlay: ['1com.example'] },
+    { googlePlay: ['com.example.'] },
+    { googlePlay: ['com.exa-mple'] },
+    { googlePlay: ['<script>.x'] },
+    { web: [{ origin: 'javascript:alert(1)' }] },
+    { web: [{ origin: 'https://site.example/path' }] },
+    { web: [{ origin: 'https://user@site.example' }] },
+    { web: [{ origin: 'https://site.example/?q=1' }] },
+    { web: [{ origin: 'https://site.example', pathPrefix: 'no-slash' }] },
+    { web: [{ origin: 'https://site.example', pathPrefix: '/a?b' }] },
+    { web: ['https://site.example'] },
+  ),
+  fc.constant({ apple: Array.from({ length: 21 }, (_, index) => String(10000 + index)) }),
+  notAnObject,
+);
+/** A valid NHS number (spaced), an email or a postcode: each makes a note invalid. */
+const patientDataText = fc.constantFrom('Set up for 943 476 5919 today', 'email me at someone@example.com', 'lives near SW1A 1AA', 'born 01/02/1960');
+const badNoteIdentifiers = fc.oneof(fc.constant({}), fc.constant({ apple: [] }), badIdentifiers);
+
+interface FieldRules {
+  required: readonly string[];
+  /** Surely invalid values, per field. */
+  invalid: Record<string, fc.Arbitrary<unknown>>;
+}
+
+const ENDORSEMENT_RULES: FieldRules = {
+  required: ['issuer', 'issuerKind', 'status', 'decisionDate', 'sourceUrl', 'sourceType'],
+  invalid: {
+    issuer: badText(200),
+    issuerKind: badEnum(ISSUER_KINDS),
+    status: badEnum(ENDORSEMENT_STATUSES),
+    guidanceCode: badText(40),
+    decisionDate: fc.oneof(badPartialDate, fc.constant('Unknown')),
+    dateNote: badText(500),
+    reviewDate: fc.oneof(badPartialDate, fc.constant('unknown')),
+    sourceUrl: badUrl,
+    sourceType: badEnum(SOURCE_TYPES),
+    quote: badText(600),
+    conditions: badTextArray(80, 30),
+    note: badText(1000),
+  },
+};
+
+const FACT_RULES: FieldRules = {
+  required: ['topic', 'text', 'sourceType'],
+  invalid: { topic: badEnum(FACT_TOPICS), text: badText(500), sourceUrl: badUrl, sourceType: badEnum(SOURCE_TYPES), date: badPartialDate },
+};
+
+const TOOL_RULES: FieldRules = {
+  required: ['id', 'name'],
+  invalid: {
+    id: badToolId,
+    name: badText(200),
+    publisher: badText(200).filter((value) => value !== null),
+    description: badText(1000),
+    identifiers: badIdentifiers,
+    conditions: badTextArray(80, 50),
+    endorsements: fc.oneof(fc.constant('none'), fc.constant({ 0: {} }), fc.constant(Array.from({ length: 501 }, () => ({})))),
+    facts: fc.oneof(fc.constant(42), fc.constant(Array.from({ length: 101 }, () => null))),
+  },
+};
+
+const NOTE_RULES: FieldRules = {
+  required: ['id', 'toolName', 'identifiers', 'verdict', 'text', 'author', 'createdAt', 'updatedAt'],
+  invalid: {
+    id: badNoteId,
+    toolName: badText(200),
+    identifiers: badNoteIdentifiers,
+    verdict: badEnum(NOTE_VERDICTS),
+    text: fc.oneof(badText(2000), patientDataText),
+    conditions: badTextArray(80, 20),
+    tags: fc.oneof(
+      badTextArray(40, 10),
+      patientDataText.map((found) => ['ok', found.slice(0, 40)]).filter(([, tag]) => findPatientData(tag!).length > 0),
+    ),
+    author: fc.oneof(
+      notAnObject,
+      fc.constant({}),
+      fc.constant({ name: '' }),
+      fc.constant({ name: '   ' }),
+      fc.constant({ name: 'x'.repeat(101) }),
+      badEnum(ROLES).map((role) => ({ name: 'Dr A. Example', role })),
+      badText(200).map((organisation) => ({ name: 'Dr A. Example', organisation })),
+    ),
+    createdAt: badTimestamp,
+    updatedAt: badTimestamp,
+  },
+};
+
+/**
+ * What is done to one entry, as data (so fast-check prints it in a counterexample). `fate` says
+ * whether the entry must be quarantined ('invalid'), must be accepted ('valid'), or may be either.
+ */
+type Mutation =
+  | { op: 'none'; fate: 'valid' }
+  | { op: 'set'; field: string; value: unknown; fate: 'invalid' | 'valid' | 'unknown' }
+  | { op: 'delete'; field: string; fate: 'invalid' }
+  | { op: 'replace'; value: unknown; fate: 'unknown' }
+  | { op: 'duplicate-id'; fate: 'valid' };
+
+function mutation(rules: FieldRules, { duplicates = false } = {}): fc.Arbitrary<Mutation> {
+  const fields = Object.keys(rules.invalid);
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constant<Mutation>({ op: 'none', fate: 'valid' }) },
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom(...fields).chain((field) => rules.invalid[field]!.map((value): Mutation => ({ op: 'set', field, value, fate: 'invalid' }))),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...rules.required).map((field): Mutation => ({ op: 'delete', field, fate: 'invalid' })) },
+    // Unknown fields are dropped, never refused, so newer publishers stay readable.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('x-extra', 'onerror', 'innerHTML', 'href', '$schema'), fc.jsonValue({ maxDepth: 2 }))
+        .map(([field, value]): Mutation => ({ op: 'set', field, value, fate: 'valid' })),
+    },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...fields), anyValue).map(([field, value]): Mutation => ({ op: 'set', field, value, fate: 'unknown' })) },
+    { weight: 1, arbitrary: anyValue.map((value): Mutation => ({ op: 'replace', value, fate: 'unknown' })) },
+    { weight: duplicates ? 1 : 0, arbitrary: fc.constant<Mutation>({ op: 'duplicate-id', fate: 'valid' }) },
+  );
+}
+
+function applyMutation(entry: Record<string, unknown>, change: Mutation, firstId: string): unknown {
+  switch (change.op) {
+    case 'none':
+      return entry;
+    case 'set':
+      // defineProperty, so a field named like "__proto__" would be an own property, as JSON.parse makes it.
+      return Object.defineProperty({ ...entry }, change.field, { value: change.value, enumerable: true, writable: true, configurable: true });
+    case 'delete': {
+      const { [change.field]: _dropped, ...rest } = entry;
+      return rest;
+    }
+    case 'replace':
+      return change.value;
+    case 'duplicate-id':
+      return { ...entry, id: firstId };
+  }
+}
+
+interface Generated<T> {
+  base: T;
+  change: Mutation;
+}
+
+const endorsementArb = fc.record({
+  base: fc.record(
+    {
+      issuer: text(200),
+      issuerKind: fc.constantFrom(...ISSUER_KINDS),
+      status: fc.constantFrom(...ENDORSEMENT_STATUSES),
+      guidanceCode: text(40),
+      decisionDate: dateOrUnknown,
+      dateNote: text(500),
+      reviewDate: partialDate,
+      sourceUrl: goodUrl,
+      sourceType: fc.constantFrom(...SOURCE_TYPES),
+      quote: text(600),
+      conditions: fc.array(text(80), { maxLength: 3 }),
+      note: text(1000),
+    },
+    { requiredKeys: ENDORSEMENT_RULES.required as ('issuer' | 'issuerKind' | 'status' | 'decisionDate' | 'sourceUrl' | 'sourceType')[] },
+  ),
+  change: mutation(ENDORSEMENT_RULES),
+});
+
+const factArb = fc.record({
+  base: fc.record(
+    { topic: fc.constantFrom(...FACT_TOPICS), text: text(500), sourceUrl: goodUrl, sourceType: fc.constantFrom(...SOURCE_TYPES), date: dateOrUnknown },
+    { requiredKeys: ['topic', 'text', 'sourceType'] },
+  ),
+  change: mutation(FACT_RULES),
+});
+
+const toolArb = fc.record({
+  base: fc.record(
+    {
+      name: text(200),
+      publisher: fc.oneof(text(200), fc.constant(null)),
+      description: text(1000),
+      identifiers,
+      conditions: fc.array(fc.oneof(fc.constantFrom('asthma', 'copd', 'insomnia'), text(80)), { maxLength: 3 }),
+    },
+    { requiredKeys: ['name'] },
+  ),
+  change: mutation(TOOL_RULES, { duplicates: true }),
+  endorsements: fc.array(endorsementArb, { maxLength: 4 }),
+  facts: fc.array(factArb, { maxLength: 3 }),
+});
+
+const noteArb = fc.record({
+  base: fc.record(
+    {
+      id: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,20}$/),
+      toolName: text(200),
+      identifiers: noteIdentifiers,
+      verdict: fc.constantFrom(...NOTE_VERDICTS),
+      text: text(2000),
+      conditions: fc.array(text(80), { maxLength: 3 }),
+      tags: fc.array(text(40), { maxLength: 3 }),
+      author: fc.record(
+        { name: text(100), role: fc.constantFrom(...ROLES), organisation: text(200) },
+        { requiredKeys: ['name'] },
+      ),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    },
+    { requiredKeys: ['id', 'toolName', 'identifiers', 'verdict', 'text', 'author', 'createdAt', 'updatedAt'] },
+  ),
+  change: mutation(NOTE_RULES, { duplicates: true }),
+});
+
+const publisherArb = fc.record(
+  { id: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), name: text(200), kind: fc.constantFrom(...PUBLISHER_KINDS), url: goodUrl },
+  { requiredKeys: ['id', 'name', 'kind'] },
+);
+
+type Fate = 'valid' | 'invalid' | 'unknown';
+
+/**
+ * Fates for a list with unique ids: the first entry with an id wins, later ones are quarantined.
+ * An entry that may or may not be accepted makes later entries with its id uncertain too.
+ */
+function fatesWithIds(entries: readonly { raw: unknown; fate: Fate }[]): Fate[] {
+  const sure = new Set<string>();
+  const maybe = new Set<string>();
+  return entries.map(({ raw, fate }) => {
+    const id = (raw as { id?: unknown } | null | undefined)?.id;
+    if (fate === 'invalid') return 'invalid';
+    if (typeof id !== 'string') return fate;
+    if (sure.has(id)) return 'invalid';
+    if (fate === 'valid' && !maybe.has(id)) {
+      sure.add(id);
+      return 'valid';
+    }
+    maybe.add(id);
+    return 'unknown';
+  });
+}
+
+const touches = (change: Mutation, field: string) => change.op === 'replace' || ((change.op === 'set' || change.op === 'delete') && change.field === field);
+
+interface BuiltFeed {
+  raw: Record<string, unknown>;
+  toolFates: Fate[];
+  endorsementFates: Fate[][];
+  factFates: Fate[][];
+  noteFates: Fate[];
+}
+
+function buildFeed(
+  publisher: Record<string, unknown>,
+  tools: readonly (Generated<Record<string, unknown>> & { endorsements: Generated<Record<string, unknown>>[]; facts: Generated<Record<string, unknown>>[] })[],
+  notes: readonly Generated<Record<string, unknown>>[],
+): BuiltFeed {
+  const toolEntries = tools.map((generated, index) => {
+    const endorsements = generated.endorsements.map(({ base, change }) => ({ raw: applyMutation(base, change, ''), fate: change.fate }));
+    const facts = generated.facts.map(({ base, change }) => ({ raw: applyMutation(base, change, ''), fate: change.fate }));
+    const shell = { id: `tool-${index}`, ...generated.base, endorsements: endorsements.map((entry) => entry.raw), facts: facts.map((entry) => entry.raw) };
+    return { raw: applyMutation(shell, generated.change, 'tool-0'), fate: generated.change.fate as Fate, endorsements, facts };
+  });
+  const noteEntries = notes.map(({ base, change }) => ({ raw: applyMutation(base, change, String(notes[0]?.base.id)), fate: change.fate as Fate }));
+  return {
+    raw: {
+      format: 'signpost-feed',
+      version: 1,
+      publisher,
+      sequence: 7,
+      generatedAt: '2026-11-01T00:00:00Z',
+      tools: toolEntries.map((entry) => entry.raw),
+      notes: noteEntries.map((entry) => entry.raw),
+    },
+    toolFates: fatesWithIds(toolEntries),
+    // A tool-level change to a list (or to the whole tool) means the generated items are not what was sent.
+    endorsementFates: toolEntries.map((entry, index) => entry.endorsements.map((item) => (touches(tools[index]!.change, 'endorsements') ? 'unknown' : item.fate))),
+    factFates: toolEntries.map((entry, index) => entry.facts.map((item) => (touches(tools[index]!.change, 'facts') ? 'unknown' : item.fate))),
+    noteFates: fatesWithIds(noteEntries),
+  };
+}
+
+type Parsed = Extract<ReturnType<typeof parseFeed>, { ok: true }>;
+
+/** Every invariant an accepted feed must satisfy, whatever it was made from. */
+function checkAcceptedFeed(result: Parsed): void {
+  const { feed } = result;
+  expect(TOOL_ID.test(feed.publisher.id)).toBe(true);
+  expect(oneOf(PUBLISHER_KINDS, feed.publisher.kind)).toBe(true);
+  if (feed.publisher.url !== undefined) expect(isWebLink(feed.publisher.url)).toBe(true);
+  for (const tool of feed.tools) {
+    expect(TOOL_ID.test(tool.id)).toBe(true);
+    expect(toolIdSchema.safeParse(tool.id).success).toBe(true);
+    expect(tool.name.trim()).toBe(tool.name);
+    expect(tool.name.length).toBeGreaterThan(0);
+    for (const id of tool.identifiers.apple ?? []) expect(APPLE_ID.test(id)).toBe(true);
+    for (const id of tool.identifiers.googlePlay ?? []) expect(PLAY_PACKAGE.test(id)).toBe(true);
+    for (const web of tool.identifiers.web ?? []) expect(isWebLink(web.origin)).toBe(true);
+    for (const endorsement of tool.endorsements) {
+      expect(isWebLink(endorsement.sourceUrl)).toBe(true);
+      expect(oneOf(ENDORSEMENT_STATUSES, endorsement.status)).toBe(true);
+      expect(oneOf(ISSUER_KINDS, endorsement.issuerKind)).toBe(true);
+      expect(oneOf(SOURCE_TYPES, endorsement.sourceType)).toBe(true);
+      // Accepted data is a fixed point: parsing it again accepts it unchanged.
+      expect(endorsementSchema.parse(endorsement)).toEqual(endorsement);
+    }
+    for (const fact of tool.facts) {
+      if (fact.sourceUrl !== undefined) expect(isWebLink(fact.sourceUrl)).toBe(true);
+      expect(oneOf(FACT_TOPICS, fact.topic)).toBe(true);
+      expect(oneOf(SOURCE_TYPES, fact.sourceType)).toBe(true);
+      expect(factSchema.parse(fact)).toEqual(fact);
+    }
+  }
+  const noteIds = new Set<string>();
+  for (const note of feed.notes ?? []) {
+    expect(findPatientData(note.text)).toEqual([]);
+    for (const tag of note.tags) expect(findPatientData(tag)).toEqual([]);
+    expect(NOTE_ID.test(note.id)).toBe(true);
+    expect(noteIds.has(note.id)).toBe(false);
+    noteIds.add(note.id);
+    expect(oneOf(NOTE_VERDICTS, note.verdict)).toBe(true);
+    if (note.author.role !== undefined) expect(oneOf(ROLES, note.author.role)).toBe(true);
+    expect(note.author.name.trim().length).toBeGreaterThan(0);
+    const { apple = [], googlePlay = [], web = [] } = note.identifiers;
+    expect(apple.length + googlePlay.length + web.length).toBeGreaterThan(0);
+    for (const origin of web) expect(isWebLink(origin.origin)).toBe(true);
+    expect(feedNoteSchema.parse(note)).toEqual(note);
+  }
+  // Quarantine paths are unique: an entry is left out once.
+  const paths = result.quarantined.map((entry) => entry.path);
+  expect(new Set(paths).size).toBe(paths.length);
+}
+
+/**
+ * Quarantined + accepted = input, per list. Accepted tools are matched back to their input index
+ * through the tool-level quarantine paths.
+ */
+function checkCounts(input: Record<string, unknown>, result: Parsed): { toolIndex: (number | undefined)[] } {
+  const rawTools = input.tools as unknown[];
+  const rawNotes = (input.notes as unknown[] | undefined) ?? [];
+  const paths = new Set(result.quarantined.map((entry) => entry.path));
+  // Indices, not forEach/filter: those skip the holes of a sparse array, and holes count too.
+  const indices = (list: readonly unknown[]) => Array.from({ length: list.length }, (_, index) => index);
+  const toolQuarantined = indices(rawTools).map((index) => paths.has(`tools[${index}]`));
+  expect(result.feed.tools.length + toolQuarantined.filter(Boolean).length).toBe(rawTools.length);
+  const noteQuarantined = indices(rawNotes).filter((index) => paths.has(`notes[${index}]`)).length;
+  expect((result.feed.notes ?? []).length + noteQuarantined).toBe(rawNotes.length);
+
+  // Which accepted tool each input tool became (undefined: quarantined).
+  let next = 0;
+  const toolIndex = toolQuarantined.map((quarantined) => (quarantined ? undefined : next++));
+  indices(rawTools).forEach((index) => {
+    const accepted = toolIndex[index];
+    if (accepted === undefined) return;
+    const tool = result.feed.tools[accepted]!;
+    for (const list of ['endorsements', 'facts'] as const) {
+      const items = ((rawTools[index] as Record<string, unknown>)[list] as unknown[] | undefined) ?? [];
+      const left = indices(items).filter((item) => paths.has(`tools[${index}].${list}[${item}]`)).length;
+      expect(tool[list].length + left).toBe(items.length);
+    }
+  });
+  // Nothing else is quarantined: every path names a tool, one of its items, or a note.
+  for (const path of paths) expect(path).toMatch(/^(tools\[\d+\](\.(endorsements|facts)\[\d+\])?|notes\[\d+\])$/);
+  return { toolIndex };
+}
+
+/** Accepted exactly when expected: 'valid' entries are kept, 'invalid' ones quarantined. */
+function checkFates(built: BuiltFeed, result: Parsed, toolIndex: readonly (number | undefined)[]): void {
+  const paths = new Set(result.quarantined.map((entry) => entry.path));
+  built.toolFates.forEach((fate, index) => {
+    if (fate === 'valid') expect(paths.has(`tools[${index}]`), `tools[${index}] should be accepted`).toBe(false);
+    if (fate === 'invalid') expect(paths.has(`tools[${index}]`), `tools[${index}] should be quarantined`).toBe(true);
+    if (toolIndex[index] === undefined) return;
+    for (const [list, fates] of [
+      ['endorsements', built.endorsementFates[index]!],
+      ['facts', built.factFates[index]!],
+    ] as const) {
+      fates.forEach((itemFate, item) => {
+        const path = `tools[${index}].${list}[${item}]`;
+        if (itemFate === 'valid') expect(paths.has(path), `${path} should be accepted`).toBe(false);
+        if (itemFate === 'invalid') expect(paths.has(path), `${path} should be quarantined`).toBe(true);
+      });
+    }
+  });
+  built.noteFates.forEach((fate, index) => {
+    if (fate === 'valid') expect(paths.has(`notes[${index}]`), `notes[${index}] should be accepted`).toBe(false);
+    if (fate === 'invalid') expect(paths.has(`notes[${index}]`), `notes[${index}] should be quarantined`).toBe(true);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feed parser
+// ---------------------------------------------------------------------------------------------
+
+describe('parseFeed (property-based)', { timeout: 60_000 }, () => {
+  it('never throws on any JSON value, and refuses anything whose envelope is not valid', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.json().map((json) => JSON.parse(json) as unknown)), (input) => {
+        const result = parseFeed(input);
+        const envelope = envelopeSchema.safeParse(input);
+        if (!envelope.success) expect(result.ok).toBe(false);
+        if (result.ok) expect(envelope.success).toBe(true);
+        else expect(result.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('never throws on any value at all (Maps, typed arrays, sparse arrays, null prototypes)', () => {
+    fc.assert(
+      fc.property(anyValue, (input) => {
+        const result = parseFeed(input);
+        if (!envelopeSchema.safeParse(input).success) expect(result.ok).toBe(false);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('inside a valid envelope, arbitrary tools and notes are each accepted or quarantined, and the counts add up', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(anyValue, fc.jsonValue()), { maxLength: 6 }), fc.array(fc.oneof(anyValue, fc.jsonValue()), { maxLength: 4 }), (tools, notes) => {
+        const input = { format: 'signpost-feed', version: 1, publisher: { id: 'p', name: 'P', kind: 'other' }, sequence: 0, generatedAt: '2026-11-01T00:00:00Z', tools, notes };
+        const result = parseFeed(input);
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        checkAcceptedFeed(result);
+        checkCounts(input, result);
+      }),
+      { numRuns: runs(2000) },
+    );
+  });
+
+  it('generated feeds with mutated tools, endorsements, facts and notes: no crash, exactly the broken entries quarantined, every accepted entry safe', () => {
+    fc.assert(
+      fc.property(publisherArb, fc.array(toolArb, { maxLength: 5 }), fc.array(noteArb, { maxLength: 5 }), (publisher, tools, notes) => {
+        const built = buildFeed(publisher, tools, notes);
+        const result = parseFeed(built.raw);
+        expect(result.ok, result.ok ? '' : JSON.stringify(result.problems)).toBe(true);
+        if (!result.ok) return;
+        checkAcceptedFeed(result);
+        const { toolIndex } = checkCounts(built.raw, result);
+        checkFates(built, result, toolIndex);
+      }),
+      { numRuns: runs(1500) },
+    );
+  });
+
+  it('a broken envelope refuses the whole feed, whatever it holds', () => {
+    const badEnvelope = fc.oneof(
+      fc.constantFrom<[string, unknown]>(
+        ['format', 'signpost-feed-v2'],
+        ['format', undefined],
+        ['version', 2],
+        ['version', 0],
+        ['version', 1.5],
+        ['version', '1'],
+        ['sequence', -1],
+        ['sequence', Number.MAX_SAFE_INTEGER + 2],
+        ['sequence', Number.NaN],
+        ['generatedAt', '2026-11-01'],
+        ['expiresAt', 'soon'],
+        ['tools', {}],
+        ['tools', undefined],
+        ['notes', 'none'],
+        ['publisher', null],
+        ['publisher', { id: 'p', name: 'P', kind: 'vendor' }],
+        ['publisher', { id: 'P!', name: 'P', kind: 'other' }],
+        ['publisher', { id: 'p', name: '', kind: 'other' }],
+        ['publisher', { id: 'p', name: 'P', kind: 'other', url: 'javascript:alert(1)' }],
+        ['publisher', { id: 'p', name: 'P', kind: 'other', url: 'data:text/html,x' }],
+      ),
+      badUrl.map((url): [string, unknown] => ['publisher', { id: 'p', name: 'P', kind: 'other', url }]),
+    );
+    fc.assert(
+      fc.property(badEnvelope, fc.array(toolArb, { maxLength: 2 }), ([field, value], tools) => {
+        const { raw } = buildFeed({ id: 'p', name: 'P', kind: 'other' }, tools, []);
+        const result = parseFeed({ ...raw, [field]: value });
+        expect(result.ok).toBe(false);
+      }),
+      { numRuns: runs(500) },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// URL recogniser
+// ---------------------------------------------------------------------------------------------
+
+const APPLE_HOSTS = ['apps.apple.com', 'itunes.apple.com'] as const;
+const PLAY_HOST = 'play.google.com';
+const STORE_HOSTS = [...APPLE_HOSTS, PLAY_HOST] as const;
+
+/** The store's invariants for any recognised identity. */
+function checkIdentity(input: string, identity: ReturnType<typeof recogniseUrl>): void {
+  if (!identity || identity.kind === 'web') return;
+  const url = new URL(input);
+  expect(['https:', 'http:']).toContain(url.protocol);
+  if (identity.kind === 'apple') {
+    expect(APPLE_HOSTS as readonly string[]).toContain(url.hostname);
+    expect(identity.id).toMatch(/^\d{5,12}$/);
+  } else {
+    expect(url.hostname).toBe(PLAY_HOST);
+    expect(identity.id).toMatch(PLAY_PACKAGE);
+    expect(identity.id.length).toBeLessThanOrEqual(150);
+  }
+}
+
+/** Hosts that look like a store's and are not: suffixes, prefixes, homoglyphs (Cyrillic), punycode. */
+const lookalikeHost = fc.oneof(
+  fc
+    .tuple(fc.constantFrom(...STORE_HOSTS), fc.constantFrom('.evil.example', '.example', '.com', '-evil.example', 'x', '.', '.co.uk', '.apple.com', '%2eevil.example'))
+    .map(([host, suffix]) => host + suffix),
+  fc.tuple(fc.constantFrom('evil.', 'evil-', 'www.', 'apps.', 'a', 'xn--', 'm.', 'itunes-'), fc.constantFrom(...STORE_HOSTS)).map(([prefix, host]) => prefix + host),
+  // One letter swapped for a Cyrillic look-alike: IDNA keeps it, so the host becomes xn--….
+  fc
+    .tuple(fc.constantFrom(...STORE_HOSTS), fc.nat(), fc.constantFrom<[string, string]>(['a', 'а'], ['e', 'е'], ['o', 'о'], ['p', 'р'], ['c', 'с'], ['s', 'ѕ'], ['l', 'ӏ'], ['i', 'і']))
+    .map(([host, at, [latin, cyrillic]]) => {
+      const positions = [...host].flatMap((char, index) => (char === latin ? [index] : []));
+      if (!positions.length) return `${host}.evil.example`;
+      const index = positions[at % positions.length]!;
+      return host.slice(0, index) + cyrillic + host.slice(index + 1);
+    }),
+  fc.constantFrom('xn--pps-5cd.apple.com', 'xn--ply-7cd.google.com', 'apps-apple.com', 'appsapple.com', 'play-google.com', 'playgoogle.com', 'apple.com', 'google.com', '17.253.144.10', '[::1]', 'localhost'),
+);
+
+const storefront = fc.constantFrom('', 'gb/', 'us/', 'GB/', 'zh-hant/', 'fr/');
+const slug = fc.oneof(fc.constant(''), fc.stringMatching(/^[a-z0-9-]{1,20}$/).map((value) => `${value}/`), fc.constantFrom('nhs-app/', 'caf%C3%A9/', 'café/'));
+const appleDigits = fc.stringMatching(/^\d{5,12}$/);
+const applePath = fc.tuple(storefront, slug, appleDigits, fc.constantFrom('', '/')).map(([front, name, digits, end]) => `/${front}app/${name}id${digits}${end}`);
+const playQuery = fc.tuple(fc.constantFrom('', 'hl=en_GB&', 'gl=GB&hl=en&'), playPackage, fc.constantFrom('', '&hl=en_GB', '#details-reviews')).map(([pre, id, post]) => `?${pre}id=${id}${post}`);
+const storePath = fc.oneof(applePath.map((path) => ({ path, shape: 'apple' as const })), playQuery.map((query) => ({ path: `/store/apps/details${query}`, shape: 'play' as const })));
+
+/** Ways to hide a look-alike behind something that reads like a store at a glance. */
+const trickUrl = fc.oneof(
+  fc.tuple(fc.constantFrom('https://', 'http://'), lookalikeHost, storePath).map(([scheme, host, { path }]) => scheme + host + path),
+  fc.tuple(fc.constantFrom(...STORE_HOSTS), fc.constantFrom('', ':443', ':x'), storePath).map(([host, port, { path }]) => `https://${host}${port}@evil.example${path}`),
+  fc
+    .tuple(fc.constantFrom('\\@', '#@', '?@', '/', '/?next=https://', '%40', '\\'), fc.constantFrom(...STORE_HOSTS), storePath)
+    .map(([glue, host, { path }]) => `https://evil.example${glue}${host}${path}`),
+  fc.tuple(fc.constantFrom(...STORE_HOSTS), storePath).map(([host, { path }]) => `https://evil.example/redirect?to=https://${host}${encodeURIComponent(path)}`),
+);
+
+describe('recogniseUrl (property-based)', { timeout: 60_000 }, () => {
+  it('never throws on arbitrary strings (any unicode) and keeps the store invariants', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), (input) => {
+        checkIdentity(input, recogniseUrl(input));
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('never throws on generated web URLs, and only the store hosts give a store identity', () => {
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true, validSchemes: ['http', 'https', 'ftp', 'ws', 'file'] }), (input) => {
+        const identity = recogniseUrl(input);
+        checkIdentity(input, identity);
+        if (!input.toLowerCase().startsWith('http')) expect(identity).toBeNull();
+      }),
+      { numRuns: runs(2000) },
+    );
+  });
+
+  it('store URLs built from parts are recognised exactly when scheme, host and path are right', () => {
+    const scheme = fc.constantFrom('https', 'http', 'HTTPS', 'Http', 'ftp', 'javascript', 'data', 'file', 'chrome-extension', 'itms-apps', 'market', 'ws', 'blob:https');
+    const host = fc.oneof(
+      fc.constantFrom(...STORE_HOSTS).map((value) => ({ value, store: value })),
+      fc.constantFrom(...STORE_HOSTS).map((value) => ({ value: value.toUpperCase(), store: value })),
+      // User-info before the real host: the browser still goes to the store.
+      fc.constantFrom(...STORE_HOSTS).map((value) => ({ value: `evil.example@${value}`, store: value })),
+      lookalikeHost.map((value) => ({ value, store: undefined })),
+    );
+    const path = fc.oneof(
+      storePath,
+      fc.constantFrom('/gb/developer/nhs/id1388411276', '/app/id1234', '/app/id1234567890123', '/app/idabc12345', '/store/apps/details?id=nodots', '/store/apps/details?id=', '/store/apps/dev?id=com.x.y', '/').map((value) => ({ path: value, shape: 'none' as const })),
+    );
+    fc.assert(
+      fc.property(scheme, host, path, (protocol, { value, store }, { path: rest, shape }) => {
+        const input = `${protocol}://${value}${rest}`;
+        const identity = recogniseUrl(input);
+        checkIdentity(input, identity);
+        const web = protocol.toLowerCase() === 'https' || protocol.toLowerCase() === 'http';
+        if (!web) return void expect(identity).toBeNull();
+        const apple = store !== undefined && (APPLE_HOSTS as readonly string[]).includes(store);
+        const play = store === PLAY_HOST;
+        if (apple && shape === 'apple') expect(identity).toEqual({ kind: 'apple', id: /id(\d+)/.exec(rest)![1] });
+        else if (play && shape === 'play') expect(identity).toEqual({ kind: 'google-play', id: /[?&]id=([^&#]+)/.exec(rest)![1] });
+        else if (apple || play) expect(identity).toBeNull();
+        else expect(identity?.kind === 'apple' || identity?.kind === 'google-play').toBe(false);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('look-alike hosts, user-info tricks, backslashes and redirects never give a store identity', () => {
+    fc.assert(
+      fc.property(trickUrl, (input) => {
+        const identity = recogniseUrl(input);
+        expect(identity?.kind === 'apple' || identity?.kind === 'google-play', `${input} -> ${JSON.stringify(identity)}`).toBe(false);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('non-http(s) schemes give null, whatever follows', () => {
+    const otherScheme = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9+.-]{0,12}$/).filter((value) => !['http', 'https'].includes(value.toLowerCase()));
+    const rest = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.tuple(fc.constantFrom(...STORE_HOSTS), storePath).map(([host, { path }]) => `//${host}${path}`),
+      storePath.map(({ path }) => `https://apps.apple.com${path}`),
+    );
+    fc.assert(
+      fc.property(otherScheme, rest, (scheme, tail) => {
+        expect(recogniseUrl(`${scheme}:${tail}`)).toBeNull();
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Runtime messages
+// ---------------------------------------------------------------------------------------------
+
+const EXTENSION_ID = 'signpost-id';
+const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
+const FEED_CHANGES = ['subscribe-feed', 'sync-feed', 'forget-feed'];
+const MESSAGE_TYPES = ['lookup', 'dismiss', 'lookup-links', 'sync-now', 'save-note', 'delete-note', 'restore-note', 'load-card-notes', ...FEED_CHANGES];
+
+function mockContext() {
+  const mocks = {
+    syncAll: vi.fn(async () => []),
+    recordsWithKeys: vi.fn(async () => []),
+    recordsEndorsedFor: vi.fn(async () => []),
+    feedSummaries: vi.fn(async () => []),
+    dismissed: vi.fn(async () => new Set<string>()),
+    dismiss: vi.fn(async () => undefined),
+    subscribe: vi.fn(async (url: string) => ({ ok: true as const, url, outcome: { url, status: 'unchanged' as const } })),
+    sync: vi.fn(async (url: string) => ({ url, status: 'unchanged' as const })),
+    forget: vi.fn(async () => ({ ok: true as const })),
+    forTool: vi.fn(async () => NO_NOTES),
+    save: vi.fn(async () => ({ ok: false as const, problems: [] })),
+    remove: vi.fn(async () => NO_NOTES),
+    restore: vi.fn(async () => NO_NOTES),
+    injectCardNotes: vi.fn(async () => undefined),
+    now: vi.fn(() => 0),
+  };
+  const context: BackgroundContext = {
+    extensionId: EXTENSION_ID,
+    extensionOrigin: EXTENSION_ORIGIN,
+    now: mocks.now,
+    syncAll: mocks.syncAll,
+    registry: { recordsWithKeys: mocks.recordsWithKeys, recordsEndorsedFor: mocks.recordsEndorsedFor, feedSummaries: mocks.feedSummaries },
+    dismissed: mocks.dismissed,
+    dismiss: mocks.dismiss,
+    feeds: { subscribe: mocks.subscribe, sync: mocks.sync, forget: mocks.forget },
+    notes: { forTool: mocks.forTool, save: mocks.save, remove: mocks.remove, restore: mocks.restore },
+    injectCardNotes: mocks.injectCardNotes,
+  };
+  const callCount = () => Object.values(mocks).reduce((sum, mock) => sum + mock.mock.calls.length, 0);
+  return { context, mocks, callCount };
+}
+
+const messageArb = fc.oneof(
+  { weight: 2, arbitrary: anyValue },
+  { weight: 1, arbitrary: fc.jsonValue() },
+  {
+    weight: 6,
+    arbitrary: fc.record(
+      {
+        type: fc.oneof(fc.constantFrom(...MESSAGE_TYPES), fc.constantFrom('Lookup', 'lookup ', 'delete-everything', '__proto__', 'constructor'), anyValue),
+        url: fc.oneof(fc.webUrl(), fc.string(), fc.constant('x'.repeat(4097)), fc.constant(`https://feeds.example/${'x'.repeat(2000)}`), anyValue),
+        urls: fc.oneof(fc.array(fc.oneof(fc.webUrl(), fc.string()), { maxLength: 4 }), fc.constant([]), anyValue),
+        keys: fc.oneof(fc.array(fc.string({ maxLength: 20 }), { maxLength: 4 }), fc.constant([]), anyValue),
+        id: fc.oneof(fc.constantFrom('note-1', '../../etc', '', 'a'.repeat(101)), fc.string(), anyValue),
+        subject: fc.oneof(
+          fc.constant({ toolName: 'Example Tool (test)', identifiers: { apple: ['123456789'] } }),
+          fc.constant({ toolName: 'Example Tool (test)', identifiers: {} }),
+          anyValue,
+        ),
+        draft: anyValue,
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
+const senderArb: fc.Arbitrary<MessageSender> = fc.record(
+  {
+    id: fc.oneof(fc.constant(EXTENSION_ID), fc.constant(EXTENSION_ID), fc.constantFrom('other-extension', '', `${EXTENSION_ID} `, EXTENSION_ID.toUpperCase()), fc.string()),
+    url: fc.oneof(
+      fc.constantFrom(`${EXTENSION_ORIGIN}/options.html`, `${EXTENSION_ORIGIN}/popup.html?tab=1`, `${EXTENSION_ORIGIN}/`),
+      fc.constantFrom(EXTENSION_ORIGIN, `${EXTENSION_ORIGIN}.evil.example/x`, `${EXTENSION_ORIGIN}@evil.example/`, 'chrome-extension://other-extension/options.html', 'https://apps.apple.com/gb/app/id1', `https://evil.example/${EXTENSION_ORIGIN}/`),
+      fc.webUrl(),
+      fc.string(),
+    ),
+    tab: fc.record({ id: fc.nat() }, { requiredKeys: [] }),
+    frameId: fc.nat(),
+  },
+  { requiredKeys: [] },
+);
+
+describe('runtime messages (property-based)', { timeout: 60_000 }, () => {
+  it('requestSchema never throws, and what it accepts is one of the known requests within its limits', () => {
+    fc.assert(
+      fc.property(messageArb, (message) => {
+        const result = requestSchema.safeParse(message);
+        if (!result.success) return;
+        expect(MESSAGE_TYPES).toContain(result.data.type);
+        const data = result.data as Record<string, unknown>;
+        if (typeof data.url === 'string') expect(data.url.length).toBeLessThanOrEqual(FEED_CHANGES.includes(result.data.type) ? 2000 : 4096);
+        if (result.data.type === 'lookup-links') expect(result.data.urls.length).toBeGreaterThan(0);
+        if (result.data.type === 'dismiss') expect(result.data.keys.length).toBeGreaterThan(0);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('handleMessage never throws, answers only this extension with a valid message, keeps feed changes to extension pages, and calls nothing for what it refuses', async () => {
+    await fc.assert(
+      fc.asyncProperty(messageArb, senderArb, async (message, sender) => {
+        const { context, callCount } = mockContext();
+        let reply: ReturnType<typeof handleMessage>;
+        expect(() => {
+          reply = handleMessage(context, message, sender);
+        }).not.toThrow();
+        const parsed = requestSchema.safeParse(message);
+        if (reply! === undefined) {
+          // Refused outright: nothing was asked of the registry, the notes, the feeds or sync.
+          expect(callCount()).toBe(0);
+          if (sender.id === EXTENSION_ID && parsed.success) {
+            // The only valid messages left unanswered: feed changes from outside an extension page,
+            // and a request for the card's notes from something that has no tab or frame.
+            const type = parsed.data.type;
+            const feedChangeFromOutside = FEED_CHANGES.includes(type) && !sender.url?.startsWith(`${EXTENSION_ORIGIN}/`);
+            const notesWithoutFrame = type === 'load-card-notes' && (sender.tab?.id === undefined || sender.frameId === undefined);
+            expect(feedChangeFromOutside || notesWithoutFrame).toBe(true);
+          }
+          return;
+        }
+        expect(sender.id).toBe(EXTENSION_ID);
+        expect(parsed.success).toBe(true);
+        if (!parsed.success) return;
+        if (FEED_CHANGES.includes(parsed.data.type)) expect(sender.url?.startsWith(`${EXTENSION_ORIGIN}/`)).toBe(true);
+        expect(typeof reply!.then).toBe('function');
+        // With well-behaved dependencies, the answer itself never fails.
+        await expect(reply!).resolves.not.toBeUndefined();
+      }),
+      { numRuns: runs(2000) },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Patient-data detector
+// ---------------------------------------------------------------------------------------------
+
+const KINDS: PatientDataKind[] = ['nhs-number', 'date-of-birth', 'postcode', 'phone', 'email', 'hospital-number'];
+
+function checkFindings(input: string): ReturnType<typeof findPatientData> {
+  const findings = findPatientData(input);
+  let end = 0;
+  for (const finding of findings) {
+    expect(KINDS).toContain(finding.kind);
+    expect(finding.start).toBeGreaterThanOrEqual(end);
+    expect(finding.end).toBeGreaterThan(finding.start);
+    expect(finding.end).toBeLessThanOrEqual(input.length);
+    expect(finding.text).toBe(input.slice(finding.start, finding.end));
+    end = finding.end;
+  }
+  return findings;
+}
+
+const word = fc.stringMatching(/^[A-Za-z]{1,12}$/);
+const words = fc.array(word, { maxLength: 6 }).map((list) => list.join(' '));
+const nineDigits = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 });
+type NhsFormat = 'plain' | 'spaces' | 'dashes';
+const formatNumber = (digits: string, format: NhsFormat): string =>
+  format === 'plain' ? digits : [digits.slice(0, 3), digits.slice(3, 6), digits.slice(6)].join(format === 'spaces' ? ' ' : '-');
+/** Words, then the number, then words; separated by one or more spaces (or nothing at the edges). */
+const embed = (before: string, number: string, after: string, gap: string) => [before, number, after].filter(Boolean).join(gap);
+
+describe('findPatientData (property-based)', { timeout: 60_000 }, () => {
+  it('never throws on any unicode text; findings are sorted, apart, within bounds and quote the text exactly', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ maxLength: 300 })), (input) => {
+        checkFindings(input);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('findings stay well formed on digit-heavy text (numbers, dates, postcodes, emails, keywords)', () => {
+    const token = fc.oneof(
+      fc.stringMatching(/^[0-9]{1,12}$/),
+      fc.constantFrom(' ', '  ', '-', '/', '.', ':', '@', '+44', '(0)', 'MRN', 'hospital no', 'SW1A', '1AA', 'Feb', 'of', '1st', 'x.co.uk', 'GIR 0AA', '\n'),
+      fc.stringMatching(/^[A-Za-z]{1,4}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 20 }).map((parts) => parts.join('')), (input) => {
+        checkFindings(input);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('a valid NHS number among words is always found, plain, 3-3-4 with spaces or with dashes', () => {
+    fc.assert(
+      fc.property(nineDigits, fc.constantFrom<NhsFormat>('plain', 'spaces', 'dashes'), words, words, fc.constantFrom(' ', '  '), (nine, format, before, after, gap) => {
+        const check = mod11CheckDigit(nine);
+        fc.pre(check !== 10);
+        const number = formatNumber(nine.join('') + String(check), format);
+        const input = embed(before, number, after, gap);
+        const findings = checkFindings(input);
+        const start = before ? before.length + gap.length : 0;
+        expect(findings).toContainEqual({ kind: 'nhs-number', start, end: start + number.length, text: number });
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('ten digits with a wrong check digit among words are never reported as an NHS number', () => {
+    fc.assert(
+      fc.property(nineDigits, fc.integer({ min: 0, max: 9 }), fc.constantFrom<NhsFormat>('plain', 'spaces', 'dashes'), words, words, (nine, last, format, before, after) => {
+        const check = mod11CheckDigit(nine);
+        // With check digit 10 no tenth digit makes a valid number; otherwise skip the right one.
+        fc.pre(check === 10 || last !== check);
+        const input = embed(before, formatNumber(nine.join('') + String(last), format), after, ' ');
+        expect(checkFindings(input).some((finding) => finding.kind === 'nhs-number')).toBe(false);
+      }),
+      { numRuns: runs(3000) },
+    );
+  });
+
+  it('the independent Modulus 11 agrees with the known test number 943 476 5919', () => {
+    expect(mod11CheckDigit([9, 4, 3, 4, 7, 6, 5, 9, 1])).toBe(9);
+  });
+});
