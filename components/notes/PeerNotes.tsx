@@ -1,10 +1,11 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { conditionLabel } from '@/lib/feed/conditions';
 import { formatTimestamp } from '@/lib/format/dates';
 import type { NoteActions } from '@/lib/notes/actions';
 import { signature, type NoteView, type ToolNotes } from '@/lib/notes/view';
 import { NOTE_VERDICT_LABELS, NOTE_VERDICT_SYMBOLS } from '@/lib/notes/vocabulary';
+import { useFocusAfterRender } from '../focus';
 import { NoteEditor } from './NoteEditor';
 
 // Peer notes on one tool: the clinician's own (editable) apart from colleagues' (read-only, with
@@ -37,7 +38,7 @@ export function PeerNotes({ notes: initial, conditions, actions, limit, filterab
   const [condition, setCondition] = useState('');
   const addButton = useRef<HTMLButtonElement>(null);
   const undoButton = useRef<HTMLButtonElement>(null);
-  const focusAfter = useRef<'add' | 'undo' | null>(null);
+  const focusAfterRender = useFocusAfterRender();
   const id = (name: string) => `${idPrefix}-${name}`;
 
   useEffect(() => setNotes(initial), [initial]);
@@ -46,18 +47,12 @@ export function PeerNotes({ notes: initial, conditions, actions, limit, filterab
     const timer = setTimeout(() => setDeleted(null), UNDO_OFFER_MS);
     return () => clearTimeout(timer);
   }, [deleted]);
-  // Focus moves in the same frame as the change that called for it, before anyone can type.
-  useLayoutEffect(() => {
-    const target = focusAfter.current === 'add' ? addButton.current : focusAfter.current === 'undo' ? undoButton.current : null;
-    focusAfter.current = null;
-    target?.focus();
-  });
 
   const subject = notes.subject;
   const backToList = (message: string, focus: 'add' | 'undo' = 'add') => {
     setMode({ kind: 'list' });
     setStatus(message);
-    focusAfter.current = focus;
+    focusAfterRender(focus === 'add' ? addButton : undoButton);
   };
   const remove = async (note: NoteView) => {
     if (!actions || !subject) return;

@@ -7,7 +7,7 @@ import { newFeedProblem, type FeedPreview } from '@/lib/settings/feeds';
 import type { SyncErrorCode } from '@/lib/sync/errors';
 import { Facts } from './Facts';
 import { ErrorMessage, Field } from './Field';
-import { useFocusAfterRender } from './focus';
+import { useFocusAfterRender } from '../focus';
 import { HostAccessOffer } from './HostAccessOffer';
 import type { FeedsPort } from './ports';
 import { NO_ANSWER, checkResultText, contentsText, signatureText } from './feed-text';

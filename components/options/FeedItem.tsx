@@ -5,7 +5,7 @@ import { PUBLISHER_KIND_LABELS } from '@/lib/feed/vocabulary';
 import { isPastExpiry, type FeedListEntry } from '@/lib/settings/feeds';
 import type { FeedRecord } from '@/lib/storage/db';
 import { Facts } from './Facts';
-import { useFocusAfterRender } from './focus';
+import { useFocusAfterRender } from '../focus';
 import { HostAccessOffer } from './HostAccessOffer';
 import type { FeedsPort } from './ports';
 import { checkResultText, contentsText, feedName, signatureText, type CheckResult } from './feed-text';

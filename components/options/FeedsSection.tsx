@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { FeedListEntry } from '@/lib/settings/feeds';
 import { AddFeed } from './AddFeed';
 import { FeedItem } from './FeedItem';
-import { useFocusAfterRender } from './focus';
+import { useFocusAfterRender } from '../focus';
 import type { FeedsPort } from './ports';
 import { NO_ANSWER, checkResultText, checkSummary, feedName, type CheckResult } from './feed-text';
 

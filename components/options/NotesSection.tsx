@@ -6,7 +6,7 @@ import { describeNotesImport } from '@/lib/notes/transfer';
 import { NOTE_VERDICT_LABELS } from '@/lib/notes/vocabulary';
 import { count } from '@/lib/publish/report';
 import { Field } from './Field';
-import { useFocusAfterRender } from './focus';
+import { useFocusAfterRender } from '../focus';
 import type { NotesPort } from './ports';
 
 // Peer notes in settings: the clinician's own notes, sharing chosen ones as a team feed (digital
@@ -144,42 +144,30 @@ function ShareNotes({ port, download, chosen }: NotesSectionProps & { chosen: st
   );
 }
 
-/** A chosen file's text, or null when it could not be read. */
-async function readChosen(input: HTMLInputElement): Promise<{ name: string; text: string } | null> {
-  const file = input.files?.[0];
-  if (!file) return null;
-  const text = await file.text().catch(() => null);
-  input.value = '';
-  return text === null ? null : { name: file.name, text };
-}
+/** What importing a chosen file did: a sentence to announce, or why nothing was imported. */
+type ImportOutcome = { ok: true; message: string } | { ok: false; problem: string };
 
-function MoveNotes({ port, download }: NotesSectionProps) {
+/** A labelled file input that reads the chosen file and reports the import in a live region. */
+function FileImport({ label, hint, onFile }: { label: string; hint?: string; onFile: (name: string, text: string) => Promise<ImportOutcome> }) {
   const id = useId();
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
-  const exportNotes = async () => {
-    const file = await port.exportFile();
-    download(file.fileName, file.text);
-    setStatus(`Your browser is saving ${file.fileName} (${count(file.count, 'note')}).`);
-  };
-  const importFile = async (input: HTMLInputElement) => {
+  const choose = async (input: HTMLInputElement) => {
     setStatus('');
-    const chosen = await readChosen(input);
-    if (!chosen) return setProblem('Signpost could not read that file.');
-    const reply = await port.importFile(chosen.text).catch(() => ({ ok: false as const, problem: 'Your notes could not be saved on this computer. Nothing was imported.' }));
-    setProblem(reply.ok ? null : reply.problem);
-    if (reply.ok) setStatus(`Notes imported: ${describeNotesImport(reply.result)}.`);
+    const file = input.files?.[0];
+    if (!file) return;
+    const text = await file.text().catch(() => null);
+    input.value = '';
+    const outcome: ImportOutcome = text === null ? { ok: false, problem: 'Signpost could not read that file.' } : await onFile(file.name, text);
+    setProblem(outcome.ok ? null : outcome.problem);
+    if (outcome.ok) setStatus(outcome.message);
   };
 
   return (
     <>
-      <h3>Move your notes to another computer</h3>
-      <button type="button" class="button secondary" onClick={() => void exportNotes()}>
-        Download my notes
-      </button>
-      <Field id={`${id}-file`} label="Import a notes file" hint="A file saved with “Download my notes”. Notes already here are kept; a newer edit replaces an older one." error={problem}>
-        {(control) => <input {...control} type="file" accept=".json,application/json" onChange={(event) => void importFile(event.currentTarget)} />}
+      <Field id={`${id}-file`} label={label} hint={hint} error={problem}>
+        {(control) => <input {...control} type="file" accept=".json,application/json" onChange={(event) => void choose(event.currentTarget)} />}
       </Field>
       <p role="status" class="status">
         {status}
@@ -188,30 +176,46 @@ function MoveNotes({ port, download }: NotesSectionProps) {
   );
 }
 
-function ImportTeamFeed({ port }: Pick<NotesSectionProps, 'port'>) {
-  const id = useId();
+function MoveNotes({ port, download }: NotesSectionProps) {
   const [status, setStatus] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
 
-  const importFile = async (input: HTMLInputElement) => {
-    setStatus('');
-    const chosen = await readChosen(input);
-    if (!chosen) return setProblem('Signpost could not read that file.');
-    const reply = await port.importFeedFile(chosen.name, chosen.text);
-    setProblem(reply.ok ? null : reply.problem);
-    if (reply.ok) setStatus(`Imported “${reply.publisher}”: ${count(reply.notes, 'note')}${reply.tools ? ` and ${count(reply.tools, 'tool')}` : ''}. It is listed under Feeds; import a newer file to update it.`);
+  const exportNotes = async () => {
+    const file = await port.exportFile();
+    download(file.fileName, file.text);
+    setStatus(`Your browser is saving ${file.fileName} (${count(file.count, 'note')}).`);
+  };
+  const importNotes = async (_name: string, text: string): Promise<ImportOutcome> => {
+    const reply = await port.importFile(text).catch(() => ({ ok: false as const, problem: 'Your notes could not be saved on this computer. Nothing was imported.' }));
+    return reply.ok ? { ok: true, message: `Notes imported: ${describeNotesImport(reply.result)}.` } : reply;
+  };
+
+  return (
+    <>
+      <h3>Move your notes to another computer</h3>
+      <button type="button" class="button secondary" onClick={() => void exportNotes()}>
+        Download my notes
+      </button>
+      <p role="status" class="status">
+        {status}
+      </p>
+      <FileImport label="Import a notes file" hint="A file saved with “Download my notes”. Notes already here are kept; a newer edit replaces an older one." onFile={importNotes} />
+    </>
+  );
+}
+
+function ImportTeamFeed({ port }: Pick<NotesSectionProps, 'port'>) {
+  const importFeed = async (name: string, text: string): Promise<ImportOutcome> => {
+    const reply = await port.importFeedFile(name, text);
+    if (!reply.ok) return reply;
+    const contents = `${count(reply.notes, 'note')}${reply.tools ? ` and ${count(reply.tools, 'tool')}` : ''}`;
+    return { ok: true, message: `Imported “${reply.publisher}”: ${contents}. It is listed under Feeds; import a newer file to update it.` };
   };
 
   return (
     <>
       <h3>Import a team feed file</h3>
       <p>If your team cannot host its feed on a web address, import the file it gave you. Its notes appear on the trust card, marked as your colleagues'.</p>
-      <Field id={`${id}-feed`} label="Team feed file" error={problem}>
-        {(control) => <input {...control} type="file" accept=".json,application/json" onChange={(event) => void importFile(event.currentTarget)} />}
-      </Field>
-      <p role="status" class="status">
-        {status}
-      </p>
+      <FileImport label="Team feed file" onFile={importFeed} />
     </>
   );
 }

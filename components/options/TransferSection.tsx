@@ -14,7 +14,7 @@ import {
 import type { Profile } from '@/lib/settings/profile';
 import { NO_ANSWER } from './feed-text';
 import { Field } from './Field';
-import { useFocusAfterRender } from './focus';
+import { useFocusAfterRender } from '../focus';
 import type { OptionsPorts } from './ports';
 
 export interface TransferSectionProps {

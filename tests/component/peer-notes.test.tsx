@@ -59,7 +59,7 @@ describe('writing a peer note on the card', () => {
     expect(region.textContent).toContain('Use with care · Dr A. Example, GP · 25 November 2026');
     expect(region.textContent).toContain('For: COPD · Tags: needs smartphone, large text');
     expect(region.querySelector('.note-text')!.textContent).toBe('Good, but the reminders\nstop after a week.');
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add a note' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add a note' })));
     expect((await db.notes.toArray()).map((record) => record.note.tags)).toEqual([['needs smartphone', 'large text']]);
   });
 
@@ -135,7 +135,7 @@ describe('writing a peer note on the card', () => {
     const undo = await screen.findByRole('button', { name: 'Undo' });
     expect(notesRegion().textContent).toContain('Your note was deleted.');
     expect(notesRegion().textContent).not.toContain('Second version.');
-    expect(document.activeElement).toBe(undo);
+    await waitFor(() => expect(document.activeElement).toBe(undo));
     await act(async () => undo.click());
     await waitFor(() => expect(notesRegion().textContent).toContain('Second version.'));
     expect(notesRegion().textContent).toContain('Your note was restored.');
