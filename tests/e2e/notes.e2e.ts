@@ -12,6 +12,7 @@ import { countRows } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
+import { openSettings } from './harness/pages';
 
 const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
 const NHS_APP_PLAY = 'https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline&hl=en_GB';
@@ -41,13 +42,6 @@ async function openCard(session: ExtensionSession, url: string): Promise<Page> {
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   await card(page).getByRole('button', { name: 'Details' }).click();
   await notes(page).waitFor();
-  return page;
-}
-
-async function openSettings(session: ExtensionSession): Promise<Page> {
-  const page = await session.context.newPage();
-  await page.goto(`chrome-extension://${session.extensionId}/options.html`);
-  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
   return page;
 }
 

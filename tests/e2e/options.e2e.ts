@@ -13,6 +13,7 @@ import { countRows, readFeeds } from './harness/idb';
 import { REPO_ROOT } from './harness/paths';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { waitFor } from './harness/wait';
+import { openSettings } from './harness/pages';
 
 const AXE_SOURCE = readFileSync(join(REPO_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const NETWORK = 'Example Test Network (test)';
@@ -51,13 +52,7 @@ afterAll(async () => {
   await Promise.allSettled([session?.close(), feeds?.close()]);
 });
 
-async function openSettings(): Promise<Page> {
-  const page = await session.context.newPage();
-  await page.setViewportSize({ width: 1000, height: 900 });
-  await page.goto(`chrome-extension://${session.extensionId}/options.html`);
-  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
-  return page;
-}
+const openSettingsPage = () => openSettings(session, { width: 1000, height: 900 });
 
 const feedsSection = (page: Page) => page.getByRole('region', { name: 'Feeds' });
 const feedItem = (page: Page, name: string) => feedsSection(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name, level: 3 }) });
@@ -79,7 +74,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 describe('adding a feed', () => {
   test('by its address: the preview shows publisher and counts, and after Subscribe the feed shows its status', async () => {
-    const page = await openSettings();
+    const page = await openSettingsPage();
     await checkAddress(page, networkUrl);
 
     const preview = page.locator('.preview');
@@ -103,7 +98,7 @@ describe('adding a feed', () => {
   });
 
   test('an address that is not found, not a feed, or not readable is explained, and nothing is subscribed', async () => {
-    const page = await openSettings();
+    const page = await openSettingsPage();
     const listed = await feedsSection(page).getByRole('listitem').count();
     const rowsBefore = (await readFeeds(session.serviceWorker)).length;
 
@@ -135,7 +130,7 @@ describe('adding a feed', () => {
   });
 
   test('with the keyboard alone, with focus always visible', async () => {
-    const page = await openSettings();
+    const page = await openSettingsPage();
     const field = page.getByLabel('Feed address');
     // Links and fields get a yellow outline; buttons turn yellow.
     const focusShown = () =>
@@ -166,7 +161,7 @@ describe('adding a feed', () => {
 
 describe('checking feeds', () => {
   test('"Check all feeds now" checks every feed and says how each went', async () => {
-    const page = await openSettings();
+    const page = await openSettingsPage();
     const revalidations = () => feeds.requests.filter((request) => request.url === networkUrl && request.status === 304).length;
     const before = revalidations();
     await page.getByRole('button', { name: 'Check all feeds now' }).click();
@@ -179,7 +174,7 @@ describe('checking feeds', () => {
 
 describe('removing a feed', () => {
   test('removes its subscription and its tools; the bundled feed cannot be removed', async () => {
-    const page = await openSettings();
+    const page = await openSettingsPage();
     const bundledTools = await toolsOf(`chrome-extension://${session.extensionId}/feeds/default.json`);
     const item = feedItem(page, CHARITY);
     await item.getByRole('button', { name: `Remove ${CHARITY}` }).click();
@@ -198,7 +193,7 @@ describe('removing a feed', () => {
 
 describe('accessibility in the browser', () => {
   async function pageWithEverythingShown(): Promise<Page> {
-    const page = await openSettings();
+    const page = await openSettingsPage();
     await checkAddress(page, `${feeds.origin}/missing.json`);
     await page.locator('.add-feed .host-access').waitFor();
     await page.getByLabel("Your digital champion's email").fill('not an email');

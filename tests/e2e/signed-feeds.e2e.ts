@@ -9,6 +9,7 @@ import { endorsement, feed, tool } from '../helpers/feeds';
 import { readFeeds } from './harness/idb';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
+import { openSettings } from './harness/pages';
 
 const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
 const PUBLISHER = 'Example Signed ICB (test)';
@@ -43,12 +44,7 @@ afterAll(async () => {
   await Promise.allSettled([stores?.close(), feeds?.close()]);
 });
 
-async function openSettings(): Promise<Page> {
-  const page = await stores.session.context.newPage();
-  await page.goto(`chrome-extension://${stores.session.extensionId}/options.html`);
-  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
-  return page;
-}
+const openSettingsPage = () => openSettings(stores.session);
 
 async function cardDetails(page: Page): Promise<string> {
   const card = page.getByRole('region', { name: 'Signpost trust check' });
@@ -60,7 +56,7 @@ async function cardDetails(page: Page): Promise<string> {
 
 describe('signed feeds', () => {
   test('a feed pinned to its publisher key is checked and used', async () => {
-    const settings = await openSettings();
+    const settings = await openSettingsPage();
     await settings.getByLabel('Feed address').fill(feedUrl);
     await settings.getByLabel("Publisher's signing key (optional)").fill(right.publicKey);
     await settings.getByRole('button', { name: 'Check feed' }).click();
@@ -78,7 +74,7 @@ describe('signed feeds', () => {
 
   test('the same feed re-signed with a wrong key is refused: the settings page and the card say so, and the old data stays on screen', async () => {
     serve(await signFeedText(icbFeed(2, 'not-recommended'), wrong.privateJwk));
-    const settings = await openSettings();
+    const settings = await openSettingsPage();
     const item = settings.getByRole('region', { name: 'Feeds' }).getByRole('listitem').filter({ has: settings.getByRole('heading', { name: PUBLISHER, level: 3 }) });
     await item.getByRole('button', { name: `Check now for ${PUBLISHER}` }).click();
     await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain("This feed's signature does not match the publisher's key you pinned");

@@ -120,6 +120,49 @@ describe('link badges (permission granted, badges switched on)', () => {
     await page.close();
   });
 
+  test('badges follow their links: scrolled panes, layout shifts, removed links; far links are badged as they come near', async () => {
+    // Badges are placed from IntersectionObserver entries, not getBoundingClientRect: check them where links move without the document.
+    const filler = (count: number) => '<p>Filler text that takes a line of the column.</p>'.repeat(count);
+    site.route('forum.example.test/moving', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(
+        `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Moving links</title><style>body { margin: 0; font: 15px/1.6 Georgia, serif; } main { max-width: 700px; margin: 0 auto; } #pane { height: 120px; overflow: auto; }</style></head><body><main>` +
+          `<p><a id="top" href="https://www.sleepio.com/">Sleepio</a></p><div id="shift"></div>` +
+          `<div id="pane">${filler(8)}<p><a id="in-pane" href="https://apps.apple.com/gb/app/nhs-app/id1388411277">NHS App</a></p>${filler(8)}</div>` +
+          `${filler(150)}<p><a id="far" href="https://www.sleepio.com/">Sleepio again</a></p></main></body></html>`,
+      );
+    });
+    const page = await visit(granted, 'https://forum.example.test/moving');
+    await page.setViewportSize({ width: 900, height: 600 });
+    /** Whether the link has a drawn badge beside it. */
+    const badged = (id: string) =>
+      page.evaluate((id) => {
+        const link = document.getElementById(id)!.getBoundingClientRect();
+        const drawn = [...document.querySelector('signpost-link-badges')!.shadowRoot!.querySelectorAll<HTMLElement>('.badge')].filter((badge) => badge.style.display !== 'none');
+        return drawn.some((badge) => {
+          const box = badge.getBoundingClientRect();
+          return Math.abs(box.left - (link.right + 2)) <= 1 && Math.abs(box.top + box.height / 2 - (link.top + link.height / 2)) <= 2;
+        });
+      }, id);
+    await expect.poll(() => badged('top'), { timeout: 10_000 }).toBe(true);
+    // Scrolled out of sight inside its pane: no badge floating over the page.
+    expect(await badged('in-pane')).toBe(false);
+    await page.evaluate(() => {
+      const pane = document.getElementById('pane')!;
+      pane.scrollTop += document.getElementById('in-pane')!.getBoundingClientRect().top - pane.getBoundingClientRect().top - 40;
+    });
+    await expect.poll(() => badged('in-pane'), { timeout: 5000 }).toBe(true);
+    // The page's style moves everything below: no element added or removed.
+    await page.evaluate(() => (document.getElementById('shift')!.style.height = '45px'));
+    await expect.poll(() => badged('in-pane'), { timeout: 5000 }).toBe(true);
+    expect(await badges(page).count()).toBe(2);
+    await page.evaluate(() => document.getElementById('far')!.scrollIntoView());
+    await expect.poll(() => badged('far'), { timeout: 5000 }).toBe(true);
+    await page.evaluate(() => document.getElementById('top')!.remove());
+    await expect.poll(() => badges(page).count(), { timeout: 5000 }).toBe(2);
+    await page.close();
+  });
+
   test('no request left the browser because of Signpost', () => {
     const unexpected = site.requests.filter((request) => !isFaviconRequest(request) && request.headers['sec-fetch-dest'] !== 'document');
     expect(unexpected).toEqual([]);

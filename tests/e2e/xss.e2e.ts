@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { countRows, readFeeds } from './harness/idb';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
+import { openSettings } from './harness/pages';
 
 const IMG = '<img src=x onerror="window.__xss=1">';
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -174,18 +175,13 @@ function expectSafe(report: DomReport, where: string, payloads: readonly string[
   expect(report.csp, `${where}: CSP violations`).toEqual([]);
 }
 
-async function openSettings(): Promise<Page> {
-  const page = await stores.session.context.newPage();
-  await page.goto(`chrome-extension://${stores.session.extensionId}/options.html`);
-  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
-  return page;
-}
+const openSettingsPage = () => openSettings(stores.session);
 
 const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
 
 describe('hostile feed text is shown as text and never runs', () => {
   test('subscribed through the settings page: the preview shows the payloads as text; entries with javascript:/data: links are quarantined', async () => {
-    const settings = await openSettings();
+    const settings = await openSettingsPage();
     await settings.getByLabel('Feed address').fill(feedUrl);
     await settings.getByRole('button', { name: 'Check feed' }).click();
     const preview = settings.locator('.preview');
@@ -278,7 +274,7 @@ describe('hostile feed text is shown as text and never runs', () => {
   });
 
   test('the settings page after the sync: payloads are text; nothing ran', async () => {
-    const settings = await openSettings();
+    const settings = await openSettingsPage();
     await expect.poll(() => settings.getByRole('region', { name: 'Feeds' }).textContent()).toContain(PUBLISHER_NAME);
     expectSafe(await inspect(settings, false), 'the settings page', [SVG]);
     await settings.close();

@@ -1,4 +1,5 @@
-import { SignpostDatabase } from '@/lib/storage/db';
+import Dexie from 'dexie';
+import { SCHEMA_VERSIONS, SignpostDatabase } from '@/lib/storage/db';
 import { storeFeed } from '@/lib/sync/sync';
 import type { Feed } from '@/lib/feed/schema';
 
@@ -12,4 +13,14 @@ export function testDb(): SignpostDatabase {
 
 export async function withFeeds(db: SignpostDatabase, feeds: Record<string, Feed>, at = Date.parse('2026-11-20T12:00:00Z')): Promise<void> {
   for (const [url, feed] of Object.entries(feeds)) await storeFeed(db, url, { feed, quarantined: [] }, { at });
+}
+
+/** Opens a database exactly as an older Signpost release declared it, to test upgrades from it. */
+export function openAsVersion(name: string, version: number): Dexie {
+  const old = new Dexie(name);
+  for (const step of SCHEMA_VERSIONS.filter((s) => s.version <= version)) {
+    const declared = old.version(step.version).stores(step.stores);
+    if (step.upgrade) declared.upgrade(step.upgrade);
+  }
+  return old;
 }

@@ -13,6 +13,7 @@ import { testDb } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch, json, type Responder } from '../helpers/fetch';
 import { noteRecord, sampleFeedNote, sampleNote } from '../helpers/notes';
+import { openAsVersion } from '../helpers/db';
 
 const FEED_URL = 'https://feeds.example/registry.json';
 const TEAM_URL = 'https://team.example/notes.json';
@@ -97,15 +98,6 @@ const uniqueName = (label: string) => `faults-${label}-${Math.random().toString(
 
 // ---- Older schema versions --------------------------------------------------------------------
 
-/** Opens a database exactly as an older Signpost release declared it (as in migrations.test.ts). */
-function openAsVersion(name: string, version: number): Dexie {
-  const old = new Dexie(name);
-  for (const step of SCHEMA_VERSIONS.filter((s) => s.version <= version)) {
-    const declared = old.version(step.version).stores(step.stores);
-    if (step.upgrade) declared.upgrade(step.upgrade);
-  }
-  return old;
-}
 
 /** A tool row as release `version` wrote it: v1 had no derived fields, v2 a plain conditions copy, v3 on as now. */
 function toolRowAsOf(version: number, value: Tool): Record<string, unknown> {

@@ -1,19 +1,10 @@
-import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSIONS, SignpostDatabase } from '@/lib/storage/db';
 import { toolRecord } from '@/lib/sync/sync';
 import { endorsement, tool } from '../helpers/feeds';
 import { noteRecord, sampleNote } from '../helpers/notes';
+import { openAsVersion } from '../helpers/db';
 
-/** Opens a database exactly as an older Signpost release declared it. */
-function openAsVersion(name: string, version: number): Dexie {
-  const old = new Dexie(name);
-  for (const step of SCHEMA_VERSIONS.filter((s) => s.version <= version)) {
-    const declared = old.version(step.version).stores(step.stores);
-    if (step.upgrade) declared.upgrade(step.upgrade);
-  }
-  return old;
-}
 
 describe('schema migrations', () => {
   it('declares strictly increasing versions', () => {
