@@ -5,26 +5,27 @@ import { createLinkBadgeLayer } from './link-badges';
 import type { PageCard } from './page-card';
 
 // Watches a page's links: badges the ones that lead to known tools, and opens the trust card when
-// such a link is hovered or focused. Scanning is batched once per animation frame and only looks
-// at what was added since the last frame.
+// such a link is hovered or focused. Scanning only looks at what was added since the last scan,
+// and waits until the browser is idle: the page's own rendering of what it added comes first, and
+// the lookups (which keep the worker busy) start after it. Nothing here reads the page's layout
+// (see link-badges.ts).
 
 const HIDE_DELAY_MS = 600;
+/** The longest a scan waits for the browser to be idle. */
+const SCAN_WAIT_MS = 200;
 
 export function watchLinks(ctx: ContentScriptContext, card: PageCard): void {
   const layer = createLinkBadgeLayer();
   const verdicts = new Map<string, LinkVerdict | null>();
   let pendingRoots: ParentNode[] = [document];
-  let frame = 0;
+  let scanning = false;
   let hideTimer: number | undefined;
 
   const scan = async () => {
-    frame = 0;
+    scanning = false;
     const roots = pendingRoots;
     pendingRoots = [];
-    const found = new Map<string, HTMLAnchorElement[]>();
-    for (const root of roots) {
-      for (const [url, anchors] of candidateLinks(root, location.hostname)) found.set(url, [...(found.get(url) ?? []), ...anchors]);
-    }
+    const found = candidateLinks(roots, location.hostname);
     const unknown = [...found.keys()].filter((url) => !verdicts.has(url));
     const batches: string[][] = [];
     for (let start = 0; start < unknown.length; start += MAX_LINKS_PER_BATCH) batches.push(unknown.slice(start, start + MAX_LINKS_PER_BATCH));
@@ -43,15 +44,26 @@ export function watchLinks(ctx: ContentScriptContext, card: PageCard): void {
   };
   const scheduleScan = (root: ParentNode) => {
     pendingRoots.push(root);
-    if (!frame) frame = requestAnimationFrame(() => void scan());
+    if (scanning) return;
+    scanning = true;
+    requestIdleCallback(() => void scan(), { timeout: SCAN_WAIT_MS });
   };
 
   const observer = new MutationObserver((records) => {
-    for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) scheduleScan(node);
-    // Positions are read only when there are badges to move: otherwise the page's layout is left alone.
-    if (layer.size() > 0) layer.scheduleLayout();
+    let removed = false;
+    for (const record of records) {
+      for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) scheduleScan(node as Element);
+      if (record.removedNodes.length > 0) removed = true;
+    }
+    // Badges are measured again only when there are badges: otherwise the page is left alone.
+    // Neither call reads the page's layout: both take effect at the next frame.
+    if (removed) layer.schedulePrune();
+    layer.scheduleLayout();
   });
   observer.observe(document.documentElement, { childList: true, subtree: true });
+  // Images, fonts and style changes move links without adding or removing any.
+  const resizes = new ResizeObserver(() => layer.scheduleLayout());
+  resizes.observe(document.documentElement);
   void scan();
 
   const badgedLink = (target: EventTarget | null) => {
@@ -77,10 +89,12 @@ export function watchLinks(ctx: ContentScriptContext, card: PageCard): void {
   ctx.addEventListener(document, 'mouseout', close);
   ctx.addEventListener(document, 'focusout', close);
   ctx.addEventListener(window, 'resize', () => layer.scheduleLayout(), { passive: true });
-  // Inner scrolling containers (webmail panes) move links without moving the document.
+  // The badges scroll with the document; links in inner scrolling containers (webmail panes), and
+  // fixed or sticky links, move without it.
   ctx.addEventListener(document, 'scroll', () => layer.scheduleLayout(), { capture: true, passive: true });
   ctx.onInvalidated(() => {
     observer.disconnect();
+    resizes.disconnect();
     layer.destroy();
   });
 }
