@@ -2,6 +2,7 @@ import { z } from '../zod';
 import { formatPath } from '../feed/parse';
 import { feedPublisherSchema, type Feed } from '../feed/schema';
 import { FEED_FORMAT, FEED_FORMAT_VERSION } from '../feed/vocabulary';
+import { isLocked, loadPolicy } from '../settings/policy';
 import type { SignpostDatabase } from '../storage/db';
 import { SyncError } from '../sync/errors';
 import { decodeFeed, storeFeed } from '../sync/sync';
@@ -105,6 +106,9 @@ export type FeedImportResult = { ok: true; url: string; publisher: string; notes
  * downloaded feed is; a file older than the copy already imported from the same publisher is refused.
  */
 export async function importFeedFile(db: SignpostDatabase, fileName: string, text: string, now: number): Promise<FeedImportResult> {
+  if (isLocked(await loadPolicy(db), 'feeds')) {
+    return { ok: false, problem: "Your organisation manages Signpost's feeds on this computer, so feed files cannot be imported here. Ask your IT team or digital champion." };
+  }
   try {
     const decoded = decodeFeed(text);
     const url = `${IMPORTED_FEED_SCHEME}${decoded.feed.publisher.id}`;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { applyManagedPolicy } from '@/lib/background/policy';
+import { importFeedFile } from '@/lib/notes/team-feed';
 import { feedList, feedManager, pinnedKeysFor } from '@/lib/settings/feeds';
 import { loadPolicy, loadPolicyState, policySchema, readPolicy, refreshPolicy } from '@/lib/settings/policy';
 import { EMPTY_PROFILE, loadProfile, saveProfile } from '@/lib/settings/profile';
@@ -65,13 +66,18 @@ describe('managed policy', () => {
     expect(await loadPolicy(db)).toEqual(policySchema.parse({}));
   });
 
-  it('locked feeds: the user can neither add a feed nor remove the managed one; an unlocked managed feed still cannot be removed', async () => {
+  it('locked feeds: the user can neither add a feed (nor import one) nor remove the managed one; an unlocked managed feed still cannot be removed', async () => {
     const db = testDb();
     await refreshPolicy(db, GOOD, NOW);
     const manager = feedManager({ db, fetch: fakeFetch(() => json(feed())).fetch, now: () => NOW, bundledFeedUrl: BUNDLED, releaseHostPermission: async () => undefined });
     expect(await manager.subscribe('https://other.example/feed.json')).toEqual({ ok: false, problem: expect.stringContaining("Your organisation manages Signpost's feeds") });
     expect(await manager.forget(MANAGED)).toEqual({ ok: false, problem: 'This feed is set by your organisation, so it cannot be removed here.' });
     expect((await feedList(db, BUNDLED)).map((entry) => [entry.url, entry.managed ?? false])).toEqual([[BUNDLED, false], [MANAGED, true]]);
+
+    expect(await importFeedFile(db, 'team.json', JSON.stringify(feed({ publisher: { id: 'team', name: 'Team (test)', kind: 'peer-team' } })), NOW)).toEqual({
+      ok: false,
+      problem: expect.stringContaining('feed files cannot be imported here'),
+    });
 
     await refreshPolicy(db, { ...GOOD, locked: [] }, NOW);
     expect(await manager.subscribe('https://other.example/feed.json')).toMatchObject({ ok: true });
