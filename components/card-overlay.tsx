@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import type { LookupReply } from '@/lib/background/handlers';
 import { CARD_MARGIN, chooseCorner, cornerBox, type Box } from '@/lib/page/placement';
+import { noteSubjectOf } from '@/lib/registry/present';
 import { LazyPeerNotes } from './notes/LazyPeerNotes';
 import { messageNoteActions } from './notes/message-actions';
 import { TrustCard } from './TrustCard';
@@ -86,7 +87,9 @@ export function createCardOverlay(avoidSelector?: string): CardOverlay {
       const target = ensureHost();
       // A new key per page identity: moving to another app starts from a fresh, collapsed card.
       const [primary] = reply.matches;
-      const notes = primary && <LazyPeerNotes notes={reply.notes} conditions={primary.product.conditions} actions={messageNoteActions} limit={CARD_NOTES_LIMIT} idPrefix="signpost-notes" />;
+      const notes = primary && (
+        <LazyPeerNotes subject={noteSubjectOf(primary.product)} conditions={primary.product.conditions} actions={messageNoteActions} limit={CARD_NOTES_LIMIT} idPrefix="signpost-notes" />
+      );
       render(<TrustCard key={identityKey} data={reply} notesSlot={notes} onDismiss={onDismiss} />, target);
       resizeObserver.disconnect();
       // Observing starts with one callback once the card is laid out: that places it.

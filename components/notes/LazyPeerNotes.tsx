@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { askBackground } from '../ask-background';
 import { CARD_NOTES_GLOBAL, type CardNotesHost, type CardNotesRenderer } from './card-notes-global';
+import type { NoteSubject } from '@/lib/notes/schema';
+import type { ToolNotes } from '@/lib/notes/view';
 import type { PeerNotesProps } from './PeerNotes';
 
 // The card's peer notes on a web page: a slot, filled by code the background injects on first
@@ -24,18 +26,22 @@ function loadRenderer(): Promise<CardNotesRenderer> {
   return loading;
 }
 
-export function LazyPeerNotes(props: PeerNotesProps) {
+/**
+ * Mounted only when the card's details open: the notes and the code to show them are fetched
+ * then, together, so the card's first paint waits for neither.
+ */
+export function LazyPeerNotes({ subject, ...props }: Omit<PeerNotesProps, 'notes'> & { subject: NoteSubject }) {
   const slot = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   useEffect(() => {
     const element = slot.current;
     let renderer: CardNotesRenderer | null = null;
     let cancelled = false;
-    loadRenderer().then(
-      (loaded) => {
+    Promise.all([loadRenderer(), askBackground<ToolNotes>({ type: 'notes-for', subject })]).then(
+      ([loaded, notes]) => {
         if (cancelled || !element) return;
         renderer = loaded;
-        loaded.render(element, props);
+        loaded.render(element, { ...props, notes });
         setState('ready');
       },
       () => !cancelled && setState('failed'),
@@ -44,7 +50,8 @@ export function LazyPeerNotes(props: PeerNotesProps) {
       cancelled = true;
       if (element) renderer?.unmount(element);
     };
-  }, [props]);
+    // The props object is new on every render of the card; what matters is which tool it is.
+  }, [subject]);
   return (
     <>
       {state === 'loading' && <p class="hint">Loading peer notes…</p>}

@@ -1,7 +1,6 @@
 import { productKeys, pageKeys } from '../lookup/keys';
 import { requestSchema } from '../messaging/protocol';
 import { cardDataFor, type CardData, type CardSource } from '../registry/card-data';
-import { noteSubjectOf } from '../registry/present';
 import type { NoteActions, SaveNoteReply } from '../notes/actions';
 import type { NoteSubject } from '../notes/schema';
 import type { ToolNotes } from '../notes/view';
@@ -39,8 +38,6 @@ export interface LookupReply extends CardData {
   dismissed: boolean;
   /** Keys to send back with a "dismiss" message for this tool. */
   dismissKeys: string[];
-  /** Peer notes on the tool: the clinician's own and colleagues' from team feeds. */
-  notes: ToolNotes;
 }
 
 /** A link's badge: only for links to tools the registry knows. */
@@ -75,6 +72,8 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
       return context.notes.remove(request.data.id, request.data.subject);
     case 'restore-note':
       return context.notes.restore(request.data.id, request.data.subject);
+    case 'notes-for':
+      return context.notes.forTool(request.data.subject);
     case 'load-card-notes': {
       const tabId = sender.tab?.id;
       // Only a content script has a tab to inject into; extension pages render notes themselves.
@@ -102,8 +101,7 @@ async function lookupForCard(context: BackgroundContext, url: string): Promise<L
   const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now()), context.dismissed()]);
   const [first] = data.matches;
   const dismissKeys = first ? productKeys(first.product.identifiers) : data.identity ? pageKeys(data.identity) : [];
-  const notes = await context.notes.forTool(first ? noteSubjectOf(first.product) : null);
-  return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)), notes };
+  return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)) };
 }
 
 async function linkVerdicts(context: BackgroundContext, urls: readonly string[]): Promise<LinkVerdict[]> {

@@ -10,6 +10,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   // Peer notes, from the card: the draft is checked in full (patient data above all) by saveNote,
   // which answers with reasons the editor shows; a failing draft is never stored.
   z.object({ type: z.literal('save-note'), draft: z.unknown() }),
+  // Read only when the card's details open, so a card's first paint never waits on notes.
+  z.object({ type: z.literal('notes-for'), subject: noteSubjectSchema }),
   z.object({ type: z.literal('delete-note'), id: noteIdSchema, subject: noteSubjectSchema }),
   z.object({ type: z.literal('restore-note'), id: noteIdSchema, subject: noteSubjectSchema }),
   // The card's notes code, injected into the sending frame when its details are first opened.

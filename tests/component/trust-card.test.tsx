@@ -4,12 +4,15 @@ import { CARD_REGION_NAME, TrustCard } from '@/components/TrustCard';
 import type { Endorsement } from '@/lib/feed/schema';
 import { CARD_NOW, product, reply } from '../helpers/cards';
 import { PeerNotes } from '@/components/notes/PeerNotes';
+import { NO_NOTES } from '@/lib/notes/view';
+import { noteSubjectOf } from '@/lib/registry/present';
 
 afterEach(cleanup);
 
 function renderCard(data: ReturnType<typeof reply>, expanded = true) {
   const onDismiss = vi.fn();
-  const notes = <PeerNotes notes={data.notes} conditions={data.matches[0]?.product.conditions ?? []} idPrefix="test-notes" />;
+  const [primary] = data.matches;
+  const notes = <PeerNotes notes={{ ...NO_NOTES, subject: primary ? noteSubjectOf(primary.product) : null }} conditions={primary?.product.conditions ?? []} idPrefix="test-notes" />;
   render(<TrustCard data={data} notesSlot={notes} onDismiss={onDismiss} initiallyExpanded={expanded} />);
   return { region: screen.getByRole('region', { name: CARD_REGION_NAME }), onDismiss };
 }

@@ -17,6 +17,8 @@ import { writeSubscriptions } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { waitFor } from './harness/wait';
+import type { ToolNotes } from '@/lib/notes/view';
+import { noteSubjectOf } from '@/lib/registry/present';
 
 /**
  * Big enough that writing it takes many seconds (about 7 s for 10,000 rows on an idle two-core
@@ -213,7 +215,8 @@ describe('the service worker stopped mid-sync', () => {
     const card = (await sendFromExtensionPage(session, { type: 'lookup', url: oldToolPage })) as LookupReply;
     expect(worker.status()).toBe('running');
     expect(card.matches.map((match) => match.product.records)).toEqual([[{ feedUrl: url, toolId: syntheticTool(OLD_FIRST).id }]]);
-    expect(card.notes.own.map((view) => view.id)).toEqual([note.id]);
+    const notes = (await sendFromExtensionPage(session, { type: 'notes-for', subject: noteSubjectOf(card.matches[0]!.product) })) as ToolNotes;
+    expect(notes.own.map((view) => view.id)).toEqual([note.id]);
     const afterWake = await snapshot(url);
     expect(versionHeld(afterWake)).toBe('old');
     expect(afterWake.notes).toEqual([note]);

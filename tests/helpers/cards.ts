@@ -1,7 +1,5 @@
 import type { LookupReply } from '@/lib/background/handlers';
 import type { Endorsement } from '@/lib/feed/schema';
-import { NO_NOTES } from '@/lib/notes/view';
-import { noteSubjectOf } from '@/lib/registry/present';
 import type { Product } from '@/lib/registry/types';
 import { verdictFor } from '@/lib/registry/verdict';
 import { endorsement } from './feeds';
@@ -32,7 +30,6 @@ export function reply(products: Product[], overrides: Partial<LookupReply> = {})
     now: CARD_NOW,
     dismissed: false,
     dismissKeys: ['apple:123456789'],
-    notes: { ...NO_NOTES, subject: products[0] ? noteSubjectOf(products[0]) : null },
     ...overrides,
   };
 }

@@ -60,6 +60,7 @@ describe('handleMessage', () => {
     expect(ctx.notes.remove).toHaveBeenCalledWith('note-1', SUBJECT);
     await handleMessage(ctx, { type: 'restore-note', id: 'note-1', subject: SUBJECT }, contentScript);
     expect(ctx.notes.restore).toHaveBeenCalledWith('note-1', SUBJECT);
+    expect(await handleMessage(ctx, { type: 'notes-for', subject: SUBJECT }, contentScript)).toEqual({ ...NO_NOTES, subject: SUBJECT });
   });
 
   it("injects the card's notes script into the content script's own frame, and only for a content script", async () => {
