@@ -4,6 +4,7 @@ import { cardDataFor, type CardData, type CardSource } from '../registry/card-da
 import type { NoteActions, SaveNoteReply } from '../notes/actions';
 import type { NoteSubject } from '../notes/schema';
 import type { ToolNotes } from '../notes/view';
+import { batchedSource } from '../registry/batched-source';
 import { lookupUrl } from '../registry/lookup';
 import type { VerdictState } from '../registry/verdict';
 import type { FeedManager, ForgetReply, SubscribeReply, SyncFeedReply } from '../settings/feeds';
@@ -106,7 +107,9 @@ async function lookupForCard(context: BackgroundContext, url: string): Promise<L
 
 async function linkVerdicts(context: BackgroundContext, urls: readonly string[]): Promise<LinkVerdict[]> {
   const now = context.now();
-  const results = await Promise.all(urls.map((url) => lookupUrl(context.registry, url, now)));
+  // One read of the feeds and one indexed read per round for the whole batch, not per link.
+  const source = batchedSource(context.registry);
+  const results = await Promise.all(urls.map((url) => lookupUrl(source, url, now)));
   return results.flatMap((result, index) => {
     const [first] = result.matches;
     return first ? [{ url: urls[index]!, name: first.product.name, state: first.verdict.state }] : [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { batchedSource } from '@/lib/registry/batched-source';
 import { lookupUrl } from '@/lib/registry/lookup';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { endorsement, feed, tool } from '../helpers/feeds';
@@ -123,5 +124,42 @@ describe('lookupUrl: store pages and merging', () => {
     const expired = feed({ expiresAt: '2026-11-24T00:00:00Z', publisher: { id: 'old', name: 'Old Feed (test)', kind: 'charity' }, tools: national.tools });
     const result = await lookup({ [NATIONAL]: expired }, 'https://apps.apple.com/app/id111111111');
     expect(result.freshness).toEqual({ dataFrom: '2026-11-01T00:00:00Z', checkedAt: Date.parse('2026-11-20T12:00:00Z'), expiredPublishers: ['Old Feed (test)'], refusedPublishers: [] });
+  });
+});
+
+describe('batchedSource: many lookups at once (a page of links)', () => {
+  it('gives every URL the same answer as a lookup on its own, with one feed read and one indexed read per round', async () => {
+    const db = testDb();
+    const national = feed({
+      publisher: { id: 'national', name: 'National Body (test)', kind: 'nice' },
+      tools: [
+        tool({ id: 'a', name: 'Tool A', identifiers: { apple: ['111111111'] }, endorsements: [endorsement({ status: 'recommended', issuerKind: 'nice' })] }),
+        tool({ id: 'b', name: 'Tool B', identifiers: { googlePlay: ['org.example.b'] } }),
+      ],
+    });
+    const local = feed({ tools: [tool({ id: 'a-local', name: 'Tool A', identifiers: { apple: ['111111111'], googlePlay: ['org.example.a'] } })] });
+    await withFeeds(db, { [NATIONAL]: national, [LOCAL]: local, 'https://sites.example/feed.json': siteFeed });
+    const plain = dexieRegistrySource(db);
+    const calls = { feeds: 0, keys: 0 };
+    const counted = {
+      feedSummaries: () => (calls.feeds++, plain.feedSummaries()),
+      recordsWithKeys: (keys: readonly string[]) => (calls.keys++, plain.recordsWithKeys(keys)),
+    };
+    const urls = [
+      'https://play.google.com/store/apps/details?id=org.example.a',
+      'https://apps.apple.com/gb/app/id111111111',
+      'https://play.google.com/store/apps/details?id=org.example.b',
+      'https://www.health.example/coach/week-1',
+      'https://apps.apple.com/gb/app/id999999999',
+      'https://unknown.example/',
+    ];
+    const source = batchedSource(counted);
+    const batched = await Promise.all(urls.map((url) => lookupUrl(source, url, NOW)));
+    const alone = await Promise.all(urls.map((url) => lookupUrl(plain, url, NOW)));
+    expect(batched).toEqual(alone);
+    expect(batched.map((result) => result.matches.map((match) => match.product.name))).toEqual([['Tool A'], ['Tool A'], ['Tool B'], ['Coach'], [], []]);
+    expect(calls.feeds).toBe(1);
+    // The page's keys, then one widening round through the store ids found (Tool A's Play id).
+    expect(calls.keys).toBeLessThanOrEqual(3);
   });
 });
