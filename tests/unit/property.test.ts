@@ -804,7 +804,7 @@ describe('recogniseUrl (property-based)', { timeout: 60_000 }, () => {
         if (!web) return void expect(identity).toBeNull();
         const apple = store !== undefined && (APPLE_HOSTS as readonly string[]).includes(store);
         const play = store === PLAY_HOST;
-        if (apple && shape === 'apple') expect(identity).toEqual({ kind: 'apple', id: /id(\d+)/.exec(rest)![1] });
+        if (apple && shape === 'apple') expect(identity).toEqual({ kind: 'apple', id: /id(\d+)\/?$/.exec(rest)![1] });
         else if (play && shape === 'play') expect(identity).toEqual({ kind: 'google-play', id: /[?&]id=([^&#]+)/.exec(rest)![1] });
         else if (apple || play) expect(identity).toBeNull();
         else expect(identity?.kind === 'apple' || identity?.kind === 'google-play').toBe(false);
