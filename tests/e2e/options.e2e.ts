@@ -113,7 +113,8 @@ describe('adding a feed', () => {
     // the address may be wrong, or the host may need the user's permission, so both are said.
     await checkAddress(page, `${feeds.origin}/missing.json`);
     await expect.poll(() => problem.textContent()).toContain('The feed could not be reached (network error).');
-    expect(await problem.textContent()).toContain(`Signpost needs permission to download from 127.0.0.1:${feeds.port}. It will only download the feed from there.`);
+    // The offer appears once the permission check answers, a moment after the error itself.
+    await expect.poll(() => problem.textContent()).toContain(`Signpost needs permission to download from 127.0.0.1:${feeds.port}. It will only download the feed from there.`);
     expect(await problem.getByRole('button', { name: `Allow downloads from 127.0.0.1:${feeds.port}` }).count()).toBe(1);
 
     await checkAddress(page, `${feeds.origin}/not-a-feed.json`);
