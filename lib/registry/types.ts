@@ -6,12 +6,8 @@ export interface ToolRecord {
   id: string;
   feedUrl: string;
   tool: Tool;
-  /** Identifier keys (apple:…, play:…, web:host) for the one-read lookup. */
+  /** Identifier keys (apple:…, play:…, web:host): what a page's keys are matched against. */
   keys: string[];
-  /** Conditions this record's own independent claims endorse the tool for (card alternatives). */
-  endorsedFor: string[];
-  /** Search words (lib/search/search.ts toolSearchWords), indexed for prefix search. */
-  words: string[];
 }
 
 /** What the UI needs to know about a feed to attribute a claim and judge its age. */

@@ -7,6 +7,7 @@ import type { FeedSummary, Product, ToolRecord } from '../registry/types';
 import { verdictFor } from '../registry/verdict';
 import type { SignpostDatabase } from '../storage/db';
 import { dexieRegistrySource } from '../storage/registry-source';
+import { ToolReader } from '../storage/tool-store';
 import { buildSearchIndex, queryTokens, recordIdOf, type SearchResults } from './search';
 
 // The registry as the popup and the handout page read it: straight from the on-device database
@@ -21,11 +22,12 @@ export interface SearchSource extends CardSource {
 }
 
 export function dexieSearchSource(db: SignpostDatabase): SearchSource {
+  const reader = new ToolReader(db);
   return {
-    ...dexieRegistrySource(db),
-    recordsWithWordPrefix: (prefix, limit) => db.tools.where('words').startsWith(prefix).distinct().limit(limit).toArray(),
-    countWordPrefix: async (prefix, cap) => (await db.tools.where('words').startsWith(prefix).limit(cap).primaryKeys()).length,
-    recordsWithIds: async (ids) => (await db.tools.bulkGet([...ids])).filter((record) => record !== undefined),
+    ...dexieRegistrySource(db, reader),
+    recordsWithWordPrefix: (prefix, limit) => reader.recordsWithWordPrefix(prefix, limit),
+    countWordPrefix: (prefix, cap) => reader.countWordPrefix(prefix, cap),
+    recordsWithIds: (ids) => reader.recordsWithIds(ids),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
 import type { SyncErrorCode } from '../sync/errors';
+import { writeFeedTools, type ToolTables } from './tool-store';
 
 /** A subscribed feed's cached state: what the settings page shows and what sync compares against. */
 export interface FeedRecord {
@@ -20,6 +21,8 @@ export interface FeedRecord {
   lastAttemptAt?: number;
   lastSuccessAt?: number;
   lastError?: { code: SyncErrorCode; message: string; at: number };
+  /** Changes whenever the feed's tools are stored: the version its tool chunks and index carry. */
+  contentVersion?: string;
   counts?: { tools: number; endorsements: number; quarantined: number; notes?: number };
   /** Whether the stored copy was signed, and by a pinned key. */
   signature?: Verification;
@@ -48,6 +51,9 @@ export interface TeamNoteRecord {
   note: FeedNote;
 }
 
+/** A tool row as versions 1 to 4 kept them, with the fields their indexes read. */
+type V4ToolRecord = ToolRecord & { conditions?: string[]; endorsedFor?: string[]; words?: string[] };
+
 export interface SettingRecord {
   key: string;
   value: unknown;
@@ -60,7 +66,7 @@ export interface SettingRecord {
  */
 export const SCHEMA_VERSIONS: readonly {
   version: number;
-  stores: Record<string, string>;
+  stores: Record<string, string | null>;
   upgrade?: (tx: Transaction) => Promise<unknown>;
 }[] = [
   {
@@ -88,7 +94,7 @@ export const SCHEMA_VERSIONS: readonly {
     stores: { tools: 'id, feedUrl, *keys, *endorsedFor, *words' },
     upgrade: (tx) =>
       tx
-        .table<ToolRecord & { conditions?: string[] }>('tools')
+        .table<V4ToolRecord>('tools')
         .toCollection()
         .modify((record) => {
           record.words = toolSearchWords(record.tool);
@@ -103,13 +109,39 @@ export const SCHEMA_VERSIONS: readonly {
     version: 4,
     stores: { notes: 'id, *toolKeys', teamNotes: 'id, feedUrl, *toolKeys' },
   },
+  {
+    // v5: tools in chunks with one sorted index row per feed (tool-store.ts): a 100k-tool sync
+    // wrote 100k rows into three multi-entry indexes. Each feed's tools move over in feed order.
+    version: 5,
+    stores: { toolChunks: 'id, feedUrl', toolIndexes: 'feedUrl' },
+    upgrade: async (tx) => {
+      const byFeed = new Map<string, ToolRecord[]>();
+      for (const { endorsedFor: _endorsedFor, words: _words, ...record } of await tx.table<V4ToolRecord>('tools').toArray()) {
+        const feedRecords = byFeed.get(record.feedUrl);
+        if (feedRecords) feedRecords.push(record);
+        else byFeed.set(record.feedUrl, [record]);
+      }
+      const tables: ToolTables = { toolChunks: tx.table('toolChunks'), toolIndexes: tx.table('toolIndexes') };
+      for (const [feedUrl, records] of byFeed) {
+        const version = crypto.randomUUID();
+        await writeFeedTools(tables, feedUrl, version, records);
+        await tx.table<FeedRecord>('feeds').update(feedUrl, { contentVersion: version });
+      }
+    },
+  },
+  {
+    // v6: the per-tool table, emptied into chunks by v5 (Dexie deletes a table only after the version that reads it).
+    version: 6,
+    stores: { tools: null },
+  },
 ];
 
 export const DATABASE_NAME = 'signpost';
 
 export class SignpostDatabase extends Dexie {
   feeds!: EntityTable<FeedRecord, 'url'>;
-  tools!: EntityTable<ToolRecord, 'id'>;
+  toolChunks!: ToolTables['toolChunks'];
+  toolIndexes!: ToolTables['toolIndexes'];
   notes!: EntityTable<NoteRecord, 'id'>;
   teamNotes!: EntityTable<TeamNoteRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;

@@ -1,6 +1,7 @@
 import type { CardSource } from '../registry/card-data';
 import type { FeedSummary } from '../registry/types';
 import type { FeedRecord, SignpostDatabase } from './db';
+import { ToolReader } from './tool-store';
 
 /** Only feeds that have stored data at least once can stand behind a claim. */
 export function feedSummary(record: FeedRecord): FeedSummary | null {
@@ -15,10 +16,11 @@ export function feedSummary(record: FeedRecord): FeedSummary | null {
   };
 }
 
-export function dexieRegistrySource(db: SignpostDatabase): CardSource {
+/** The registry as the worker and extension pages read it: through one cached reader per database. */
+export function dexieRegistrySource(db: SignpostDatabase, reader = new ToolReader(db)): CardSource {
   return {
-    recordsWithKeys: (keys) => db.tools.where('keys').anyOf([...keys]).distinct().toArray(),
-    recordsEndorsedFor: (conditions, limit) => db.tools.where('endorsedFor').anyOf([...conditions]).distinct().limit(limit).toArray(),
-    feedSummaries: async () => (await db.feeds.toArray()).map(feedSummary).filter((summary) => summary !== null),
+    recordsWithKeys: (keys) => reader.recordsWithKeys(keys),
+    recordsEndorsedFor: (conditions, limit) => reader.recordsEndorsedFor(conditions, limit),
+    feedSummaries: async () => (await reader.feeds()).map(feedSummary).filter((summary) => summary !== null),
   };
 }

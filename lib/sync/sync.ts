@@ -2,12 +2,10 @@ import Dexie from 'dexie';
 import { parseFeed, type QuarantinedEntry } from '../feed/parse';
 import { readFeedDocument, verifyFeedDocument, type Verification } from '../feed/signature';
 import type { Feed } from '../feed/schema';
-import { identifierKeys, productKeys } from '../lookup/keys';
+import { productKeys } from '../lookup/keys';
 import type { FeedNote } from '../notes/schema';
-import type { ToolRecord } from '../registry/types';
-import { endorsedConditions } from '../registry/verdict';
-import { toolSearchWords } from '../search/search';
 import type { FeedRecord, SignpostDatabase, TeamNoteRecord } from '../storage/db';
+import { toolRecord, writeFeedTools } from '../storage/tool-store';
 import { downloadFeed, type DownloadOptions } from './download';
 import { SyncError } from './errors';
 
@@ -132,10 +130,6 @@ export function teamNoteRecord(feedUrl: string, note: FeedNote): TeamNoteRecord 
   return { id: `${feedUrl} ${note.id}`, feedUrl, toolKeys: productKeys(note.identifiers), note };
 }
 
-export function toolRecord(feedUrl: string, tool: Feed['tools'][number]): ToolRecord {
-  return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers), endorsedFor: [...endorsedConditions(tool.endorsements, tool.conditions)], words: toolSearchWords(tool) };
-}
-
 /**
  * Replaces one feed's tools, notes and status in a single transaction: all of it lands, or none.
  * The clinician's own notes are in another table, which no sync touches.
@@ -148,13 +142,15 @@ export async function storeFeed(
 ): Promise<NonNullable<FeedRecord['counts']>> {
   const counts = feedCounts(decoded);
   const { tools, notes = [], ...envelope } = decoded.feed;
-  await db.transaction('rw', db.feeds, db.tools, db.teamNotes, async () => {
-    await db.tools.where('feedUrl').equals(url).delete();
+  const contentVersion = crypto.randomUUID();
+  const records = tools.map((tool) => toolRecord(url, tool));
+  await db.transaction('rw', [db.feeds, db.toolChunks, db.toolIndexes, db.teamNotes], async () => {
+    await writeFeedTools(db, url, contentVersion, records);
     await db.teamNotes.where('feedUrl').equals(url).delete();
-    await db.tools.bulkPut(tools.map((tool) => toolRecord(url, tool)));
     await db.teamNotes.bulkPut(notes.map((note) => teamNoteRecord(url, note)));
     await db.feeds.put({
       url,
+      contentVersion,
       publisher: envelope.publisher,
       sequence: envelope.sequence,
       generatedAt: envelope.generatedAt,

@@ -11,9 +11,11 @@ import type { FeedSummary, ToolRecord } from '@/lib/registry/types';
 import { VERDICT_LABELS } from '@/lib/registry/verdict';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
-import { decodeFeed, storeFeed, syncFeed, toolRecord, type SyncOutcome } from '@/lib/sync/sync';
+import { storedToolRecords, toolRecord } from '@/lib/storage/tool-store';
+import { decodeFeed, storeFeed, syncFeed, type SyncOutcome } from '@/lib/sync/sync';
 import type { FeedServer } from '../e2e/harness/server';
 import { peakResidentBytes, resetPeakResident } from './memory';
+import { perToolDatabase, perToolRow } from './per-tool-table';
 import { summarise, type Summary } from './stats';
 import { lookupUrlMix, syntheticFeed } from './synthetic';
 
@@ -96,13 +98,13 @@ export async function nodeSync(feeds: FeedServer, size: number, lookups: { fakeI
 
     const urls = lookupUrlMix(size, Math.max(lookups.fakeIndexedDb, lookups.inMemory));
     const fakeIndexedDb = await timeLookups(dexieRegistrySource(db), urls.slice(0, lookups.fakeIndexedDb));
-    const inMemory = await timeLookups(inMemorySource(await db.tools.toArray(), await dexieRegistrySource(db).feedSummaries()), urls.slice(0, lookups.inMemory));
+    const inMemory = await timeLookups(inMemorySource(await storedToolRecords(db), await dexieRegistrySource(db).feedSummaries()), urls.slice(0, lookups.inMemory));
     return {
       ms,
       rowsPerSecond: size / (ms / 1000),
       peakRssBytes,
       rssBeforeBytes,
-      notModified: { ms: notModifiedMs, status: second.status, toolRowsWritten: written('tools'), feedStatusRowsWritten: written('feeds') },
+      notModified: { ms: notModifiedMs, status: second.status, toolRowsWritten: written('toolChunks') + written('toolIndexes'), feedStatusRowsWritten: written('feeds') },
       lookup: { fakeIndexedDb, inMemory },
     };
   } finally {
@@ -132,41 +134,54 @@ function inMemorySource(records: readonly ToolRecord[], feeds: FeedSummary[]): R
 
 export interface WriteComparison {
   size: number;
-  /** storeFeed: delete the feed's old rows and one bulkPut, in one transaction. */
+  /** storeFeed: the feed's tools in chunks and one index row, with its status, in one transaction. */
   storeFeedMs: number;
+  /** The same tools one row each, in the per-tool table of schema v1–v4, with one bulkPut. */
+  perToolBulkPutMs: number;
   /** The same rows put one by one (awaiting each) inside one transaction. */
   putLoopOneTransactionMs: number;
   /** The same rows put one by one, each in its own transaction. */
   putPerRowTransactionMs: number;
 }
 
-/** storeFeed against naive writes of the same decoded feed, each into a fresh database. */
+/** storeFeed against one-row-per-tool writes of the same decoded feed, each into a fresh database. */
 export async function compareWrites(feed: Feed): Promise<WriteComparison> {
   const decoded = { feed, quarantined: [] };
-  const records = feed.tools.map((tool) => toolRecord('bench', tool));
-  const timed = async (write: (db: SignpostDatabase) => Promise<unknown>) => {
-    const { db } = countingDb();
+  const rows = feed.tools.map((tool) => perToolRow(toolRecord('bench', tool)));
+  const perTool = async (write: (db: ReturnType<typeof perToolDatabase>) => Promise<unknown>) => {
+    const db = perToolDatabase(`signpost-bench-per-tool-${++databases}`);
     try {
       await db.open();
       const started = performance.now();
       await write(db);
       const ms = performance.now() - started;
-      if ((await db.tools.count()) !== records.length) throw new Error('A write strategy lost rows');
+      if ((await db.tools.count()) !== rows.length) throw new Error('A write strategy lost rows');
       return ms;
     } finally {
       await db.delete();
     }
   };
+  const { db } = countingDb();
+  let storeFeedMs: number;
+  try {
+    const started = performance.now();
+    await storeFeed(db, 'bench', decoded, { at: Date.now() });
+    storeFeedMs = performance.now() - started;
+    if ((await storedToolRecords(db)).length !== rows.length) throw new Error('storeFeed lost rows');
+  } finally {
+    await db.delete();
+  }
   return {
-    size: records.length,
-    storeFeedMs: await timed((db) => storeFeed(db, 'bench', decoded, { at: Date.now() })),
-    putLoopOneTransactionMs: await timed((db) =>
+    size: rows.length,
+    storeFeedMs,
+    perToolBulkPutMs: await perTool((db) => db.tools.bulkPut(rows)),
+    putLoopOneTransactionMs: await perTool((db) =>
       db.transaction('rw', db.tools, async () => {
-        for (const record of records) await db.tools.put(record);
+        for (const row of rows) await db.tools.put(row);
       }),
     ),
-    putPerRowTransactionMs: await timed(async (db) => {
-      for (const record of records) await db.tools.put(record);
+    putPerRowTransactionMs: await perTool(async (db) => {
+      for (const row of rows) await db.tools.put(row);
     }),
   };
 }

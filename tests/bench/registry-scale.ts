@@ -2,13 +2,14 @@
 // feed server into the service worker's IndexedDB, revalidate it (304), then time lookups as the
 // content scripts ask for them, through runtime messaging from an extension page.
 import type { Page } from 'playwright-core';
-import { SCHEMA_VERSIONS } from '@/lib/storage/db';
-import { decodeFeed, toolRecord, type SyncOutcome } from '@/lib/sync/sync';
+import { toolRecord } from '@/lib/storage/tool-store';
+import { decodeFeed, type SyncOutcome } from '@/lib/sync/sync';
 import { launchWithExtension, type ExtensionSession } from '../e2e/harness/browser';
-import { countRows, readFeeds, writeSubscriptions } from '../e2e/harness/idb';
+import { countTools, readFeeds, writeSubscriptions } from '../e2e/harness/idb';
 import type { FeedServer } from '../e2e/harness/server';
 import { waitFor } from '../e2e/harness/wait';
 import { extensionProcessId, peakResidentBytes, resetPeakResident, residentBytes } from './memory';
+import { perToolIndexes, perToolRow } from './per-tool-table';
 import { summarise, type Summary } from './stats';
 import { lookupUrlMix, syntheticFeed } from './synthetic';
 
@@ -44,7 +45,7 @@ export interface SyncBreakdown {
   parseMs: number;
   /** In Node: decodeFeed (JSON.parse and zod validation), the step between parse and store. */
   decodeInNodeMs: number;
-  /** In the worker: the same tool records put with raw IndexedDB in one transaction, into a scratch database with the tools table's indexes. */
+  /** In the worker: the same tool records put with raw IndexedDB in one transaction, one row per tool into a scratch table indexed as schema v1–v4 did (the before of chunked storage). */
   rawIndexedDbPutMs: number;
 }
 
@@ -96,18 +97,11 @@ async function timeMessages(page: Page, messages: readonly unknown[], { warmup, 
   return { summary: summarise(samples), hits };
 }
 
-/** The tools table's current schema ("id, feedUrl, *keys, *conditions") as IndexedDB index definitions. */
-function toolsIndexes(): { keyPath: string; indexes: { name: string; multiEntry: boolean }[] } {
-  const spec = SCHEMA_VERSIONS.findLast((version) => version.stores.tools)!.stores.tools!;
-  const [primary, ...rest] = spec.split(',').map((part) => part.trim());
-  return { keyPath: primary!, indexes: rest.map((part) => ({ name: part.replace(/^\*/, ''), multiEntry: part.startsWith('*') })) };
-}
-
 async function syncBreakdown(session: ExtensionSession, url: string, text: string): Promise<SyncBreakdown> {
   let started = performance.now();
   const decoded = decodeFeed(text);
   const decodeInNodeMs = performance.now() - started;
-  const records = decoded.feed.tools.map((tool) => toolRecord(url, tool));
+  const records = decoded.feed.tools.map((tool) => perToolRow(toolRecord(url, tool)));
   const inWorker = await session.serviceWorker.evaluate(
     async ({ url, records, schema }) => {
       let started = performance.now();
@@ -143,7 +137,7 @@ async function syncBreakdown(session: ExtensionSession, url: string, text: strin
         });
       }
     },
-    { url, records, schema: toolsIndexes() },
+    { url, records, schema: perToolIndexes() },
   );
   return { ...inWorker, decodeInNodeMs };
 }
@@ -169,7 +163,7 @@ export async function measureRegistryAtScale(feeds: FeedServer, size: number, op
     const text = JSON.stringify(body);
     const feedBytes = Buffer.byteLength(text);
     if (!(await writeSubscriptions(session.serviceWorker, [url]))) throw new Error('The extension has no database to subscribe in');
-    const rows = async () => (await countRows(session.serviceWorker, 'tools', { index: 'feedUrl', equals: url })) ?? 0;
+    const rows = async () => (await countTools(session.serviceWorker, url)) ?? 0;
 
     const pid = extensionProcessId();
     const extensionRssBeforeBytes = residentBytes(pid);

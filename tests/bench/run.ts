@@ -275,14 +275,14 @@ async function main(): Promise<void> {
       ...(scale[BREAKDOWN_SIZE]!.breakdown
         ? [
             {
-              figure: `Sync breakdown, ${BREAKDOWN_SIZE} tools: fetch / parse / decode (Node) / raw IndexedDB put`,
+              figure: `Sync breakdown, ${BREAKDOWN_SIZE} tools: fetch / parse / decode (Node) / raw IndexedDB put, one row per tool (v1–v4 storage)`,
               value: [scale[BREAKDOWN_SIZE]!.breakdown.fetchMs, scale[BREAKDOWN_SIZE]!.breakdown.parseMs, scale[BREAKDOWN_SIZE]!.breakdown.decodeInNodeMs, scale[BREAKDOWN_SIZE]!.breakdown.rawIndexedDbPutMs].map(ms).join(' / '),
             },
           ]
         : []),
       {
-        figure: `Node writes, ${BREAKDOWN_SIZE} tools: storeFeed / put loop, 1 tx / put, 1 tx per row`,
-        value: [writeComparison.storeFeedMs, writeComparison.putLoopOneTransactionMs, writeComparison.putPerRowTransactionMs].map(ms).join(' / '),
+        figure: `Node writes, ${BREAKDOWN_SIZE} tools: storeFeed (chunks) / one row per tool: bulkPut / put loop, 1 tx / put, 1 tx per row`,
+        value: [writeComparison.storeFeedMs, writeComparison.perToolBulkPutMs, writeComparison.putLoopOneTransactionMs, writeComparison.putPerRowTransactionMs].map(ms).join(' / '),
       },
       ...sizes.contentScripts.map((file) => ({
         figure: `Content script ${file.file}: raw (gzip)`,

@@ -70,8 +70,12 @@ afterAll(async () => {
 });
 
 interface Snapshot {
-  /** Rows of the feed, and of each version's marker keys. */
+  /** Tools of the version the feed's status row names, and of each version's marker keys. */
   rows: number;
+  /** Chunks of the feed from any other version. */
+  strayChunks: number;
+  /** The feed's index row is of the same version and counts the same tools. */
+  indexMatches: boolean;
   oldKeyRows: number;
   newFirstKeyRows: number;
   newLastKeyRows: number;
@@ -92,13 +96,10 @@ function snapshot(url: string): Promise<Snapshot> {
         open.onerror = () => reject(open.error);
       });
       try {
-        const tx = db.transaction(['tools', 'notes', 'feeds'], 'readonly');
-        const tools = tx.objectStore('tools');
+        const tx = db.transaction(['toolChunks', 'toolIndexes', 'notes', 'feeds'], 'readonly');
         const requests = {
-          rows: tools.index('feedUrl').count(url),
-          oldKeyRows: tools.index('keys').count(keys.old),
-          newFirstKeyRows: tools.index('keys').count(keys.newFirst),
-          newLastKeyRows: tools.index('keys').count(keys.newLast),
+          chunks: tx.objectStore('toolChunks').index('feedUrl').getAll(url),
+          index: tx.objectStore('toolIndexes').get(url),
           notes: tx.objectStore('notes').getAll(),
           feed: tx.objectStore('feeds').get(url),
         };
@@ -107,7 +108,23 @@ function snapshot(url: string): Promise<Snapshot> {
           tx.onerror = () => reject(tx.error);
           tx.onabort = () => reject(tx.error);
         });
-        return Object.fromEntries(Object.entries(requests).map(([name, request]) => [name, request.result])) as never;
+        const feed = requests.feed.result as FeedRecord | undefined;
+        const index = requests.index.result as { version: string; toolCount: number } | undefined;
+        const chunks = requests.chunks.result as { version: string; records: { keys: string[] }[] }[];
+        // Rows of any version but the one the status row names would be a mix: counted apart.
+        const current = chunks.filter((chunk) => chunk.version === feed?.contentVersion);
+        const records = current.flatMap((chunk) => chunk.records);
+        const withKey = (key: string) => records.filter((record) => record.keys.includes(key)).length;
+        return {
+          rows: records.length,
+          strayChunks: chunks.length - current.length,
+          indexMatches: index?.version === feed?.contentVersion && index?.toolCount === records.length,
+          oldKeyRows: withKey(keys.old),
+          newFirstKeyRows: withKey(keys.newFirst),
+          newLastKeyRows: withKey(keys.newLast),
+          notes: requests.notes.result as NoteRecord[],
+          feed,
+        };
       } finally {
         db.close();
       }
@@ -145,6 +162,8 @@ const syncNow = async () => (await sendFromExtensionPage(session, { type: 'sync-
 
 /** Exactly the old version, or exactly the complete new one; the status row matching what is stored. */
 function versionHeld(state: Snapshot): 'old' | 'new' {
+  expect(state.strayChunks).toBe(0);
+  expect(state.indexMatches).toBe(true);
   if (state.rows === SMALL && state.oldKeyRows === 1 && state.newFirstKeyRows === 0 && state.newLastKeyRows === 0) {
     expect(state.feed).toMatchObject({ sequence: 1, counts: { tools: SMALL } });
     return 'old';

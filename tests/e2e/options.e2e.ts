@@ -9,10 +9,9 @@ import type { Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { launchWithExtension, type ExtensionSession } from './harness/browser';
-import { countRows, readFeeds } from './harness/idb';
+import { countTools, readFeeds, waitForRegistry } from './harness/idb';
 import { REPO_ROOT } from './harness/paths';
 import { startFeedServer, type FeedServer } from './harness/server';
-import { waitFor } from './harness/wait';
 import { openSettings } from './harness/pages';
 
 const AXE_SOURCE = readFileSync(join(REPO_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -45,7 +44,7 @@ beforeAll(async () => {
     response.end('Not found');
   });
   session = await launchWithExtension();
-  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+  await waitForRegistry(session.serviceWorker);
 });
 
 afterAll(async () => {
@@ -57,7 +56,7 @@ const openSettingsPage = () => openSettings(session, { width: 1000, height: 900 
 const feedsSection = (page: Page) => page.getByRole('region', { name: 'Feeds' });
 const feedItem = (page: Page, name: string) => feedsSection(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name, level: 3 }) });
 const feedsStatus = (page: Page) => feedsSection(page).getByRole('status').first();
-const toolsOf = (url: string) => countRows(session.serviceWorker, 'tools', { index: 'feedUrl', equals: url });
+const toolsOf = (url: string) => countTools(session.serviceWorker, url);
 
 async function checkAddress(page: Page, url: string): Promise<void> {
   await page.getByLabel('Feed address').fill(url);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SyncOutcome } from '@/lib/sync/sync';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { launchWithExtension, type ExtensionSession } from './harness/browser';
-import { countRows, readFeeds, writeSubscriptions } from './harness/idb';
+import { countTools, readFeeds, writeSubscriptions } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
 import { REPO_ROOT } from './harness/paths';
 import { startFeedServer, startSiteServer, type FeedServer, type SiteServer } from './harness/server';
@@ -45,7 +45,7 @@ describe('registry in the installed extension', () => {
     expect(row.signature).toEqual({ status: 'verified', keyId: '99a56a445e214bab' });
     expect(row.lastSuccessAt).toEqual(expect.any(Number));
     expect(row.counts?.tools).toBe(bundledFeed.tools.length);
-    expect(await countRows(session.serviceWorker, 'tools')).toBe(bundledFeed.tools.length);
+    expect(await countTools(session.serviceWorker)).toBe(bundledFeed.tools.length);
     expect(site.requests).toEqual([]);
     expect(feeds.requests).toEqual([]);
   });
@@ -61,7 +61,7 @@ describe('registry in the installed extension', () => {
     });
     const url = feeds.publish('/signpost/feed.json', served);
     const feedGets = () => feeds.requests.filter((request) => request.method === 'GET' && request.url === url);
-    const toolsOfFeed = () => countRows(session.serviceWorker, 'tools', { index: 'feedUrl', equals: url });
+    const toolsOfFeed = () => countTools(session.serviceWorker, url);
     await waitFor(() => writeSubscriptions(session.serviceWorker, [url]), { message: 'the extension to create its database' });
 
     const first = await syncNow();

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionSession } from './harness/browser';
-import { countRows } from './harness/idb';
+import { waitForRegistry } from './harness/idb';
 import { REPO_ROOT } from './harness/paths';
 import { isFaviconRequest, startSiteServer, type SiteServer } from './harness/server';
-import { waitFor } from './harness/wait';
 
 const GRANTED_BUILD = join(REPO_ROOT, '.output/chrome-mv3-e2e-sites');
 const CARD = 'signpost-trust-card';
@@ -19,7 +18,7 @@ let granted: ExtensionSession;
 let plain: ExtensionSession;
 
 async function ready(session: ExtensionSession) {
-  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+  await waitForRegistry(session.serviceWorker);
 }
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@
 // and the entries with javascript:/data: links were quarantined, so no such link is anywhere.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { countRows, readFeeds } from './harness/idb';
+import { countRows, countTools, readFeeds } from './harness/idb';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
 import { openSettings } from './harness/pages';
@@ -190,7 +190,7 @@ describe('hostile feed text is shown as text and never runs', () => {
     await preview.getByRole('button', { name: 'Subscribe' }).click();
 
     const { serviceWorker } = stores.session;
-    await expect.poll(() => countRows(serviceWorker, 'tools', { index: 'feedUrl', equals: feedUrl }), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => countTools(serviceWorker, feedUrl), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => countRows(serviceWorker, 'teamNotes'), { timeout: 15_000 }).toBe(1);
     const record = (await readFeeds(serviceWorker)).find((row) => row.url === feedUrl);
     expect(record?.lastError).toBeUndefined();

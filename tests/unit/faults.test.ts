@@ -7,8 +7,12 @@ import Dexie, { type Transaction } from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Feed, Tool } from '@/lib/feed/schema';
 import { identifierKeys } from '@/lib/lookup/keys';
+import type { ToolRecord } from '@/lib/registry/types';
+import { endorsedConditions } from '@/lib/registry/verdict';
+import { toolSearchWords } from '@/lib/search/search';
 import { SCHEMA_VERSIONS, SignpostDatabase, type FeedRecord, type NoteRecord, type SettingRecord } from '@/lib/storage/db';
-import { syncFeed, teamNoteRecord, toolRecord, type SyncDeps } from '@/lib/sync/sync';
+import { storedToolRecords, ToolReader, toolRecord, writeFeedTools, type ToolChunkRecord, type ToolIndexRecord, type ToolTables } from '@/lib/storage/tool-store';
+import { syncFeed, teamNoteRecord, type SyncDeps } from '@/lib/sync/sync';
 import { testDb } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch, json, type Responder } from '../helpers/fetch';
@@ -93,34 +97,67 @@ const SETTINGS: SettingRecord[] = [
 ];
 
 const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+const byFeed = <T extends { feedUrl: string }>(rows: T[]) => [...rows].sort((a, b) => a.feedUrl.localeCompare(b.feedUrl));
 const sleep = (ms: number) => new Promise<'timer'>((resolve) => setTimeout(() => resolve('timer'), ms));
 const uniqueName = (label: string) => `faults-${label}-${Math.random().toString(36).slice(2)}`;
 
 // ---- Older schema versions --------------------------------------------------------------------
 
 
-/** A tool row as release `version` wrote it: v1 had no derived fields, v2 a plain conditions copy, v3 on as now. */
+/** The version v5 on stores a feed's tools under (FeedRecord.contentVersion): fixed when a test seeds them itself. */
+const SEEDED_CONTENT_VERSION = 'seeded-content-version';
+
+/**
+ * A tool row as release `version` wrote it to the per-tool `tools` table: v1 had no derived fields,
+ * v2 a plain conditions copy, v3 and v4 the endorsedFor and words fields their indexes read.
+ * From v5 tools are kept in chunks (seedAtVersion), never as rows.
+ */
 function toolRowAsOf(version: number, value: Tool): Record<string, unknown> {
-  const { endorsedFor: _endorsedFor, words: _words, ...v1 } = toolRecord(FEED_URL, value);
+  const v1: Record<string, unknown> = { ...toolRecord(FEED_URL, value) };
   if (version === 1) return v1;
   if (version === 2) return { ...v1, conditions: value.conditions };
-  return toolRecord(FEED_URL, value) as unknown as Record<string, unknown>;
+  if (version <= 4) return { ...v1, endorsedFor: [...endorsedConditions(value.endorsements, value.conditions)], words: toolSearchWords(value) };
+  throw new Error(`v${version} keeps tools in chunks, not in rows of a tools table`);
 }
 
-/** Creates database `name` at schema `version` holding tools, a feed, settings and own notes. */
+/** Stores TOOLS as v5 on does (chunks + index row), and FEED_ROW carrying their content version, in one transaction. */
+async function storeToolsAsChunks(db: Dexie, contentVersion = SEEDED_CONTENT_VERSION): Promise<void> {
+  const tables: ToolTables = { toolChunks: db.table('toolChunks'), toolIndexes: db.table('toolIndexes') };
+  await db.transaction('rw', ['feeds', 'toolChunks', 'toolIndexes'], async () => {
+    await writeFeedTools(tables, FEED_URL, contentVersion, TOOLS.map((t) => toolRecord(FEED_URL, t)));
+    await db.table('feeds').put({ ...FEED_ROW, contentVersion });
+  });
+}
+
+/** Creates database `name` at schema `version` holding tools (as that version stored them), a feed, settings and own notes. */
 async function seedAtVersion(name: string, version: number): Promise<void> {
   const old = openAsVersion(name, version);
   await old.open();
   expect(old.verno).toBe(version);
-  await old.table('tools').bulkPut(TOOLS.map((t) => toolRowAsOf(version, t)));
-  await old.table('feeds').put(FEED_ROW);
+  if (version >= 5) {
+    await storeToolsAsChunks(old);
+  } else {
+    await old.table('tools').bulkPut(TOOLS.map((t) => toolRowAsOf(version, t)));
+    await old.table('feeds').put(FEED_ROW);
+  }
   await old.table('settings').bulkPut(SETTINGS);
   await old.table('notes').bulkPut(OWN_NOTES);
   old.close();
 }
 
-/** Everything seeded is there, in the current shape, and findable through the current indexes. */
-async function expectAllIntactAtCurrentVersion(db: SignpostDatabase): Promise<void> {
+/** Ids of the stored tools a page showing `key` finds (the worker's lookup path), through a fresh reader. */
+async function toolIdsWithKey(db: SignpostDatabase, key: string, reader = new ToolReader(db)): Promise<string[]> {
+  return (await reader.recordsWithKeys([key])).map((r) => r.id).sort();
+}
+
+const rawChunks = async (db: SignpostDatabase) => byId(await db.toolChunks.toArray());
+const rawIndexes = async (db: SignpostDatabase) => byFeed(await db.toolIndexes.toArray());
+
+/**
+ * Everything seeded is there, in the current shape, and findable through the current indexes.
+ * `contentVersion`: what the feed's tools must be stored under (a migration picks a new random one).
+ */
+async function expectAllIntactAtCurrentVersion(db: SignpostDatabase, contentVersion: unknown = expect.any(String)): Promise<void> {
   expect(db.verno).toBe(CURRENT_VERSION);
   expect(byId(await db.notes.toArray())).toEqual(byId(OWN_NOTES));
   for (const note of OWN_NOTES) {
@@ -128,16 +165,26 @@ async function expectAllIntactAtCurrentVersion(db: SignpostDatabase): Promise<vo
       expect((await db.notes.where('toolKeys').equals(key).toArray()).map((r) => r.id), key).toContain(note.id);
     }
   }
+  // Every tool, in the current record shape (no v1–v4 derived fields left on it), and no other.
+  expect(byId(await storedToolRecords(db, FEED_URL))).toEqual(byId(TOOLS.map((t) => toolRecord(FEED_URL, t))));
+  expect(await storedToolRecords(db)).toHaveLength(TOOLS.length);
+  const reader = new ToolReader(db);
   for (const value of TOOLS) {
     const id = `${FEED_URL} ${value.id}`;
-    expect(await db.tools.get(id)).toEqual(toolRecord(FEED_URL, value));
+    expect((await reader.recordsWithIds([id])).map((r) => r.id)).toEqual([id]);
     for (const key of identifierKeys(value.identifiers)) {
-      expect((await db.tools.where('keys').equals(key).toArray()).map((r) => r.id), key).toEqual([id]);
+      expect(await toolIdsWithKey(db, key, reader), key).toEqual([id]);
     }
   }
-  expect(await db.tools.where('feedUrl').equals(FEED_URL).count()).toBe(TOOLS.length);
-  expect((await db.tools.where('endorsedFor').equals('copd').toArray()).map((r) => r.tool.id)).toEqual(['copd-coach']);
-  expect(await db.feeds.toArray()).toEqual([FEED_ROW]);
+  expect((await reader.recordsEndorsedFor(['copd'], 10)).map((r) => r.tool.id)).toEqual(['copd-coach']);
+  // The feed row, now carrying the version its chunks and index row are stored under.
+  const feeds = await db.feeds.toArray();
+  expect(feeds).toEqual([{ ...FEED_ROW, contentVersion }]);
+  const version = feeds[0]!.contentVersion;
+  expect(await rawIndexes(db)).toEqual([expect.objectContaining({ feedUrl: FEED_URL, version, toolCount: TOOLS.length })]);
+  const chunks = await rawChunks(db);
+  expect(chunks.length).toBeGreaterThan(0);
+  for (const chunk of chunks) expect(chunk).toMatchObject({ feedUrl: FEED_URL, version });
   expect(byId((await db.settings.toArray()).map((s) => ({ ...s, id: s.key })))).toEqual(byId(SETTINGS.map((s) => ({ ...s, id: s.key }))));
   expect(await db.teamNotes.count()).toBe(0);
 }
@@ -174,9 +221,12 @@ describe('upgrading the database with notes present', () => {
       const name = uniqueName(`from-v${version}`);
       await seedAtVersion(name, version);
 
+      // Tools a release already stored in chunks keep their version; rows moved over by v5 get a new one.
+      const contentVersion = version >= 5 ? SEEDED_CONTENT_VERSION : expect.any(String);
       const current = new SignpostDatabase(name);
       await current.open();
-      await expectAllIntactAtCurrentVersion(current);
+      await expectAllIntactAtCurrentVersion(current, contentVersion);
+      const upgradedVersion = (await current.feeds.get(FEED_URL))?.contentVersion;
       // No index or store left over from an older release, none missing: as a fresh install has it.
       const fresh = new SignpostDatabase(uniqueName('fresh'));
       await fresh.open();
@@ -187,13 +237,13 @@ describe('upgrading the database with notes present', () => {
       // And again after closing: the upgrade was committed, not just visible to its own connection.
       const reopened = new SignpostDatabase(name);
       await reopened.open();
-      await expectAllIntactAtCurrentVersion(reopened);
+      await expectAllIntactAtCurrentVersion(reopened, upgradedVersion);
       reopened.close();
     },
   );
 
-  it('runs from every version before the current one, v1, v2 and v3 included (a new version adds a case by itself)', () => {
-    expect(SCHEMA_VERSIONS.slice(0, -1).map((s) => s.version)).toEqual(expect.arrayContaining([1, 2, 3]));
+  it('runs from every version before the current one, v1 to v5 included (a new version adds a case by itself)', () => {
+    expect(SCHEMA_VERSIONS.slice(0, -1).map((s) => s.version)).toEqual(expect.arrayContaining([1, 2, 3, 4, 5]));
   });
 });
 
@@ -275,8 +325,9 @@ describe('an upgrade blocked by another connection', () => {
   it('an older Dexie connection used again after the upgrade reopens the upgraded database: its write lands beside every note', async () => {
     // Dexie closes the old connection on versionchange but lets it reopen on next use; its declared
     // v3 is then lower than the database's, so it opens whatever version is there (and, finding
-    // v3's notes.updatedAt index missing, re-adds it by bumping the native version: Dexie's
-    // "SchemaDiff" patch). Nothing is lost either way, and the current connection keeps working.
+    // v3's notes.updatedAt index and the tools table v6 deleted missing, re-adds them empty by
+    // bumping the native version: Dexie's "SchemaDiff" patch). Nothing is lost either way, and the
+    // current connection keeps working, its tools still read from their chunks.
     const name = uniqueName('old-after-upgrade');
     await seedAtVersion(name, 3);
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -290,14 +341,15 @@ describe('an upgrade blocked by another connection', () => {
     const late = noteRecord(sampleNote({ id: 'note-late', text: 'Saved from a page still running the old release.' }));
     await old.table('notes').put(late);
     expect(byId(await current.notes.toArray())).toEqual(byId([...OWN_NOTES, late]));
-    expect(await current.tools.where('keys').equals('apple:1000000001').count()).toBe(1);
+    expect(await toolIdsWithKey(current, 'apple:1000000001')).toEqual([`${FEED_URL} copd-coach`]);
+    expect(byId(await storedToolRecords(current, FEED_URL))).toEqual(byId(TOOLS.map((t) => toolRecord(FEED_URL, t))));
     old.close();
     current.close();
   });
 });
 
 describe('an upgrade that fails mid-way', () => {
-  /** The shipped versions plus a next one whose upgrade wrecks notes and tools, then throws. */
+  /** The shipped versions plus a next one whose upgrade wrecks notes, tool chunks, tool indexes and feeds, then throws. */
   function withFailingNextVersion(name: string): Dexie {
     const next = new Dexie(name);
     for (const step of SCHEMA_VERSIONS) {
@@ -309,9 +361,11 @@ describe('an upgrade that fails mid-way', () => {
       .stores({ notes: 'id, *toolKeys, note.updatedAt', teamNotes: null })
       .upgrade(async (tx: Transaction) => {
         await tx.table('notes').clear();
-        await tx.table('tools').toCollection().modify((row: { keys: string[] }) => {
-          row.keys = [];
+        await tx.table('toolChunks').toCollection().modify((row: ToolChunkRecord) => {
+          row.records = [];
+          row.version = 'wrecked';
         });
+        await tx.table('toolIndexes').clear();
         await tx.table('feeds').clear();
         throw new Error('a bug in the next release\'s upgrade');
       });
@@ -321,12 +375,13 @@ describe('an upgrade that fails mid-way', () => {
   it(`v${CURRENT_VERSION} → a failing v${CURRENT_VERSION + 1}: the database stays at v${CURRENT_VERSION} with tools, team notes and own notes untouched`, async () => {
     const name = uniqueName('fail-latest');
     const db = new SignpostDatabase(name);
-    await db.tools.bulkPut(TOOLS.map((t) => toolRecord(FEED_URL, t)));
-    await db.feeds.put(FEED_ROW);
+    await storeToolsAsChunks(db);
     await db.settings.bulkPut(SETTINGS);
     await db.notes.bulkPut(OWN_NOTES);
     const teamNotes = [teamNoteRecord(TEAM_URL, sampleFeedNote({ id: 'team-1' })), teamNoteRecord(TEAM_URL, sampleFeedNote({ id: 'note-1', verdict: 'do-not-recommend' }))];
     await db.teamNotes.bulkPut(teamNotes);
+    const chunksBefore = await rawChunks(db);
+    const indexesBefore = await rawIndexes(db);
     db.close();
 
     const next = withFailingNextVersion(name);
@@ -339,12 +394,15 @@ describe('an upgrade that fails mid-way', () => {
     const reopened = new SignpostDatabase(name);
     await reopened.open();
     expect(byId(await reopened.teamNotes.toArray())).toEqual(byId(teamNotes));
+    // The chunks and index rows the failing upgrade wrecked or deleted are back, byte for byte.
+    expect(await rawChunks(reopened)).toEqual(chunksBefore);
+    expect(await rawIndexes(reopened)).toEqual(indexesBefore);
     await reopened.teamNotes.clear(); // so the shared check below (no team notes before v4) applies
-    await expectAllIntactAtCurrentVersion(reopened);
+    await expectAllIntactAtCurrentVersion(reopened, SEEDED_CONTENT_VERSION);
     reopened.close();
   });
 
-  it('v3 → v4 + a failing v5: the whole upgrade rolls back, v4\'s step included; the fixed release then upgrades cleanly', async () => {
+  it(`v3 → v4 … v${CURRENT_VERSION} + a failing v${CURRENT_VERSION + 1}: the whole upgrade rolls back, the shipped steps included (v5's move into chunks, v6's table delete); the fixed release then upgrades cleanly`, async () => {
     const name = uniqueName('fail-from-v3');
     await seedAtVersion(name, 3);
 
@@ -386,7 +444,11 @@ function combinedFeed(sequence: number, toolIds: string[], noteIds: string[]): F
 }
 
 interface Snapshot {
-  tools: unknown[];
+  /** Every feed's stored tool records, as storedToolRecords reads them. */
+  tools: ToolRecord[];
+  /** The rows under them, versions included: a failed save must leave not one of them changed. */
+  toolChunks: ToolChunkRecord[];
+  toolIndexes: ToolIndexRecord[];
   teamNotes: unknown[];
   notes: NoteRecord[];
   feeds: FeedRecord[];
@@ -394,7 +456,9 @@ interface Snapshot {
 
 async function snapshot(db: SignpostDatabase): Promise<Snapshot> {
   return {
-    tools: byId(await db.tools.toArray()),
+    tools: byId(await storedToolRecords(db)),
+    toolChunks: await rawChunks(db),
+    toolIndexes: await rawIndexes(db),
     teamNotes: byId(await db.teamNotes.toArray()),
     notes: byId(await db.notes.toArray()),
     feeds: byId((await db.feeds.toArray()).map((f) => ({ ...f, id: f.url }))),
@@ -405,6 +469,14 @@ async function snapshot(db: SignpostDatabase): Promise<Snapshot> {
 async function expectUnchangedBut(db: SignpostDatabase, before: Snapshot, url: string, code: string, message: RegExp, at: number) {
   const after = await snapshot(db);
   expect(after.tools).toEqual(before.tools);
+  expect(after.toolChunks).toEqual(before.toolChunks);
+  expect(after.toolIndexes).toEqual(before.toolIndexes);
+  // And still found by the lookup path, through a fresh reader: each previous tool by each of its keys.
+  expect(before.tools.length).toBeGreaterThan(0);
+  const reader = new ToolReader(db);
+  for (const record of before.tools) {
+    for (const key of record.keys) expect(await toolIdsWithKey(db, key, reader), key).toContain(record.id);
+  }
   expect(after.teamNotes).toEqual(before.teamNotes);
   expect(after.notes).toEqual(before.notes);
   const row = await db.feeds.get(url);
@@ -432,7 +504,25 @@ async function dbWithGoodData(): Promise<SignpostDatabase> {
 describe('storage failing part-way through storeFeed', () => {
   type Sabotage = (db: SignpostDatabase) => void;
   const sabotages: [string, Sabotage, RegExp][] = [
-    ['tools.bulkPut refuses (quota), after the old rows were deleted', (db) => void vi.spyOn(db.tools, 'bulkPut').mockRejectedValue(quotaError()), /not enough storage space/],
+    [
+      'toolChunks.bulkAdd refuses (quota), after the old chunks and index row were deleted',
+      (db) => void vi.spyOn(db.toolChunks, 'bulkAdd').mockRejectedValue(quotaError()),
+      /not enough storage space/,
+    ],
+    [
+      'toolChunks.bulkAdd writes the new chunks and then hits the quota',
+      (db) => {
+        const real = db.toolChunks.bulkAdd.bind(db.toolChunks);
+        vi.spyOn(db.toolChunks, 'bulkAdd').mockImplementation(((records: ToolChunkRecord[]) =>
+          real(records).then(() => Dexie.Promise.reject(quotaError()))) as typeof real);
+      },
+      /not enough storage space/,
+    ],
+    [
+      'toolIndexes.put refuses (quota), after the new chunks were written',
+      (db) => void vi.spyOn(db.toolIndexes, 'put').mockRejectedValue(quotaError()),
+      /not enough storage space/,
+    ],
     [
       'teamNotes.bulkPut refuses (quota), after the new tools were written',
       (db) => void vi.spyOn(db.teamNotes, 'bulkPut').mockRejectedValue(quotaError()),
@@ -453,7 +543,7 @@ describe('storage failing part-way through storeFeed', () => {
       /could not be saved on this computer \(UnknownError\)/,
     ],
     [
-      'the transaction is aborted between the two bulkPuts (the worker stopped)',
+      'the transaction is aborted after the tools were written, before the team notes (the worker stopped)',
       (db) =>
         void vi.spyOn(db.teamNotes, 'bulkPut').mockImplementation(() => {
           Dexie.currentTransaction!.abort();
@@ -466,16 +556,25 @@ describe('storage failing part-way through storeFeed', () => {
   it.each(sabotages)('%s: previous tools, team notes and own notes intact; lastError says storage', async (_label, sabotage, message) => {
     const db = await dbWithGoodData();
     const before = await snapshot(db);
+    // A reader that lives through the failure, as the worker's does, primed with the previous tools.
+    const liveReader = new ToolReader(db);
+    expect(await toolIdsWithKey(db, 'apple:1000000100', liveReader)).toEqual([`${FEED_URL} one`]);
     sabotage(db);
     const next = combinedFeed(6, ['four', 'five'], ['team-2', 'team-3', 'team-4']);
     const outcome = await syncFeed(deps(db, () => json(next), NOW + 5000), FEED_URL);
     expect(outcome).toEqual({ url: FEED_URL, status: 'failed', error: { code: 'storage', message: expect.stringMatching(message) } });
     vi.restoreAllMocks();
     await expectUnchangedBut(db, before, FEED_URL, 'storage', message, NOW + 5000);
+    expect(await toolIdsWithKey(db, 'apple:1000000100', liveReader)).toEqual([`${FEED_URL} one`]);
 
-    // Once storage works again, the next sync stores the new version in full.
+    // Once storage works again, the next sync stores the new version in full, and only it is found.
     expect(await syncFeed(deps(db, () => json(next), NOW + 9000), FEED_URL)).toMatchObject({ status: 'updated', counts: { tools: 2, notes: 3 } });
-    expect((await db.tools.where('feedUrl').equals(FEED_URL).toArray()).map((r) => r.tool.id).sort()).toEqual(['five', 'four']);
+    expect((await storedToolRecords(db, FEED_URL)).map((r) => r.tool.id).sort()).toEqual(['five', 'four']);
+    // combinedFeed numbers apple ids by position: 'four' now has the id 'one' had, 'three''s id is gone.
+    expect(await toolIdsWithKey(db, 'apple:1000000100')).toEqual([`${FEED_URL} four`]);
+    expect(await toolIdsWithKey(db, 'apple:1000000102')).toEqual([]);
+    expect(await toolIdsWithKey(db, 'apple:1000000100', liveReader)).toEqual([`${FEED_URL} four`]);
+    expect(await storedToolRecords(db, OTHER_URL)).toEqual(before.tools.filter((r) => r.feedUrl === OTHER_URL));
     expect((await db.teamNotes.where('feedUrl').equals(FEED_URL).toArray()).map((r) => r.note.id).sort()).toEqual(['team-2', 'team-3', 'team-4']);
     expect(byId(await db.notes.toArray())).toEqual(byId(OWN_NOTES));
     expect(await db.feeds.get(FEED_URL)).toMatchObject({ sequence: 6, lastSuccessAt: NOW + 9000 });
@@ -557,6 +656,7 @@ describe('a team feed failing after a good one', () => {
     expect(await syncFeed(deps(db, () => json(teamFeed(4, []))), TEAM_URL)).toMatchObject({ status: 'updated', counts: { notes: 0 } });
     expect(await db.teamNotes.count()).toBe(0);
     expect(byId(await db.notes.toArray())).toEqual(byId(OWN_NOTES));
-    expect(await db.tools.where('feedUrl').equals(FEED_URL).count()).toBe(TOOLS.length);
+    expect(await storedToolRecords(db, FEED_URL)).toHaveLength(TOOLS.length);
+    expect(await toolIdsWithKey(db, 'apple:1000000001')).toEqual([`${FEED_URL} copd-coach`]);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSIONS, SignpostDatabase } from '@/lib/storage/db';
-import { toolRecord } from '@/lib/sync/sync';
+import { CHUNK_SIZE, ToolReader, storedToolRecords, toolRecord } from '@/lib/storage/tool-store';
 import { endorsement, tool } from '../helpers/feeds';
 import { noteRecord, sampleNote } from '../helpers/notes';
 import { openAsVersion } from '../helpers/db';
+import type { ToolRecord } from '@/lib/registry/types';
 
 
 describe('schema migrations', () => {
@@ -22,8 +23,7 @@ describe('schema migrations', () => {
       identifiers: { apple: ['123456789'] },
       endorsements: [endorsement({ status: 'conditional', conditions: ['copd'] }), endorsement({ status: 'recommended', sourceType: 'vendor-stated' })],
     });
-    const { endorsedFor: _derived, words: _alsoDerived, ...v1Record } = toolRecord('https://feed.example', endorsed);
-    await v1.table('tools').put(v1Record);
+    await v1.table('tools').put(toolRecord('https://feed.example', endorsed));
     await v1.table('feeds').put({ url: 'https://feed.example', sequence: 3 });
     await v1.table('notes').put({ id: 'n1', toolKeys: ['apple:123456789'], updatedAt: 1 });
     await v1.table('settings').put({ key: 'subscriptions', value: [{ url: 'https://feed.example', addedAt: 1 }] });
@@ -32,15 +32,19 @@ describe('schema migrations', () => {
     const current = new SignpostDatabase(name);
     await current.open();
     expect(current.verno).toBe(SCHEMA_VERSIONS.at(-1)!.version);
-    // v3: found by the conditions its independent claims endorse it for (not the vendor's), and
-    // searchable by the words of its name and conditions; v2's plain conditions field is gone.
-    expect((await current.tools.where('endorsedFor').equals('copd').toArray()).map((r) => r.tool.id)).toEqual(['copd-coach']);
-    expect(await current.tools.where('endorsedFor').equals('asthma').count()).toBe(0);
-    expect((await current.tools.get('https://feed.example copd-coach'))).not.toHaveProperty('conditions');
-    expect((await current.tools.where('words').startsWith('exam').toArray()).map((r) => r.tool.id)).toEqual(['copd-coach']);
-    expect(await current.tools.where('words').equals('copd').count()).toBe(1);
-    expect(await current.tools.where('keys').equals('apple:123456789').count()).toBe(1);
-    expect(await current.feeds.get('https://feed.example')).toEqual({ url: 'https://feed.example', sequence: 3 });
+    // v5: the tool is in its feed's chunk, exactly as v1 held it (v2's conditions and v3's derived
+    // fields are gone); found by the conditions its independent claims endorse it for (not the
+    // vendor's), by the words of its name and conditions, and by its key.
+    expect(current.tables.map((table) => table.name)).not.toContain('tools');
+    expect(await storedToolRecords(current)).toEqual([toolRecord('https://feed.example', endorsed)]);
+    const reader = new ToolReader(current);
+    const ids = (records: { tool: { id: string } }[]) => records.map((record) => record.tool.id);
+    expect(ids(await reader.recordsEndorsedFor(['copd'], 10))).toEqual(['copd-coach']);
+    expect(await reader.recordsEndorsedFor(['asthma'], 10)).toEqual([]);
+    expect(ids(await reader.recordsWithWordPrefix('exam', 10))).toEqual(['copd-coach']);
+    expect(await reader.countWordPrefix('copd', 10)).toBe(1);
+    expect(ids(await reader.recordsWithKeys(['apple:123456789']))).toEqual(['copd-coach']);
+    expect(await current.feeds.get('https://feed.example')).toEqual({ url: 'https://feed.example', sequence: 3, contentVersion: expect.any(String) });
     expect(await current.notes.get('n1')).toEqual({ id: 'n1', toolKeys: ['apple:123456789'], updatedAt: 1 });
     expect(await current.settings.get('subscriptions')).toBeDefined();
     current.close();
@@ -78,6 +82,40 @@ describe('v4: peer notes', () => {
     expect(await current.notes.toArray()).toEqual(notes);
     expect((await current.notes.where('toolKeys').equals('play:org.example.coach').toArray()).map((r) => r.id)).toEqual(['note-2']);
     expect(await current.teamNotes.count()).toBe(0);
+    current.close();
+  });
+});
+
+describe('v5: tools in chunks', () => {
+  it('v4 → current moves every tool of every feed into its feed\'s chunks, findable as before', async () => {
+    const name = `migrate-chunks-${Math.random()}`;
+    const v4 = openAsVersion(name, 4);
+    const big = 'https://big.example/feed.json';
+    const small = 'https://small.example/feed.json';
+    // More tools than one chunk holds, so a tool past the boundary must be found in the second chunk.
+    const bigTools = Array.from({ length: CHUNK_SIZE + 3 }, (_, index) => tool({ id: `tool-${index}`, name: `Example Tool ${index} (test)`, identifiers: { apple: [String(1000000000 + index)] } }));
+    const smallTools = [tool({ id: 'shared', identifiers: { apple: ['1000000002'] } })];
+    const asV4 = (feedUrl: string, value: ReturnType<typeof tool>) => ({ ...toolRecord(feedUrl, value), endorsedFor: [], words: ['example'] });
+    await v4.table('tools').bulkPut([...bigTools.map((value) => asV4(big, value)), ...smallTools.map((value) => asV4(small, value))]);
+    await v4.table('feeds').bulkPut([{ url: big, sequence: 1 }, { url: small, sequence: 2 }]);
+    await v4.table('notes').put(noteRecord(sampleNote()));
+    v4.close();
+
+    const current = new SignpostDatabase(name);
+    await current.open();
+    // v4 kept no feed order (rows were keyed by id), so the chunks hold the tools in id order.
+    const byId = (records: ToolRecord[]) => [...records].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(await storedToolRecords(current, big))).toEqual(byId(bigTools.map((value) => toolRecord(big, value))));
+    expect(await storedToolRecords(current, small)).toEqual(smallTools.map((value) => toolRecord(small, value)));
+    for (const url of [big, small]) {
+      const feed = await current.feeds.get(url);
+      expect((await current.toolIndexes.get(url))?.version).toBe(feed?.contentVersion);
+    }
+    const reader = new ToolReader(current);
+    const last = await reader.recordsWithKeys([`apple:${1000000000 + CHUNK_SIZE + 2}`]);
+    expect(last.map((record) => record.id)).toEqual([`${big} tool-${CHUNK_SIZE + 2}`]);
+    expect((await reader.recordsWithKeys(['apple:1000000002'])).map((record) => record.id).sort()).toEqual([`${big} tool-2`, `${small} shared`]);
+    expect(await current.notes.toArray()).toEqual([noteRecord(sampleNote())]);
     current.close();
   });
 });

@@ -15,6 +15,7 @@ import { testDb, withFeeds } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch, hang, json, type Responder } from '../helpers/fetch';
 import { noteRecord, sampleNote } from '../helpers/notes';
+import { storedToolRecords } from '@/lib/storage/tool-store';
 
 const BUNDLED = 'chrome-extension://signpost-id/feeds/default.json';
 const URL_A = 'https://feeds.example/a.json';
@@ -99,8 +100,8 @@ describe('forgetFeed', () => {
     expect(await forgetFeed(db, URL_A)).toEqual({ removed: true });
 
     expect(await loadSubscriptions(db)).toEqual([{ url: URL_B, addedAt: NOW }]);
-    expect(await db.tools.where('feedUrl').equals(URL_A).count()).toBe(0);
-    expect((await db.tools.toArray()).map((record) => record.tool.id)).toEqual(['b1']);
+    expect((await storedToolRecords(db, URL_A)).length).toBe(0);
+    expect((await storedToolRecords(db)).map((record) => record.tool.id)).toEqual(['b1']);
     expect(await db.feeds.get(URL_A)).toBeUndefined();
     expect(await db.feeds.get(URL_B)).toBeDefined();
     expect(await db.notes.get('note-1')).toEqual(noteRecord(sampleNote({ identifiers: { apple: ['1000000001'] } })));
@@ -112,7 +113,7 @@ describe('forgetFeed', () => {
     vi.spyOn(db.feeds, 'delete').mockRejectedValueOnce(new Error('disk full'));
     await expect(forgetFeed(db, URL_A)).rejects.toThrow('disk full');
     expect(await loadSubscriptions(db)).toEqual([{ url: URL_A, addedAt: NOW }]);
-    expect(await db.tools.where('feedUrl').equals(URL_A).count()).toBe(2);
+    expect((await storedToolRecords(db, URL_A)).length).toBe(2);
   });
 
   it('gives back a host permission granted for the feed, once no other subscribed feed uses that host', async () => {
@@ -130,7 +131,7 @@ describe('feedManager', () => {
     const db = await subscribedDb([]);
     const { feeds } = manager(db, () => json(feedA));
     expect(await feeds.subscribe(URL_A)).toEqual({ ok: true, url: URL_A, outcome: { url: URL_A, status: 'updated', counts: { tools: 2, endorsements: 1, quarantined: 0, notes: 0 } } });
-    expect(await db.tools.where('feedUrl').equals(URL_A).count()).toBe(2);
+    expect((await storedToolRecords(db, URL_A)).length).toBe(2);
   });
 
   it('subscribe refuses a duplicate without downloading anything', async () => {
@@ -176,7 +177,7 @@ describe('feedManager', () => {
     expect(await feeds.forget(URL_A)).toEqual({ ok: true });
     answer!(json(feedA));
     expect(await syncing).toMatchObject({ status: 'updated' });
-    expect(await db.tools.where('feedUrl').equals(URL_A).count()).toBe(0);
+    expect((await storedToolRecords(db, URL_A)).length).toBe(0);
     expect(await db.feeds.get(URL_A)).toBeUndefined();
   });
 
@@ -184,7 +185,7 @@ describe('feedManager', () => {
     const db = await subscribedDb([URL_A]);
     const { feeds } = manager(db, () => json(feedA));
     expect((await feeds.syncAll()).map((outcome) => outcome.url)).toEqual([BUNDLED, URL_A]);
-    expect(await db.tools.where('feedUrl').equals(URL_A).count()).toBe(2);
+    expect((await storedToolRecords(db, URL_A)).length).toBe(2);
   });
 });
 

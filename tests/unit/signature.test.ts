@@ -11,6 +11,7 @@ import { testDb } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch } from '../helpers/fetch';
 import { noteRecord, sampleNote } from '../helpers/notes';
+import { storedToolRecords } from '@/lib/storage/tool-store';
 
 const NOW = Date.parse('2026-11-25T09:00:00Z');
 const URL_A = 'https://feeds.example/signed.json';
@@ -78,7 +79,7 @@ describe('pinned feeds in sync', () => {
 
     const outcome = await syncWith(db, await signFeedText(feedText(2), b.privateJwk));
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'bad-signature' } });
-    expect((await db.tools.where('feedUrl').equals(URL_A).toArray()).map((record) => record.tool.id)).toEqual(['t1']);
+    expect((await storedToolRecords(db, URL_A)).map((record) => record.tool.id)).toEqual(['t1']);
     expect(await db.notes.count()).toBe(1);
     expect((await db.feeds.get(URL_A))?.lastError?.message).toContain("does not match the publisher's key");
     const lookup = await lookupUrl(dexieRegistrySource(db), 'https://apps.apple.com/gb/app/id1000000001', NOW + 2000);

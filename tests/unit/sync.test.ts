@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syncFeed, syncFeeds, type SyncDeps } from '@/lib/sync/sync';
 import type { SignpostDatabase } from '@/lib/storage/db';
+import { ToolReader, storedToolRecords } from '@/lib/storage/tool-store';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { testDb } from '../helpers/db';
 import { fakeFetch, hang, json, resetMidBody, type Responder } from '../helpers/fetch';
@@ -33,8 +34,9 @@ async function dbWithGoodFeed() {
 }
 
 async function expectLastGoodIntact(db: SignpostDatabase) {
-  const tools = await db.tools.where('feedUrl').equals(URL_A).toArray();
+  const tools = await storedToolRecords(db, URL_A);
   expect(tools.map((t) => t.tool.id).sort()).toEqual(['one', 'two']);
+  expect((await new ToolReader(db).recordsWithKeys(['play:org.example.two'])).map((t) => t.tool.id)).toEqual(['two']);
   expect((await db.feeds.get(URL_A))?.sequence).toBe(5);
   expect(await db.notes.get('note-1')).toEqual(noteRecord(sampleNote({ identifiers: { apple: ['111111111'] } })));
 }
@@ -44,7 +46,10 @@ afterEach(() => vi.restoreAllMocks());
 describe('syncFeed: success', () => {
   it('stores the tools indexed by every identifier and the feed status', async () => {
     const db = await dbWithGoodFeed();
-    expect((await db.tools.where('keys').equals('play:org.example.two').first())?.tool.id).toBe('two');
+    const reader = new ToolReader(db);
+    expect((await reader.recordsWithKeys(['play:org.example.two'])).map((t) => t.tool.id)).toEqual(['two']);
+    expect((await reader.recordsWithIds([`${URL_A} one`])).map((t) => t.tool.id)).toEqual(['one']);
+    expect((await db.feeds.get(URL_A))?.contentVersion).toBe((await db.toolIndexes.get(URL_A))?.version);
     expect(await db.feeds.get(URL_A)).toMatchObject({
       publisher: goodFeed.publisher,
       sequence: 5,
@@ -58,10 +63,10 @@ describe('syncFeed: success', () => {
   it('asks with If-None-Match / If-Modified-Since and writes no tool on 304', async () => {
     const db = await dbWithGoodFeed();
     const { deps: d, calls } = deps(db, () => new Response(null, { status: 304 }), { now: () => NOW + 1000 });
-    const bulkPut = vi.spyOn(db.tools, 'bulkPut');
+    const bulkAdd = vi.spyOn(db.toolChunks, 'bulkAdd');
     expect(await syncFeed(d, URL_A)).toEqual({ url: URL_A, status: 'unchanged' });
     expect(calls[0]!.headers).toEqual({ 'If-None-Match': '"v5"', 'If-Modified-Since': 'Wed, 25 Nov 2026 08:00:00 GMT' });
-    expect(bulkPut).not.toHaveBeenCalled();
+    expect(bulkAdd).not.toHaveBeenCalled();
     expect((await db.feeds.get(URL_A))?.lastSuccessAt).toBe(NOW + 1000);
     await expectLastGoodIntact(db);
   });
@@ -69,9 +74,9 @@ describe('syncFeed: success', () => {
   it('treats the same publisher and sequence without a 304 (the bundled feed) as unchanged: no writes', async () => {
     const db = await dbWithGoodFeed();
     const { deps: d } = deps(db, () => json(goodFeed));
-    const bulkPut = vi.spyOn(db.tools, 'bulkPut');
+    const bulkAdd = vi.spyOn(db.toolChunks, 'bulkAdd');
     expect(await syncFeed(d, URL_A)).toEqual({ url: URL_A, status: 'unchanged' });
-    expect(bulkPut).not.toHaveBeenCalled();
+    expect(bulkAdd).not.toHaveBeenCalled();
     await expectLastGoodIntact(db);
   });
 
@@ -80,7 +85,8 @@ describe('syncFeed: success', () => {
     const next = feed({ sequence: 6, tools: [tool({ id: 'three', identifiers: { apple: ['333333333'] } })] });
     const { deps: d } = deps(db, () => json(next));
     expect(await syncFeed(d, URL_A)).toMatchObject({ status: 'updated' });
-    expect((await db.tools.toArray()).map((t) => t.tool.id)).toEqual(['three']);
+    expect((await storedToolRecords(db)).map((t) => t.tool.id)).toEqual(['three']);
+    expect(await new ToolReader(db).recordsWithKeys(['play:org.example.two'])).toEqual([]);
     expect(await db.notes.count()).toBe(1);
   });
 
@@ -139,7 +145,7 @@ describe('syncFeed: every failure keeps the last good data', () => {
   it('disk quota exceeded while saving', async () => {
     const db = await dbWithGoodFeed();
     const { deps: d } = deps(db, () => json({ ...goodFeed, sequence: 6 }));
-    vi.spyOn(db.tools, 'bulkPut').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    vi.spyOn(db.toolChunks, 'bulkAdd').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
     expect(await syncFeed(d, URL_A)).toMatchObject({ status: 'failed', error: { code: 'storage', message: expect.stringMatching(/not enough storage space/) } });
     await expectLastGoodIntact(db);
   });
@@ -147,7 +153,7 @@ describe('syncFeed: every failure keeps the last good data', () => {
   it('the transaction dying half-way (as when the worker is stopped) rolls back the delete', async () => {
     const db = await dbWithGoodFeed();
     const { deps: d } = deps(db, () => json({ ...goodFeed, sequence: 6, tools: [tool({ id: 'new' })] }));
-    vi.spyOn(db.tools, 'bulkPut').mockImplementation(() => {
+    vi.spyOn(db.toolIndexes, 'put').mockImplementation(() => {
       Dexie.currentTransaction!.abort();
       return Dexie.Promise.reject(new Dexie.AbortError('worker stopped'));
     });
@@ -187,6 +193,6 @@ describe('syncFeed: concurrency', () => {
     const { deps: d } = deps(db, ({ url }) => (url === other ? new Response('', { status: 500 }) : json(goodFeed)));
     const outcomes = await syncFeeds(d, [URL_A, other]);
     expect(outcomes.map((o) => o.status)).toEqual(['updated', 'failed']);
-    expect(await db.tools.count()).toBe(2);
+    expect(await storedToolRecords(db)).toHaveLength(2);
   });
 });

@@ -2,8 +2,9 @@
 // API, so the tests check what is really stored rather than what the extension's own code reports.
 import type { Worker } from 'playwright-core';
 import type { FeedRecord } from '@/lib/storage/db';
+import { waitFor } from './wait';
 
-type StoreName = 'feeds' | 'tools' | 'notes' | 'teamNotes' | 'settings';
+type StoreName = 'feeds' | 'notes' | 'teamNotes' | 'settings';
 
 interface StoreRequest {
   store: StoreName;
@@ -45,6 +46,42 @@ function storeRequest(serviceWorker: Worker, request: StoreRequest): Promise<unk
 
 export async function countRows(serviceWorker: Worker, store: StoreName, where?: StoreRequest['where']): Promise<number | null> {
   return (await storeRequest(serviceWorker, { store, mode: 'count', where })) as number | null;
+}
+
+/**
+ * Tools stored for one feed (or all feeds): records in chunks of the version the feed's status
+ * row names, read in one transaction. Null while the database does not exist.
+ */
+export function countTools(serviceWorker: Worker, feedUrl?: string): Promise<number | null> {
+  return serviceWorker.evaluate(async (feedUrl) => {
+    const names = await indexedDB.databases();
+    if (!names.some((info) => info.name === 'signpost')) return null;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('signpost');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    try {
+      const tx = db.transaction(['feeds', 'toolChunks'], 'readonly');
+      const feeds = tx.objectStore('feeds').getAll();
+      const chunks = feedUrl === undefined ? tx.objectStore('toolChunks').getAll() : tx.objectStore('toolChunks').index('feedUrl').getAll(feedUrl);
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      const versions = new Map((feeds.result as { url: string; contentVersion?: string }[]).map((feed) => [feed.url, feed.contentVersion]));
+      return (chunks.result as { feedUrl: string; version: string; records: unknown[] }[])
+        .filter((chunk) => versions.get(chunk.feedUrl) === chunk.version)
+        .reduce((sum, chunk) => sum + chunk.records.length, 0);
+    } finally {
+      db.close();
+    }
+  }, feedUrl);
+}
+
+/** Waits until the bundled registry (or any feed) has tools stored, as after install. */
+export async function waitForRegistry(serviceWorker: Worker): Promise<void> {
+  await waitFor(async () => ((await countTools(serviceWorker)) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
 }
 
 export async function readFeeds(serviceWorker: Worker): Promise<FeedRecord[]> {

@@ -1,8 +1,7 @@
 import type { Request } from 'playwright-core';
 import { launchWithExtension, type ExtensionSession, type LaunchOptions } from './browser';
-import { countRows } from './idb';
+import { waitForRegistry } from './idb';
 import { startSiteServer, type SiteServer } from './server';
-import { waitFor } from './wait';
 
 export interface StoreSession {
   site: SiteServer;
@@ -20,7 +19,7 @@ export async function startStoreSession(options: Omit<LaunchOptions, 'hostRules'
   session.context.on('request', (request: Request) => {
     if (request.serviceWorker() || request.frame()?.url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
   });
-  await waitFor(async () => ((await countRows(session.serviceWorker, 'tools')) ?? 0) > 0, { timeoutMs: 20_000, message: 'the bundled registry' });
+  await waitForRegistry(session.serviceWorker);
   return {
     site,
     session,

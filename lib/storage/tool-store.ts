@@ -1,0 +1,200 @@
+import Dexie, { type Table } from 'dexie';
+import type { Tool } from '../feed/schema';
+import { identifierKeys } from '../lookup/keys';
+import type { ToolRecord } from '../registry/types';
+import { endorsedConditions } from '../registry/verdict';
+import { toolSearchWords } from '../search/search';
+import { buildPostings, positionsOf, positionsWithPrefix, type Postings } from './postings';
+import type { FeedRecord, SignpostDatabase } from './db';
+
+// A feed's tools as IndexedDB holds them since schema v5: a few large rows instead of one row per
+// tool. Design note: one put per tool, each adding ~20 entries to three multi-entry indexes, cost
+// 5.7 s per 10,000 tools in Chromium (100 s for a 100k registry). Tools now go in chunks of
+// CHUNK_SIZE, and the feed's keys, search words and endorsed conditions in one index row of sorted
+// arrays (postings.ts), written in the same transaction as the feed's status row. Readers find a
+// tool by binary search and read only its chunk; the worker keeps both in memory between lookups.
+
+export const CHUNK_SIZE = 256;
+
+/** Tools `n * CHUNK_SIZE …` of one stored version of a feed. */
+export interface ToolChunkRecord {
+  /** `${feedUrl} ${n}`. */
+  id: string;
+  feedUrl: string;
+  /** The version of the feed these tools belong to (FeedRecord.contentVersion). */
+  version: string;
+  records: ToolRecord[];
+}
+
+/** Where each tool of one stored feed version is: the position of a tool is its index in the feed. */
+export interface ToolIndexRecord {
+  feedUrl: string;
+  version: string;
+  toolCount: number;
+  /** Identifier keys (apple:…, play:…, web:host) → positions. */
+  keys: Postings;
+  /** Record ids → positions. */
+  ids: Postings;
+  /** Conditions a tool's own independent claims endorse it for → positions (card alternatives). */
+  endorsedFor: Postings;
+  /** Search words (search.ts toolSearchWords) → positions, for prefix search. */
+  words: Postings;
+}
+
+export function toolRecord(feedUrl: string, tool: Tool): ToolRecord {
+  return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers) };
+}
+
+export function toolIndex(feedUrl: string, version: string, records: readonly ToolRecord[]): ToolIndexRecord {
+  const pairs = (termsOf: (record: ToolRecord) => Iterable<string>) =>
+    buildPostings(records.flatMap((record, position) => [...termsOf(record)].map((term) => [term, position] as const)));
+  return {
+    feedUrl,
+    version,
+    toolCount: records.length,
+    keys: pairs((record) => record.keys),
+    ids: pairs((record) => [record.id]),
+    endorsedFor: pairs((record) => endorsedConditions(record.tool.endorsements, record.tool.conditions)),
+    words: pairs((record) => toolSearchWords(record.tool)),
+  };
+}
+
+const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
+
+/** The tables tools are stored in: the database's, or an upgrade transaction's. */
+export interface ToolTables {
+  toolChunks: Table<ToolChunkRecord, string>;
+  toolIndexes: Table<ToolIndexRecord, string>;
+}
+
+/** Replaces a feed's stored tools. Call inside a transaction over toolChunks and toolIndexes. */
+export async function writeFeedTools(db: ToolTables, feedUrl: string, version: string, records: readonly ToolRecord[]): Promise<void> {
+  await deleteFeedTools(db, feedUrl);
+  const chunks: ToolChunkRecord[] = [];
+  for (let start = 0; start < records.length; start += CHUNK_SIZE) {
+    chunks.push({ id: chunkId(feedUrl, start / CHUNK_SIZE), feedUrl, version, records: records.slice(start, start + CHUNK_SIZE) });
+  }
+  await db.toolChunks.bulkAdd(chunks);
+  await db.toolIndexes.put(toolIndex(feedUrl, version, records));
+}
+
+export async function deleteFeedTools(db: ToolTables, feedUrl: string): Promise<void> {
+  await db.toolChunks.where('feedUrl').equals(feedUrl).delete();
+  await db.toolIndexes.delete(feedUrl);
+}
+
+/** Every stored tool record of one feed, or of all feeds (export, tests, the CLI). */
+export async function storedToolRecords(db: SignpostDatabase, feedUrl?: string): Promise<ToolRecord[]> {
+  const chunks = await (feedUrl === undefined ? db.toolChunks.toArray() : db.toolChunks.where('feedUrl').equals(feedUrl).toArray());
+  return chunks.sort((a, b) => a.feedUrl.localeCompare(b.feedUrl) || chunkNumber(a) - chunkNumber(b)).flatMap((chunk) => chunk.records);
+}
+
+const chunkNumber = (chunk: ToolChunkRecord) => Number(chunk.id.slice(chunk.id.lastIndexOf(' ') + 1));
+
+/** Decoded chunks kept per reader: enough for a page of lookups, bounded at 100k tools. */
+const CHUNK_CACHE_LIMIT = 64;
+
+/**
+ * Reads tools through the index rows, caching feeds, indexes and chunks in memory until a write
+ * anywhere (this context or another: Dexie broadcasts commits) touches the feeds table. Every
+ * store of tools rewrites its feed's row, so that one signal covers them all; a chunk from another
+ * version than its index (a write between two reads) makes the read start again from fresh rows.
+ */
+export class ToolReader {
+  private feedsCache: Promise<FeedRecord[]> | null = null;
+  private readonly indexes = new Map<string, Promise<ToolIndexRecord | undefined>>();
+  private readonly chunks = new Map<string, Promise<ToolChunkRecord | undefined>>();
+
+  constructor(private readonly db: SignpostDatabase) {
+    Dexie.on('storagemutated', (parts) => {
+      if (Object.keys(parts).some((part) => part.startsWith(`idb://${db.name}/feeds/`))) this.forget();
+    });
+  }
+
+  forget(): void {
+    this.feedsCache = null;
+    this.indexes.clear();
+    this.chunks.clear();
+  }
+
+  feeds(): Promise<FeedRecord[]> {
+    const feeds = (this.feedsCache ??= this.db.feeds.toArray());
+    feeds.catch(() => {
+      if (this.feedsCache === feeds) this.feedsCache = null;
+    });
+    return feeds;
+  }
+
+  recordsWithKeys(keys: readonly string[]): Promise<ToolRecord[]> {
+    return this.read((index) => unique(keys.flatMap((key) => [...positionsOf(index.keys, key)])));
+  }
+
+  recordsWithIds(ids: readonly string[]): Promise<ToolRecord[]> {
+    return this.read((index) => unique(ids.flatMap((id) => [...positionsOf(index.ids, id)])));
+  }
+
+  recordsEndorsedFor(conditions: readonly string[], limit: number): Promise<ToolRecord[]> {
+    return this.read((index) => unique(conditions.flatMap((condition) => [...positionsOf(index.endorsedFor, condition)])), limit);
+  }
+
+  recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]> {
+    return this.read((index) => positionsWithPrefix(index.words, prefix, limit), limit);
+  }
+
+  async countWordPrefix(prefix: string, cap: number): Promise<number> {
+    let count = 0;
+    for (const index of await this.currentIndexes()) count += positionsWithPrefix(index.words, prefix, cap - count).length;
+    return Math.min(count, cap);
+  }
+
+  private async currentIndexes(): Promise<ToolIndexRecord[]> {
+    const feeds = await this.feeds();
+    const indexes = await Promise.all(feeds.filter((feed) => feed.contentVersion).map((feed) => this.index(feed)));
+    return indexes.filter((index) => index !== undefined);
+  }
+
+  private index(feed: FeedRecord): Promise<ToolIndexRecord | undefined> {
+    const key = `${feed.url} ${feed.contentVersion}`;
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = this.db.toolIndexes.get(feed.url).then((row) => (row?.version === feed.contentVersion ? row : undefined));
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+
+  private chunk(index: ToolIndexRecord, number: number): Promise<ToolChunkRecord | undefined> {
+    const id = chunkId(index.feedUrl, number);
+    let chunk = this.chunks.get(id);
+    if (!chunk) {
+      if (this.chunks.size >= CHUNK_CACHE_LIMIT) this.chunks.delete(this.chunks.keys().next().value!);
+      chunk = this.db.toolChunks.get(id);
+      this.chunks.set(id, chunk);
+    }
+    return chunk;
+  }
+
+  /** The records at the positions `find` picks in each feed's index, at most `limit` in all. */
+  private async read(find: (index: ToolIndexRecord) => number[], limit = Infinity, retried = false): Promise<ToolRecord[]> {
+    const found: ToolRecord[] = [];
+    for (const index of await this.currentIndexes()) {
+      const positions = find(index).slice(0, limit - found.length);
+      const chunks = await Promise.all([...new Set(positions.map((position) => Math.floor(position / CHUNK_SIZE)))].map(async (n) => [n, await this.chunk(index, n)] as const));
+      const byNumber = new Map(chunks);
+      for (const position of positions) {
+        const chunk = byNumber.get(Math.floor(position / CHUNK_SIZE));
+        if (chunk?.version !== index.version) {
+          // Rows of two versions: a write landed between our reads. Once more, from fresh rows.
+          if (retried) throw new Error('The registry changed while it was being read.');
+          this.forget();
+          return this.read(find, limit, true);
+        }
+        found.push(chunk.records[position % CHUNK_SIZE]!);
+      }
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+}
+
+const unique = (positions: number[]) => [...new Set(positions)];
