@@ -3,7 +3,7 @@ import { isKnownCondition } from '../feed/conditions';
 import type { Feed, FeedPublisher } from '../feed/schema';
 import { count } from '../publish/report';
 import type { FeedRecord, SignpostDatabase } from '../storage/db';
-import { deleteFeedTools } from '../storage/tool-store';
+import { deleteFeedTools, toolTables } from '../storage/tool-store';
 import { downloadFeed } from '../sync/download';
 import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors';
 import { feedUrlProblem } from '../sync/feed-url';
@@ -192,7 +192,7 @@ export async function pinNextKeys(db: SignpostDatabase, url: string, nextKeys: r
 
 /** A feed's cached tools, colleagues' notes and status; the clinician's own notes are never touched. */
 export async function dropFeedData(db: SignpostDatabase, url: string): Promise<void> {
-  await db.transaction('rw', [db.feeds, db.toolChunks, db.toolIndexes, db.teamNotes], async () => {
+  await db.transaction('rw', [db.feeds, ...toolTables(db), db.teamNotes], async () => {
     await deleteFeedTools(db, url);
     await db.teamNotes.where('feedUrl').equals(url).delete();
     await db.feeds.delete(url);
@@ -206,7 +206,7 @@ export async function dropFeedData(db: SignpostDatabase, url: string): Promise<v
  * other subscribed feed still needs it.
  */
 export async function forgetFeed(db: SignpostDatabase, url: string): Promise<{ removed: boolean; releasePattern?: string }> {
-  return db.transaction('rw', [db.settings, db.feeds, db.toolChunks, db.toolIndexes, db.teamNotes], async () => {
+  return db.transaction('rw', [db.settings, db.feeds, ...toolTables(db), db.teamNotes], async () => {
     const subscriptions = await loadSubscriptions(db);
     const remaining = subscriptions.filter((subscription) => subscription.url !== url);
     const removed = remaining.length < subscriptions.length;

@@ -111,9 +111,9 @@ export const SCHEMA_VERSIONS: readonly {
   },
   {
     // v5: tools in chunks with one sorted index row per feed (tool-store.ts): a 100k-tool sync
-    // wrote 100k rows into three multi-entry indexes. Each feed's tools move over in feed order.
+    // wrote 100k rows into three multi-entry indexes. Each feed's tools move over (in id order: v4 kept no feed order).
     version: 5,
-    stores: { toolChunks: 'id, feedUrl', toolIndexes: 'feedUrl' },
+    stores: { toolChunks: 'id, feedUrl', toolIndexes: 'feedUrl', toolWords: 'feedUrl' },
     upgrade: async (tx) => {
       const byFeed = new Map<string, ToolRecord[]>();
       for (const { endorsedFor: _endorsedFor, words: _words, ...record } of await tx.table<V4ToolRecord>('tools').toArray()) {
@@ -121,7 +121,7 @@ export const SCHEMA_VERSIONS: readonly {
         if (feedRecords) feedRecords.push(record);
         else byFeed.set(record.feedUrl, [record]);
       }
-      const tables: ToolTables = { toolChunks: tx.table('toolChunks'), toolIndexes: tx.table('toolIndexes') };
+      const tables: ToolTables = { toolChunks: tx.table('toolChunks'), toolIndexes: tx.table('toolIndexes'), toolWords: tx.table('toolWords') };
       for (const [feedUrl, records] of byFeed) {
         const version = crypto.randomUUID();
         await writeFeedTools(tables, feedUrl, version, records);
@@ -142,6 +142,7 @@ export class SignpostDatabase extends Dexie {
   feeds!: EntityTable<FeedRecord, 'url'>;
   toolChunks!: ToolTables['toolChunks'];
   toolIndexes!: ToolTables['toolIndexes'];
+  toolWords!: ToolTables['toolWords'];
   notes!: EntityTable<NoteRecord, 'id'>;
   teamNotes!: EntityTable<TeamNoteRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;

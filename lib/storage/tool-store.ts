@@ -4,7 +4,7 @@ import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { buildPostings, positionsOf, positionsWithPrefix, type Postings } from './postings';
+import { EMPTY_POSTINGS, buildPostings, positionsOf, positionsWithPrefix, type Postings } from './postings';
 import type { FeedRecord, SignpostDatabase } from './db';
 
 // A feed's tools as IndexedDB holds them since schema v5: a few large rows instead of one row per
@@ -37,7 +37,12 @@ export interface ToolIndexRecord {
   ids: Postings;
   /** Conditions a tool's own independent claims endorse it for → positions (card alternatives). */
   endorsedFor: Postings;
-  /** Search words (search.ts toolSearchWords) → positions, for prefix search. */
+}
+
+/** Search words (search.ts toolSearchWords) → positions, for prefix search: read by the popup only, so apart. */
+export interface ToolWordsRecord {
+  feedUrl: string;
+  version: string;
   words: Postings;
 }
 
@@ -45,17 +50,18 @@ export function toolRecord(feedUrl: string, tool: Tool): ToolRecord {
   return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers) };
 }
 
+function postingsOf(records: readonly ToolRecord[], termsOf: (record: ToolRecord) => Iterable<string>): Postings {
+  return buildPostings(records.flatMap((record, position) => [...termsOf(record)].map((term) => [term, position] as const)));
+}
+
 export function toolIndex(feedUrl: string, version: string, records: readonly ToolRecord[]): ToolIndexRecord {
-  const pairs = (termsOf: (record: ToolRecord) => Iterable<string>) =>
-    buildPostings(records.flatMap((record, position) => [...termsOf(record)].map((term) => [term, position] as const)));
   return {
     feedUrl,
     version,
     toolCount: records.length,
-    keys: pairs((record) => record.keys),
-    ids: pairs((record) => [record.id]),
-    endorsedFor: pairs((record) => endorsedConditions(record.tool.endorsements, record.tool.conditions)),
-    words: pairs((record) => toolSearchWords(record.tool)),
+    keys: postingsOf(records, (record) => record.keys),
+    ids: postingsOf(records, (record) => [record.id]),
+    endorsedFor: postingsOf(records, (record) => endorsedConditions(record.tool.endorsements, record.tool.conditions)),
   };
 }
 
@@ -65,7 +71,11 @@ const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
 export interface ToolTables {
   toolChunks: Table<ToolChunkRecord, string>;
   toolIndexes: Table<ToolIndexRecord, string>;
+  toolWords: Table<ToolWordsRecord, string>;
 }
+
+/** The tables a transaction that stores or removes a feed's tools must cover. */
+export const toolTables = (db: ToolTables) => [db.toolChunks, db.toolIndexes, db.toolWords];
 
 /** Replaces a feed's stored tools. Call inside a transaction over toolChunks and toolIndexes. */
 export async function writeFeedTools(db: ToolTables, feedUrl: string, version: string, records: readonly ToolRecord[]): Promise<void> {
@@ -76,11 +86,13 @@ export async function writeFeedTools(db: ToolTables, feedUrl: string, version: s
   }
   await db.toolChunks.bulkAdd(chunks);
   await db.toolIndexes.put(toolIndex(feedUrl, version, records));
+  await db.toolWords.put({ feedUrl, version, words: postingsOf(records, (record) => toolSearchWords(record.tool)) });
 }
 
 export async function deleteFeedTools(db: ToolTables, feedUrl: string): Promise<void> {
   await db.toolChunks.where('feedUrl').equals(feedUrl).delete();
   await db.toolIndexes.delete(feedUrl);
+  await db.toolWords.delete(feedUrl);
 }
 
 /** Every stored tool record of one feed, or of all feeds (export, tests, the CLI). */
@@ -103,6 +115,7 @@ const CHUNK_CACHE_LIMIT = 64;
 export class ToolReader {
   private feedsCache: Promise<FeedRecord[]> | null = null;
   private readonly indexes = new Map<string, Promise<ToolIndexRecord | undefined>>();
+  private readonly words = new Map<string, Promise<Postings | undefined>>();
   private readonly chunks = new Map<string, Promise<ToolChunkRecord | undefined>>();
 
   constructor(private readonly db: SignpostDatabase) {
@@ -114,6 +127,7 @@ export class ToolReader {
   forget(): void {
     this.feedsCache = null;
     this.indexes.clear();
+    this.words.clear();
     this.chunks.clear();
   }
 
@@ -137,14 +151,31 @@ export class ToolReader {
     return this.read((index) => unique(conditions.flatMap((condition) => [...positionsOf(index.endorsedFor, condition)])), limit);
   }
 
-  recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]> {
-    return this.read((index) => positionsWithPrefix(index.words, prefix, limit), limit);
+  async recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]> {
+    const words = await this.wordsByFeed();
+    return this.read((index) => positionsWithPrefix(words.get(index.feedUrl) ?? EMPTY_POSTINGS, prefix, limit), limit);
   }
 
   async countWordPrefix(prefix: string, cap: number): Promise<number> {
     let count = 0;
-    for (const index of await this.currentIndexes()) count += positionsWithPrefix(index.words, prefix, cap - count).length;
+    for (const words of (await this.wordsByFeed()).values()) count += positionsWithPrefix(words, prefix, cap - count).length;
     return Math.min(count, cap);
+  }
+
+  private async wordsByFeed(): Promise<Map<string, Postings>> {
+    const feeds = (await this.feeds()).filter((feed) => feed.contentVersion);
+    const words = await Promise.all(
+      feeds.map((feed) => {
+        const key = `${feed.url} ${feed.contentVersion}`;
+        let row = this.words.get(key);
+        if (!row) {
+          row = this.db.toolWords.get(feed.url).then((found) => (found && found.version === feed.contentVersion ? found.words : undefined));
+          this.words.set(key, row);
+        }
+        return row.then((postings) => [feed.url, postings] as const);
+      }),
+    );
+    return new Map(words.filter((entry): entry is readonly [string, Postings] => entry[1] !== undefined));
   }
 
   private async currentIndexes(): Promise<ToolIndexRecord[]> {

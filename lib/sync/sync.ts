@@ -5,7 +5,7 @@ import type { Feed } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
 import type { FeedNote } from '../notes/schema';
 import type { FeedRecord, SignpostDatabase, TeamNoteRecord } from '../storage/db';
-import { toolRecord, writeFeedTools } from '../storage/tool-store';
+import { toolRecord, toolTables, writeFeedTools } from '../storage/tool-store';
 import { downloadFeed, type DownloadOptions } from './download';
 import { SyncError } from './errors';
 
@@ -144,7 +144,7 @@ export async function storeFeed(
   const { tools, notes = [], ...envelope } = decoded.feed;
   const contentVersion = crypto.randomUUID();
   const records = tools.map((tool) => toolRecord(url, tool));
-  await db.transaction('rw', [db.feeds, db.toolChunks, db.toolIndexes, db.teamNotes], async () => {
+  await db.transaction('rw', [db.feeds, ...toolTables(db), db.teamNotes], async () => {
     await writeFeedTools(db, url, contentVersion, records);
     await db.teamNotes.where('feedUrl').equals(url).delete();
     await db.teamNotes.bulkPut(notes.map((note) => teamNoteRecord(url, note)));

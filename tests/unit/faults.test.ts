@@ -122,8 +122,8 @@ function toolRowAsOf(version: number, value: Tool): Record<string, unknown> {
 
 /** Stores TOOLS as v5 on does (chunks + index row), and FEED_ROW carrying their content version, in one transaction. */
 async function storeToolsAsChunks(db: Dexie, contentVersion = SEEDED_CONTENT_VERSION): Promise<void> {
-  const tables: ToolTables = { toolChunks: db.table('toolChunks'), toolIndexes: db.table('toolIndexes') };
-  await db.transaction('rw', ['feeds', 'toolChunks', 'toolIndexes'], async () => {
+  const tables: ToolTables = { toolChunks: db.table('toolChunks'), toolIndexes: db.table('toolIndexes'), toolWords: db.table('toolWords') };
+  await db.transaction('rw', ['feeds', 'toolChunks', 'toolIndexes', 'toolWords'], async () => {
     await writeFeedTools(tables, FEED_URL, contentVersion, TOOLS.map((t) => toolRecord(FEED_URL, t)));
     await db.table('feeds').put({ ...FEED_ROW, contentVersion });
   });
