@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { buildPostings, positionsOf, positionsWithPrefix } from '@/lib/storage/postings';
+import { CHUNK_SIZE, ToolReader, storedToolRecords, toolRecord } from '@/lib/storage/tool-store';
+import { SignpostDatabase } from '@/lib/storage/db';
+import { endorsement, feed, tool } from '../helpers/feeds';
+import { testDb, withFeeds } from '../helpers/db';
+
+const URL_A = 'https://a.example/feed.json';
+const URL_B = 'https://b.example/feed.json';
+const ids = (records: { tool: { id: string } }[]) => records.map((record) => record.tool.id).sort();
+
+/** `count` fictional tools with Apple ids from 1000000000, endorsed for asthma every third one. */
+function tools(count: number, prefix = 'tool') {
+  return Array.from({ length: count }, (_, index) =>
+    tool({
+      id: `${prefix}-${index}`,
+      name: `Example ${prefix} ${index} (test)`,
+      conditions: ['asthma'],
+      identifiers: { apple: [String(1000000000 + index)] },
+      endorsements: index % 3 === 0 ? [endorsement({ status: 'recommended' })] : [],
+    }),
+  );
+}
+
+describe('postings: sorted term → positions', () => {
+  it('finds every position of a term and of a prefix, and nothing for absent terms (against a plain Map)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 4 }), fc.nat(50)), { maxLength: 200 }), fc.string({ maxLength: 3 }), (pairs, probe) => {
+        const postings = buildPostings(pairs);
+        const expected = new Map<string, Set<number>>();
+        for (const [term, position] of pairs) expected.set(term, (expected.get(term) ?? new Set()).add(position));
+        for (const [term, positions] of expected) expect(new Set(positionsOf(postings, term))).toEqual(positions);
+        expect(new Set(positionsOf(postings, probe))).toEqual(expected.get(probe) ?? new Set());
+        const withPrefix = new Set([...expected].filter(([term]) => term.startsWith(probe)).flatMap(([, positions]) => [...positions]));
+        expect(new Set(positionsWithPrefix(postings, probe, Infinity))).toEqual(withPrefix);
+        expect(positionsWithPrefix(postings, probe, 3).length).toBe(Math.min(3, withPrefix.size));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('tools stored in chunks', () => {
+  it('a feed of several chunks is stored whole and in order; every tool is found by key, id, word and endorsed condition', async () => {
+    const db = testDb();
+    const many = tools(CHUNK_SIZE * 2 + 5);
+    await withFeeds(db, { [URL_A]: feed({ tools: many }) });
+    expect(await db.toolChunks.count()).toBe(3);
+    expect(await storedToolRecords(db, URL_A)).toEqual(many.map((value) => toolRecord(URL_A, value)));
+
+    const reader = new ToolReader(db);
+    for (const index of [0, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE * 2 + 4]) {
+      expect(ids(await reader.recordsWithKeys([`apple:${1000000000 + index}`]))).toEqual([`tool-${index}`]);
+      expect(ids(await reader.recordsWithIds([`${URL_A} tool-${index}`]))).toEqual([`tool-${index}`]);
+    }
+    expect(await reader.recordsWithKeys(['apple:999'])).toEqual([]);
+    const endorsed = await reader.recordsEndorsedFor(['asthma'], 1000);
+    expect(endorsed).toHaveLength(Math.ceil(many.length / 3));
+    expect(endorsed.every((record) => Number(record.tool.id.split('-')[1]) % 3 === 0)).toBe(true);
+    expect(await reader.recordsEndorsedFor(['asthma'], 4)).toHaveLength(4);
+    expect(await reader.countWordPrefix('examp', 10)).toBe(10);
+    expect(ids(await reader.recordsWithWordPrefix(String(CHUNK_SIZE * 2 + 4), 10))).toEqual([`tool-${CHUNK_SIZE * 2 + 4}`]);
+  });
+
+  it('a tool known to two feeds is found in both', async () => {
+    const db = testDb();
+    await withFeeds(db, { [URL_A]: feed({ tools: tools(3) }), [URL_B]: feed({ tools: tools(2, 'other') }) });
+    expect(ids(await new ToolReader(db).recordsWithKeys(['apple:1000000001']))).toEqual(['other-1', 'tool-1']);
+  });
+
+  it('a reader kept open (the worker\'s) sees a newer version of a feed stored through another connection', async () => {
+    const db = testDb();
+    await withFeeds(db, { [URL_A]: feed({ sequence: 1, tools: tools(3) }) });
+    const reader = new ToolReader(db);
+    expect(ids(await reader.recordsWithKeys(['apple:1000000002']))).toEqual(['tool-2']);
+
+    // Another extension page (the settings page importing a file) has its own connection.
+    const other = new SignpostDatabase(db.name);
+    await withFeeds(other, { [URL_A]: feed({ sequence: 2, tools: tools(2, 'renamed') }) });
+    await vi.waitFor(async () => expect(ids(await reader.recordsWithKeys(['apple:1000000001']))).toEqual(['renamed-1']));
+    expect(await reader.recordsWithKeys(['apple:1000000002'])).toEqual([]);
+    other.close();
+  });
+
+  it('a chunk of another version than its index (a write between two reads) is never mixed in: the read starts again', async () => {
+    const db = testDb();
+    await withFeeds(db, { [URL_A]: feed({ sequence: 1, tools: tools(3) }) });
+    const reader = new ToolReader(db);
+    await reader.feeds();
+    // The index is cached for version 1; the chunk on disk now says otherwise, as after a write
+    // that the reader has not yet heard of. It must not answer from that chunk.
+    const [chunk] = await db.toolChunks.toArray();
+    await db.toolChunks.put({ ...chunk!, version: 'another', records: [] });
+    await expect(reader.recordsWithKeys(['apple:1000000001'])).rejects.toThrow('The registry changed while it was being read.');
+  });
+});
