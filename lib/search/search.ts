@@ -4,6 +4,7 @@ import type { LookupMatch } from '../registry/lookup';
 import type { Endorsement, Tool } from '../feed/schema';
 import type { Product } from '../registry/types';
 import { endorsedConditions, type ProductVerdict } from '../registry/verdict';
+import { lowerBound } from '../storage/postings';
 
 // Registry search, pure: built once per popup from every product, then queried per keystroke.
 // Design note: an inverted index. Products are sorted by rank once; each word maps to the sorted
@@ -168,18 +169,6 @@ function compareRanked(a: Ranked, b: Ranked): number {
     VERDICT_RANK[a.entry.verdict.state] - VERDICT_RANK[b.entry.verdict.state] ||
     (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0)
   );
-}
-
-/** First position in sorted `list` whose value is >= `value`. */
-function lowerBound(list: readonly string[], value: string): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (list[middle]! < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /**

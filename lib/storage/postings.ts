@@ -39,8 +39,8 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The index of the first term not less than `term`. */
-function lowerBound(terms: readonly string[], term: string): number {
+/** The index of the first term in sorted `terms` not less than `term`. */
+export function lowerBound(terms: readonly string[], term: string): number {
   let low = 0;
   let high = terms.length;
   while (low < high) {

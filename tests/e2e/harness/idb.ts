@@ -4,7 +4,7 @@ import type { Worker } from 'playwright-core';
 import type { FeedRecord } from '@/lib/storage/db';
 import { waitFor } from './wait';
 
-type StoreName = 'feeds' | 'notes' | 'teamNotes' | 'settings';
+type StoreName = 'feeds' | 'toolChunks' | 'notes' | 'teamNotes' | 'settings';
 
 interface StoreRequest {
   store: StoreName;
@@ -49,34 +49,16 @@ export async function countRows(serviceWorker: Worker, store: StoreName, where?:
 }
 
 /**
- * Tools stored for one feed (or all feeds): records in chunks of the version the feed's status
- * row names, read in one transaction. Null while the database does not exist.
+ * Tools stored for one feed (or all feeds): the records in chunks of the version each feed's
+ * status row names. Null while the database does not exist.
  */
-export function countTools(serviceWorker: Worker, feedUrl?: string): Promise<number | null> {
-  return serviceWorker.evaluate(async (feedUrl) => {
-    const names = await indexedDB.databases();
-    if (!names.some((info) => info.name === 'signpost')) return null;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('signpost');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    try {
-      const tx = db.transaction(['feeds', 'toolChunks'], 'readonly');
-      const feeds = tx.objectStore('feeds').getAll();
-      const chunks = feedUrl === undefined ? tx.objectStore('toolChunks').getAll() : tx.objectStore('toolChunks').index('feedUrl').getAll(feedUrl);
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      });
-      const versions = new Map((feeds.result as { url: string; contentVersion?: string }[]).map((feed) => [feed.url, feed.contentVersion]));
-      return (chunks.result as { feedUrl: string; version: string; records: unknown[] }[])
-        .filter((chunk) => versions.get(chunk.feedUrl) === chunk.version)
-        .reduce((sum, chunk) => sum + chunk.records.length, 0);
-    } finally {
-      db.close();
-    }
-  }, feedUrl);
+export async function countTools(serviceWorker: Worker, feedUrl?: string): Promise<number | null> {
+  const chunks = (await storeRequest(serviceWorker, { store: 'toolChunks', mode: 'all' })) as { feedUrl: string; version: string; records: unknown[] }[] | null;
+  if (chunks === null) return null;
+  const versions = new Map((await readFeeds(serviceWorker)).map((feed) => [feed.url, feed.contentVersion]));
+  return chunks
+    .filter((chunk) => (feedUrl === undefined || chunk.feedUrl === feedUrl) && versions.get(chunk.feedUrl) === chunk.version)
+    .reduce((sum, chunk) => sum + chunk.records.length, 0);
 }
 
 /** Waits until the bundled registry (or any feed) has tools stored, as after install. */
