@@ -105,6 +105,35 @@ const chunkNumber = (chunk: ToolChunkRecord) => Number(chunk.id.slice(chunk.id.l
 
 /** Decoded chunks kept per reader: enough for a page of lookups, bounded at 100k tools. */
 const CHUNK_CACHE_LIMIT = 64;
+/**
+ * Card alternatives kept per reader, by conditions asked. At 100k tools the first 200 tools
+ * endorsed for a condition span dozens of chunks, which made the card's p99 lookup 100 ms.
+ */
+const ALTERNATIVES_CACHE_LIMIT = 64;
+
+/** Loads kept by key, the oldest dropped past `limit`; a load that fails is not kept. */
+class LoadCache<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+
+  constructor(private readonly limit = Infinity) {}
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
+      entry = load();
+      this.entries.set(key, entry);
+      entry.catch(() => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      });
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
 
 /**
  * Reads tools through the index rows, caching feeds, indexes and chunks in memory until a write
@@ -113,10 +142,11 @@ const CHUNK_CACHE_LIMIT = 64;
  * version than its index (a write between two reads) makes the read start again from fresh rows.
  */
 export class ToolReader {
-  private feedsCache: Promise<FeedRecord[]> | null = null;
-  private readonly indexes = new Map<string, Promise<ToolIndexRecord | undefined>>();
-  private readonly words = new Map<string, Promise<Postings | undefined>>();
-  private readonly chunks = new Map<string, Promise<ToolChunkRecord | undefined>>();
+  private readonly feedRows = new LoadCache<FeedRecord[]>();
+  private readonly indexes = new LoadCache<ToolIndexRecord | undefined>();
+  private readonly words = new LoadCache<Postings | undefined>();
+  private readonly chunks = new LoadCache<ToolChunkRecord | undefined>(CHUNK_CACHE_LIMIT);
+  private readonly endorsed = new LoadCache<ToolRecord[]>(ALTERNATIVES_CACHE_LIMIT);
 
   constructor(private readonly db: SignpostDatabase) {
     Dexie.on('storagemutated', (parts) => {
@@ -125,18 +155,11 @@ export class ToolReader {
   }
 
   forget(): void {
-    this.feedsCache = null;
-    this.indexes.clear();
-    this.words.clear();
-    this.chunks.clear();
+    for (const cache of [this.feedRows, this.indexes, this.words, this.chunks, this.endorsed]) cache.clear();
   }
 
   feeds(): Promise<FeedRecord[]> {
-    const feeds = (this.feedsCache ??= this.db.feeds.toArray());
-    feeds.catch(() => {
-      if (this.feedsCache === feeds) this.feedsCache = null;
-    });
-    return feeds;
+    return this.feedRows.get('', () => this.db.feeds.toArray());
   }
 
   recordsWithKeys(keys: readonly string[]): Promise<ToolRecord[]> {
@@ -148,7 +171,9 @@ export class ToolReader {
   }
 
   recordsEndorsedFor(conditions: readonly string[], limit: number): Promise<ToolRecord[]> {
-    return this.read((index) => unique(conditions.flatMap((condition) => [...positionsOf(index.endorsedFor, condition)])), limit);
+    return this.endorsed.get(`${limit} ${conditions.join(' ')}`, () =>
+      this.read((index) => unique(conditions.flatMap((condition) => [...positionsOf(index.endorsedFor, condition)])), limit),
+    );
   }
 
   async recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]> {
@@ -165,14 +190,12 @@ export class ToolReader {
   private async wordsByFeed(): Promise<Map<string, Postings>> {
     const feeds = (await this.feeds()).filter((feed) => feed.contentVersion);
     const words = await Promise.all(
-      feeds.map((feed) => {
-        const key = `${feed.url} ${feed.contentVersion}`;
-        let row = this.words.get(key);
-        if (!row) {
-          row = this.db.toolWords.get(feed.url).then((found) => (found && found.version === feed.contentVersion ? found.words : undefined));
-          this.words.set(key, row);
-        }
-        return row.then((postings) => [feed.url, postings] as const);
+      feeds.map(async (feed) => {
+        const words = await this.words.get(`${feed.url} ${feed.contentVersion}`, async () => {
+          const row = await this.db.toolWords.get(feed.url);
+          return row && row.version === feed.contentVersion ? row.words : undefined;
+        });
+        return [feed.url, words] as const;
       }),
     );
     return new Map(words.filter((entry): entry is readonly [string, Postings] => entry[1] !== undefined));
@@ -185,24 +208,15 @@ export class ToolReader {
   }
 
   private index(feed: FeedRecord): Promise<ToolIndexRecord | undefined> {
-    const key = `${feed.url} ${feed.contentVersion}`;
-    let index = this.indexes.get(key);
-    if (!index) {
-      index = this.db.toolIndexes.get(feed.url).then((row) => (row?.version === feed.contentVersion ? row : undefined));
-      this.indexes.set(key, index);
-    }
-    return index;
+    return this.indexes.get(`${feed.url} ${feed.contentVersion}`, async () => {
+      const row = await this.db.toolIndexes.get(feed.url);
+      return row?.version === feed.contentVersion ? row : undefined;
+    });
   }
 
   private chunk(index: ToolIndexRecord, number: number): Promise<ToolChunkRecord | undefined> {
     const id = chunkId(index.feedUrl, number);
-    let chunk = this.chunks.get(id);
-    if (!chunk) {
-      if (this.chunks.size >= CHUNK_CACHE_LIMIT) this.chunks.delete(this.chunks.keys().next().value!);
-      chunk = this.db.toolChunks.get(id);
-      this.chunks.set(id, chunk);
-    }
-    return chunk;
+    return this.chunks.get(id, () => this.db.toolChunks.get(id));
   }
 
   /** The records at the positions `find` picks in each feed's index, at most `limit` in all. */

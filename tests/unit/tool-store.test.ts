@@ -94,4 +94,26 @@ describe('tools stored in chunks', () => {
     await db.toolChunks.put({ ...chunk!, version: 'another', records: [] });
     await expect(reader.recordsWithKeys(['apple:1000000001'])).rejects.toThrow('The registry changed while it was being read.');
   });
+
+  it('a read that fails (storage busy) is not remembered: the next lookup reads again', async () => {
+    const db = testDb();
+    await withFeeds(db, { [URL_A]: feed({ tools: tools(2) }) });
+    const reader = new ToolReader(db);
+    vi.spyOn(db.toolIndexes, 'get').mockRejectedValueOnce(new DOMException('busy', 'UnknownError'));
+    await expect(reader.recordsWithKeys(['apple:1000000001'])).rejects.toThrow('busy');
+    expect(ids(await reader.recordsWithKeys(['apple:1000000001']))).toEqual(['tool-1']);
+  });
+
+  it('card alternatives are remembered until the registry changes', async () => {
+    const db = testDb();
+    await withFeeds(db, { [URL_A]: feed({ sequence: 1, tools: tools(6) }) });
+    const reader = new ToolReader(db);
+    const first = await reader.recordsEndorsedFor(['asthma'], 10);
+    expect(ids(first)).toEqual(['tool-0', 'tool-3']);
+    // The very same answer, not a new read of the index and chunks.
+    expect(await reader.recordsEndorsedFor(['asthma'], 10)).toBe(first);
+
+    await withFeeds(db, { [URL_A]: feed({ sequence: 2, tools: tools(2) }) });
+    expect(ids(await reader.recordsEndorsedFor(['asthma'], 10))).toEqual(['tool-0']);
+  });
 });
