@@ -108,11 +108,11 @@ function summary(answer: Answer | null, query: string, hasMyConditions: boolean)
   if ('failed' in answer) return 'Signpost could not read your registry to search it.';
   const { total, hits, truncated } = answer.results;
   if (total === 0) return `No tools in your registry match “${query}”. That does not mean no suitable tool exists.`;
-  const count = truncated ? `At least ${total.toLocaleString('en-GB')} tools` : total === 1 ? '1 tool' : `${total.toLocaleString('en-GB')} tools`;
+  const count = truncated ? `At least ${total.toLocaleString('en-GB')} tools match` : total === 1 ? '1 tool matches' : `${total.toLocaleString('en-GB')} tools match`;
   const shown = hits.length < total ? `, showing the first ${hits.length}` : '';
   const narrow = truncated ? ' Type more to narrow the search.' : '';
   const order = hasMyConditions ? 'Endorsed for your conditions first, then endorsed tools.' : 'Endorsed tools first.';
-  return `${count} match “${query}”${shown}. ${order}${narrow}`;
+  return `${count} “${query}”${shown}. ${order}${narrow}`;
 }
 
 function ResultOption({ hit, id, selected, onOpen }: { hit: SearchHit; id: string; selected: boolean; onOpen: (entry: SearchEntry) => void }) {

@@ -193,6 +193,13 @@ describe('search', () => {
     expect(screen.getByText(/5 tools match “nice”\. Endorsed for your conditions first/)).toBeTruthy();
   });
 
+  it('one match is worded in the singular', async () => {
+    await renderPopup();
+    const list = await search('asthma pal');
+    expect(within(list).getAllByRole('option')).toHaveLength(1);
+    expect(screen.getByRole('status', { name: '' }).textContent).toBe('1 tool matches “asthma pal”. Endorsed tools first.');
+  });
+
   it('says when nothing matches, without suggesting no tool exists', async () => {
     await renderPopup();
     fireEvent.input(searchBox(), { target: { value: 'zzz' } });
