@@ -40,6 +40,8 @@ export function Popup({ deps }: { deps: PopupDeps }) {
       const notes = await deps.notes.forTool(primary ? noteSubjectOf(primary.product) : null).catch(() => NO_NOTES);
       setPage({ kind: 'ready', tab, data, notes });
       if (!data?.identity) searchInput.current?.focus();
+      // Once the page's card is up, the search index is read while the clinician reads the card.
+      await deps.source.prepareSearch().catch(() => undefined);
     })();
   }, [deps, profileLoad]);
 

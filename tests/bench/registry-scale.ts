@@ -10,6 +10,7 @@ import type { FeedServer } from '../e2e/harness/server';
 import { waitFor } from '../e2e/harness/wait';
 import { extensionProcessId, peakResidentBytes, resetPeakResident, residentBytes } from './memory';
 import { perToolIndexes, perToolRow } from './per-tool-table';
+import { timePopupSearch } from './popup-search';
 import { summarise, type Summary } from './stats';
 import { lookupUrlMix, syntheticFeed } from './synthetic';
 
@@ -34,6 +35,8 @@ export interface RegistryScaleResult {
   notModified: { ms: number; status: SyncOutcome['status']; feedServerStatus: number | undefined; rowsBefore: number; rowsAfter: number };
   /** The card's message ('lookup': verdict, alternatives, dismissal) and a link badge's ('lookup-links', one URL: lookupUrl alone). */
   lookup: { card: LookupTimes; verdictOnly: LookupTimes; messagingFloor: Summary };
+  /** The toolbar popup's registry search over the same registry. */
+  popupSearch: Awaited<ReturnType<typeof timePopupSearch>>;
   breakdown?: SyncBreakdown;
 }
 
@@ -204,6 +207,7 @@ export async function measureRegistryAtScale(feeds: FeedServer, size: number, op
         verdictOnly: await timeMessages(page, messages.verdictOnly, options),
         messagingFloor: (await timeMessages(page, messages.floor, options)).summary,
       },
+      popupSearch: await timePopupSearch(session.context, session.extensionId),
       ...(breakdown ? { breakdown } : {}),
     };
   } finally {

@@ -170,6 +170,7 @@ async function main(): Promise<void> {
             hits: scale[size]!.lookup.card.hits,
             verdictOnly: { ...percentiles(scale[size]!.lookup.verdictOnly.summary), hits: scale[size]!.lookup.verdictOnly.hits },
             messagingFloor: percentiles(scale[size]!.lookup.messagingFloor),
+            popupSearch: scale[size]!.popupSearch,
             node: { fakeIndexedDb: percentiles(node[size]!.lookup.fakeIndexedDb), inMemory: percentiles(node[size]!.lookup.inMemory) },
           },
         ]),
@@ -241,6 +242,10 @@ async function main(): Promise<void> {
             ...(size === 100_000 ? { goal: `p99 ≤ ${GOALS.lookupP99Ms} ms`, verdict: atMost(verdictOnly.summary.p99, GOALS.lookupP99Ms, ms) } : {}),
           },
           { figure: `  messaging floor (message ignored by the worker): p50 / p99`, value: `${ms(messagingFloor.median)} / ${ms(messagingFloor.p99)}` },
+          {
+            figure: `  popup search, typing to results (80 ms typing delay included): popup open / ${scale[size]!.popupSearch.queries.map((timing) => `"${timing.query}"`).join(' / ')}`,
+            value: [scale[size]!.popupSearch.openMs, ...scale[size]!.popupSearch.queries.map((timing) => timing.ms)].map(ms).join(' / '),
+          },
           {
             figure: `  Node, lookupUrl: fake-indexeddb p50 / in-memory index p50 / p99`,
             value: `${ms(node[size]!.lookup.fakeIndexedDb.median)} / ${ms(node[size]!.lookup.inMemory.median)} / ${ms(node[size]!.lookup.inMemory.p99)}`,

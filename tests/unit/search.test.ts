@@ -192,7 +192,7 @@ describe('the registry behind search (Dexie)', () => {
 
   it('says when more rows matched than were read', async () => {
     const { source } = await registry();
-    source.recordsWithWordPrefix = async () => Array.from({ length: MAX_CANDIDATES + 1 }, () => ({ id: 'x', feedUrl: 'unknown', tool: tool(), keys: [], endorsedFor: [], words: [] }));
+    source.recordsWithWordPrefix = async () => Array.from({ length: MAX_CANDIDATES + 1 }, () => ({ id: 'x', feedUrl: 'unknown', tool: tool(), keys: [] }));
     expect((await registrySearch(source, []).search('asthma')).truncated).toBe(true);
   });
 
