@@ -8,12 +8,16 @@ export interface PageCard {
   /**
    * Shows the card for `url`, or nothing if the registry does not know it and `quietIfUnknown`.
    * The lookup starts at once; drawing waits for `ready` (the page must exist to be measured).
+   * `answers` replaces the one live lookup: each is drawn in turn, in place of the one before.
    */
-  showFor(url: string, options?: { quietIfUnknown?: boolean; ready?: Promise<void> }): Promise<void>;
+  showFor(url: string, options?: { quietIfUnknown?: boolean; ready?: Promise<void>; answers?: Promise<LookupReply | undefined>[] }): Promise<void>;
   hide(): void;
   /** True while the pointer or keyboard focus is in the card. */
   isInUse(): boolean;
 }
+
+/** The background's card for a page. */
+export const lookupCard = (url: string) => browser.runtime.sendMessage({ type: 'lookup', url }) as Promise<LookupReply | undefined>;
 
 export function createPageCard(avoidSelector?: string): PageCard {
   const overlay = createCardOverlay(avoidSelector);
@@ -21,22 +25,27 @@ export function createPageCard(avoidSelector?: string): PageCard {
   let shownUrl: string | null = null;
 
   return {
-    async showFor(url, { quietIfUnknown = false, ready } = {}) {
+    async showFor(url, { quietIfUnknown = false, ready, answers } = {}) {
       if (url === shownUrl) return;
       const current = ++generation;
       // Never leave the previous tool's card up while the next one is looked up.
       overlay.remove();
       shownUrl = null;
-      const reply = (await browser.runtime.sendMessage({ type: 'lookup', url })) as LookupReply | undefined;
-      await ready;
-      if (current !== generation) return;
-      if (!reply?.identity || reply.dismissed || (quietIfUnknown && reply.matches.length === 0)) return;
-      shownUrl = url;
-      overlay.show(reply, url, () => {
-        overlay.remove();
-        shownUrl = null;
-        void browser.runtime.sendMessage({ type: 'dismiss', keys: reply.dismissKeys });
-      });
+      for (const answer of answers ?? [lookupCard(url)]) {
+        const reply = await answer;
+        await ready;
+        if (current !== generation) return;
+        if (!reply?.identity || reply.dismissed || (quietIfUnknown && !reply.matches.length)) {
+          overlay.remove();
+          continue;
+        }
+        shownUrl = url;
+        overlay.show(reply, url, () => {
+          overlay.remove();
+          shownUrl = null;
+          void browser.runtime.sendMessage({ type: 'dismiss', keys: reply.dismissKeys });
+        });
+      }
     },
     hide() {
       generation++;

@@ -1,12 +1,15 @@
 import { badgeFor } from '@/lib/background/badge';
-import { handleMessage, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
+import { cardSnapshotScheduler, forgetCards } from '@/lib/background/card-snapshot';
+import { handleMessage, lookupForCard, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
 import { applyManagedPolicy } from '@/lib/background/policy';
 import { syncSitesScript } from '@/lib/background/site-access';
 import { localNoteActions } from '@/lib/notes/actions';
 import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
 import { BUNDLED_FEED_PATH, feedManager } from '@/lib/settings/feeds';
 import { SignpostDatabase } from '@/lib/storage/db';
+import { onTablesWritten } from '@/lib/storage/changes';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
+import { ToolReader } from '@/lib/storage/tool-store';
 
 const SYNC_ALARM = 'signpost-sync';
 const SYNC_PERIOD_MINUTES = 6 * 60;
@@ -27,13 +30,17 @@ export default defineBackground(() => {
       await browser.permissions.remove({ origins: [pattern] });
     },
   });
+  const reader = new ToolReader(db);
   const context: BackgroundContext = {
     extensionId: browser.runtime.id,
     extensionOrigin,
-    registry: dexieRegistrySource(db),
+    registry: dexieRegistrySource(db, reader),
     now: Date.now,
     dismissed: () => loadDismissed(db),
-    dismiss: (keys) => addDismissed(db, keys),
+    dismiss: async (keys) => {
+      await addDismissed(db, keys);
+      await forgetCards(browser.storage.local, keys);
+    },
     syncAll: feeds.syncAll,
     feeds,
     notes: localNoteActions(db, Date.now),
@@ -41,6 +48,15 @@ export default defineBackground(() => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CARD_NOTES_SCRIPT] });
     },
   };
+
+  // The store pages' cards, copied to storage.local for a cold worker (lib/background/card-snapshot.ts),
+  // rewritten after any change to feeds or settings, from this context or another.
+  const cardSnapshot = cardSnapshotScheduler({
+    area: browser.storage.local,
+    storeKeys: async () => [...(await reader.keysWithPrefix('apple:')), ...(await reader.keysWithPrefix('play:'))],
+    cardFor: (url) => lookupForCard(context, url),
+  });
+  onTablesWritten(db, ['feeds', 'settings'], () => cardSnapshot.schedule());
 
   // Start-up reads the cached policy; the browser's copy is read alongside and, once in force,
   // the feeds it names are synced. A change of policy while running does the same.
@@ -54,6 +70,7 @@ export default defineBackground(() => {
   });
 
   const startSyncing = async () => {
+    cardSnapshot.schedule();
     void followPolicy();
     await syncSitesScript(browser);
     if (!(await browser.alarms.get(SYNC_ALARM))) {

@@ -1,4 +1,7 @@
-import { createPageCard } from '@/components/page-card';
+import { createPageCard, lookupCard } from '@/components/page-card';
+import { snapshotKey } from '@/lib/background/card-snapshot';
+import type { LookupReply } from '@/lib/background/handlers';
+import { pageKeys } from '@/lib/lookup/keys';
 import { recogniseUrl } from '@/lib/lookup/recognise';
 import { STORE_SELECTORS } from '@/lib/page/selectors';
 
@@ -27,8 +30,18 @@ export default defineContentScript({
     const check = async () => {
       if (location.href === checkedUrl) return;
       checkedUrl = location.href;
-      if (!recogniseUrl(checkedUrl)) return card.hide();
-      await card.showFor(checkedUrl, { ready: domReady });
+      const identity = recogniseUrl(checkedUrl);
+      if (!identity) return card.hide();
+      const live = lookupCard(checkedUrl);
+      // The worker's stored copy of this card (lib/background/card-snapshot.ts) is drawn while a
+      // stopped worker starts, unless the live answer is in first; the live answer then redraws it.
+      // The copy's dates are read as of now, like the live answer's.
+      const key = snapshotKey(pageKeys(identity)[0]!);
+      const copy = browser.storage.local.get(key).then(
+        (items) => (items[key] ? { ...(items[key] as LookupReply), now: Date.now() } : undefined),
+        () => undefined,
+      );
+      await card.showFor(checkedUrl, { ready: domReady, answers: [Promise.race([copy, live.then(() => undefined)]), live] });
     };
 
     void check();

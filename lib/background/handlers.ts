@@ -98,7 +98,8 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
 // Compared as text: URL parsers disagree on the origin of non-web schemes such as chrome-extension:.
 const fromExtensionPage = (context: BackgroundContext, sender: MessageSender) => sender.url?.startsWith(`${context.extensionOrigin}/`) === true;
 
-async function lookupForCard(context: BackgroundContext, url: string): Promise<LookupReply> {
+/** The card for a page: its data, and whether the clinician hid this tool. */
+export async function lookupForCard(context: Pick<BackgroundContext, 'registry' | 'dismissed' | 'now'>, url: string): Promise<LookupReply> {
   const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now()), context.dismissed()]);
   const [first] = data.matches;
   const dismissKeys = first ? productKeys(first.product.identifiers) : data.identity ? pageKeys(data.identity) : [];

@@ -1,10 +1,11 @@
-import Dexie, { type Table } from 'dexie';
+import type { Table } from 'dexie';
 import type { Tool } from '../feed/schema';
 import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { EMPTY_POSTINGS, buildPostings, positionsOf, positionsWithPrefix, type Postings } from './postings';
+import { EMPTY_POSTINGS, buildPostings, lowerBound, positionsOf, positionsWithPrefix, type Postings } from './postings';
+import { onTablesWritten } from './changes';
 import type { FeedRecord, SignpostDatabase } from './db';
 
 // A feed's tools as IndexedDB holds them since schema v5: a few large rows instead of one row per
@@ -149,9 +150,7 @@ export class ToolReader {
   private readonly endorsed = new LoadCache<ToolRecord[]>(ALTERNATIVES_CACHE_LIMIT);
 
   constructor(private readonly db: SignpostDatabase) {
-    Dexie.on('storagemutated', (parts) => {
-      if (Object.keys(parts).some((part) => part.startsWith(`idb://${db.name}/feeds/`))) this.forget();
-    });
+    onTablesWritten(db, ['feeds'], () => this.forget());
   }
 
   forget(): void {
@@ -160,6 +159,15 @@ export class ToolReader {
 
   feeds(): Promise<FeedRecord[]> {
     return this.feedRows.get('', () => this.db.feeds.toArray());
+  }
+
+  /** Every identifier key starting with `prefix` in the current feeds, each once. */
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    const keys = new Set<string>();
+    for (const { keys: postings } of await this.currentIndexes()) {
+      for (let at = lowerBound(postings.terms, prefix); at < postings.terms.length && postings.terms[at]!.startsWith(prefix); at++) keys.add(postings.terms[at]!);
+    }
+    return [...keys];
   }
 
   recordsWithKeys(keys: readonly string[]): Promise<ToolRecord[]> {

@@ -5,6 +5,8 @@ import type { Page } from 'playwright-core';
 import type { ExtensionSession } from './harness/browser';
 import { startStoreSession, type StoreSession } from './harness/session';
 import { isFaviconRequest, type SiteServer } from './harness/server';
+import { controlWorker } from '../bench/worker-control';
+import { snapshotKey } from '@/lib/background/card-snapshot';
 
 const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
 const NHS_APP_PLAY = 'https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline&hl=en_GB';
@@ -40,6 +42,32 @@ const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust ch
 async function summary(page: Page): Promise<string> {
   await card(page).waitFor({ state: 'visible', timeout: 10_000 });
   return (await card(page).locator('.headline').textContent()) ?? '';
+}
+
+/**
+ * Records, from before the page's first script, every headline the card shows and whether a card
+ * was ever attached: the card's shadow root is open, so the page could watch it too.
+ */
+async function visitWatchingCard(url: string): Promise<Page> {
+  const page = await session.context.newPage();
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.assign(window, { signpostHeadlines: seen, signpostCardSeen: false });
+    const watchCard = (host: Element) => {
+      Object.assign(window, { signpostCardSeen: true });
+      const record = () => {
+        const text = host.shadowRoot?.querySelector('.headline')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      };
+      new MutationObserver(record).observe(host.shadowRoot!, { subtree: true, childList: true, characterData: true });
+      record();
+    };
+    new MutationObserver((mutations) => {
+      for (const mutation of mutations) for (const node of mutation.addedNodes) if (node instanceof Element && node.localName === 'signpost-trust-card') watchCard(node);
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  return page;
 }
 
 async function badgeOfActiveTab(): Promise<{ text: string; title: string }> {
@@ -169,15 +197,44 @@ describe('trust card on store pages', () => {
     await page.close();
   });
 
+  test('with the worker stopped, the stored copy of the card is drawn first and the live answer then replaces it', async () => {
+    // The worker keeps a copy of every store page's card in storage.local (card-snapshot.ts). Mark
+    // the NHS App's copy, so the test can tell which answer was drawn when.
+    const key = snapshotKey('apple:1388411277');
+    const extensionPage = await session.context.newPage();
+    await extensionPage.goto(`chrome-extension://${session.extensionId}/manifest.json`);
+    const stored = await extensionPage.evaluate(async (key) => (await browser.storage.local.get(key))[key] as { matches: { product: { name: string } }[] } | undefined, key);
+    expect(stored?.matches[0]?.product.name).toBe('NHS App');
+    stored!.matches[0]!.product.name = 'NHS App (stored copy)';
+    await extensionPage.evaluate(async ({ key, stored }) => browser.storage.local.set({ [key]: stored }), { key, stored });
+    await extensionPage.close();
+
+    const worker = await controlWorker(session.context, session.extensionId);
+    try {
+      await worker.stop();
+      const page = await visitWatchingCard(NHS_APP_APPLE);
+      await expect.poll(() => page.evaluate(() => (window as unknown as { signpostHeadlines: string[] }).signpostHeadlines)).toEqual([
+        'NHS App (stored copy): Listed or available, not a recommendation · NHS England / NHS Digital',
+        'NHS App: Listed or available, not a recommendation · NHS England / NHS Digital',
+      ]);
+      expect(await page.locator(CARD).count()).toBe(1);
+      await page.close();
+    } finally {
+      await worker.close();
+    }
+  });
+
   test('dismissing a tool is remembered across visits and across both stores', async () => {
     const page = await visit(WYSA_PLAY);
     await summary(page);
     await card(page).getByRole('button', { name: 'Stop showing Signpost for Wysa' }).click();
     expect(await page.locator(CARD).count()).toBe(0);
     await page.close();
-    const apple = await visit('https://apps.apple.com/gb/app/wysa/id1166585565');
+    // At once, on the other store: not even the stored copy of the card flashes up.
+    const apple = await visitWatchingCard('https://apps.apple.com/gb/app/wysa/id1166585565');
     await apple.waitForTimeout(1500);
     expect(await apple.locator(CARD).count()).toBe(0);
+    expect(await apple.evaluate(() => (window as unknown as { signpostCardSeen: boolean }).signpostCardSeen)).toBe(false);
     // The toolbar still says what the registry knows.
     await expect.poll(badgeOfActiveTab).toMatchObject({ text: 'RES' });
     await apple.close();

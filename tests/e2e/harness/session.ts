@@ -17,7 +17,9 @@ export async function startStoreSession(options: Omit<LaunchOptions, 'hostRules'
   const session = await launchWithExtension({ ...options, hostRules: site.hostRules });
   const extensionRequests: string[] = [];
   session.context.on('request', (request: Request) => {
-    if (request.serviceWorker() || request.frame()?.url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
+    // A navigation may come before its frame exists (a tab the popup opens), and frame() then
+    // throws; navigations are pages being opened, not requests Signpost makes on its own.
+    if (request.serviceWorker() || (!request.isNavigationRequest() && request.frame().url().startsWith('chrome-extension://'))) extensionRequests.push(request.url());
   });
   await waitForRegistry(session.serviceWorker);
   return {
