@@ -34,7 +34,8 @@ export interface Visit {
   pageRequests: string[];
 }
 
-async function visit(context: BrowserContext, { store, url }: (typeof STORE_PAGES)[number], probe: ProbeOptions): Promise<Visit> {
+/** `settle` runs after the reading, before the page closes: what must finish on the page first. */
+async function visit(context: BrowserContext, { store, url }: (typeof STORE_PAGES)[number], probe: ProbeOptions, settle?: () => Promise<unknown>): Promise<Visit> {
   const page = await context.newPage();
   const pageRequests: string[] = [];
   page.on('request', (request) => pageRequests.push(request.url()));
@@ -42,6 +43,7 @@ async function visit(context: BrowserContext, { store, url }: (typeof STORE_PAGE
     await page.addInitScript(probeScript(probe));
     await page.goto(url, { waitUntil: 'commit' });
     const reading = await readProbe(page);
+    await settle?.();
     return { store, url, ms: reading.visible - reading.dcl, reading, pageRequests };
   } finally {
     await page.close();
@@ -99,7 +101,7 @@ export async function measureSignpostVisits(
 
       const extensionRequests: string[] = [];
       session.context.on('request', (request: Request) => {
-        if (request.serviceWorker() || request.frame().url().startsWith('chrome-extension://')) extensionRequests.push(request.url());
+        if (request.serviceWorker() || (!request.isNavigationRequest() && request.frame().url().startsWith('chrome-extension://'))) extensionRequests.push(request.url());
       });
       feeds.clearRequests();
 
@@ -119,7 +121,11 @@ export async function measureSignpostVisits(
         await worker.stop();
         const stoppedAt = Date.now();
         const startsBefore = worker.starts();
-        const result = await visit(session.context, pageAt(index), { tag: CARD_TAG });
+        // The card may come from its stored copy before the worker has even started: the page
+        // stays open until the worker it woke for the live answer is running.
+        const result = await visit(session.context, pageAt(index), { tag: CARD_TAG }, () =>
+          waitFor(() => worker.starts() > startsBefore && worker.status() === 'running', { timeoutMs: 10_000, message: 'the worker woken by the visit to run' }),
+        );
         const start = worker.lastStart();
         const verified = worker.starts() === startsBefore + 1 && start !== undefined && start.startingAt >= stoppedAt;
         if (verified) coldStartsVerified++;

@@ -33,10 +33,14 @@ export async function controlWorker(context: BrowserContext, extensionId: string
   let starts = 0;
   let lastStart: { startingAt: number; runningAt: number } | undefined;
   let startingAt = 0;
+  /** The last few status changes, for a failure to report. */
+  const history: string[] = [];
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: WorkerVersion[] }) => {
     for (const version of versions) {
       if (!version.scriptURL.startsWith(prefix) || version.runningStatus === status) continue;
       status = version.runningStatus;
+      history.push(`${status} at ${Date.now() % 100_000}`);
+      history.splice(0, history.length - 8);
       if (status === 'starting') {
         starts++;
         startingAt = Date.now();
@@ -50,9 +54,18 @@ export async function controlWorker(context: BrowserContext, extensionId: string
     status: () => status,
     starts: () => starts,
     lastStart: () => lastStart,
+    // A message still on its way when the worker stops starts it again at once: ask again then.
     stop: async () => {
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await waitFor(() => status === 'stopped', { timeoutMs: 5000, message: () => `the service worker to stop (last status: ${status})` });
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        const stopped = await waitFor(() => status === 'stopped', { timeoutMs: 2000, message: '' }).then(
+          () => true,
+          () => false,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (stopped && status === 'stopped') return;
+      }
+      throw new Error(`The service worker did not stay stopped (last status: ${status}; recent: ${history.join(', ')})`);
     },
     start: async () => {
       const before = starts;
