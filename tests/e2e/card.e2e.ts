@@ -199,19 +199,26 @@ describe('trust card on store pages', () => {
 
   test('with the worker stopped, the stored copy of the card is drawn first and the live answer then replaces it', async () => {
     // The worker keeps a copy of every store page's card in storage.local (card-snapshot.ts). Mark
-    // the NHS App's copy, so the test can tell which answer was drawn when.
+    // the NHS App's copy, so the test can tell which answer was drawn when. Stopping the worker
+    // after marking also ends any rewrite it had scheduled; reading the mark back proves none landed.
     const key = snapshotKey('apple:1388411277');
+    type StoredCard = { matches: { product: { name: string } }[] };
     const extensionPage = await session.context.newPage();
     await extensionPage.goto(`chrome-extension://${session.extensionId}/manifest.json`);
-    const stored = await extensionPage.evaluate(async (key) => (await browser.storage.local.get(key))[key] as { matches: { product: { name: string } }[] } | undefined, key);
+    const readCopy = () => extensionPage.evaluate(async (key) => (await browser.storage.local.get(key))[key] as StoredCard | undefined, key);
+    const stored = await readCopy();
     expect(stored?.matches[0]?.product.name).toBe('NHS App');
     stored!.matches[0]!.product.name = 'NHS App (stored copy)';
-    await extensionPage.evaluate(async ({ key, stored }) => browser.storage.local.set({ [key]: stored }), { key, stored });
-    await extensionPage.close();
 
     const worker = await controlWorker(session.context, session.extensionId);
     try {
-      await worker.stop();
+      for (let attempt = 0; attempt < 3 && (await readCopy())?.matches[0]?.product.name !== 'NHS App (stored copy)'; attempt++) {
+        await extensionPage.evaluate(async ({ key, stored }) => browser.storage.local.set({ [key]: stored }), { key, stored });
+        await worker.stop();
+      }
+      expect((await readCopy())?.matches[0]?.product.name).toBe('NHS App (stored copy)');
+      expect(worker.status()).toBe('stopped');
+      await extensionPage.close();
       const page = await visitWatchingCard(NHS_APP_APPLE);
       await expect.poll(() => page.evaluate(() => (window as unknown as { signpostHeadlines: string[] }).signpostHeadlines)).toEqual([
         'NHS App (stored copy): Listed or available, not a recommendation · NHS England / NHS Digital',
