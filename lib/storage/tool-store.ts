@@ -11,9 +11,10 @@ import type { FeedRecord, SignpostDatabase } from './db';
 // A feed's tools as IndexedDB holds them since schema v5: a few large rows instead of one row per
 // tool. Design note: one put per tool, each adding ~20 entries to three multi-entry indexes, cost
 // 5.7 s per 10,000 tools in Chromium (100 s for a 100k registry). Tools now go in chunks of
-// CHUNK_SIZE, and the feed's keys, search words and endorsed conditions in one index row of sorted
-// arrays (postings.ts), written in the same transaction as the feed's status row. Readers find a
-// tool by binary search and read only its chunk; the worker keeps both in memory between lookups.
+// CHUNK_SIZE, the feed's keys, ids and endorsed conditions in one index row of sorted arrays
+// (postings.ts) and its search words in another, all written in the same transaction as the feed's
+// status row. Readers find a tool by binary search and read only its chunk; the worker keeps the
+// index and recent chunks in memory between lookups.
 
 export const CHUNK_SIZE = 256;
 
