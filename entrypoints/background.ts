@@ -58,11 +58,12 @@ export default defineBackground(() => {
   });
   onTablesWritten(db, ['feeds', 'settings'], () => cardSnapshot.schedule());
 
-  // Start-up reads the cached policy; the browser's copy is read alongside and, once in force,
-  // the feeds it names are synced. A change of policy while running does the same.
+  // The cached policy is in force from the first lookup; the browser's copy is read, put in force,
+  // and then the feeds are synced: once at start-up, and again whenever the policy changes.
   const followPolicy = async () => {
-    const state = await applyManagedPolicy(db, browser, Date.now());
-    if (state.status?.ok === false) console.warn('Signpost: the managed policy is invalid; the last valid one stays in force', state.status.problems);
+    // Feeds are synced even when the policy cannot be read: the last one in force still stands.
+    const state = await applyManagedPolicy(db, browser, Date.now()).catch((error: unknown) => void console.warn('Signpost: the managed policy could not be read', error));
+    if (state?.status?.ok === false) console.warn('Signpost: the managed policy is invalid; the last valid one stays in force', state.status.problems);
     await context.syncAll();
   };
   browser.storage.onChanged.addListener((_changes, area) => {
@@ -71,12 +72,11 @@ export default defineBackground(() => {
 
   const startSyncing = async () => {
     cardSnapshot.schedule();
-    void followPolicy();
     await syncSitesScript(browser);
     if (!(await browser.alarms.get(SYNC_ALARM))) {
       await browser.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES, delayInMinutes: SYNC_PERIOD_MINUTES });
     }
-    await context.syncAll();
+    await followPolicy();
   };
   browser.runtime.onInstalled.addListener(() => void startSyncing());
   browser.runtime.onStartup.addListener(() => void startSyncing());

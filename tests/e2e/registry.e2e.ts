@@ -62,6 +62,9 @@ describe('registry in the installed extension', () => {
     const url = feeds.publish('/signpost/feed.json', served);
     const feedGets = () => feeds.requests.filter((request) => request.method === 'GET' && request.url === url);
     const toolsOfFeed = () => countTools(session.serviceWorker, url);
+    // Any start-up sync still running is joined (one sync per feed at a time) and over before the
+    // subscription exists, so the feed is fetched by the sync below alone.
+    await syncNow();
     await waitFor(() => writeSubscriptions(session.serviceWorker, [url]), { message: 'the extension to create its database' });
 
     const first = await syncNow();
