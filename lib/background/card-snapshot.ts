@@ -43,8 +43,9 @@ export async function writeCardSnapshot({ area, storeKeys, cardFor }: CardSnapsh
   const keys = (await storeKeys()).filter((key) => storePageUrl(key) !== null);
   const entries = keys.length <= CARD_SNAPSHOT_LIMIT ? await Promise.all(keys.map(async (key) => [snapshotKey(key), await cardFor(storePageUrl(key)!)] as const)) : [];
   const written = entries.map(([key]) => key);
+  const kept = new Set(written);
   const previous = (await area.get(SNAPSHOT_INDEX))[SNAPSHOT_INDEX];
-  const gone = Array.isArray(previous) ? previous.filter((key): key is string => typeof key === 'string' && key.startsWith(SNAPSHOT_PREFIX) && !written.includes(key)) : [];
+  const gone = Array.isArray(previous) ? previous.filter((key): key is string => typeof key === 'string' && key.startsWith(SNAPSHOT_PREFIX) && !kept.has(key)) : [];
   // Cards of tools no longer known go first: a failure part-way then leaves no card that should not be.
   if (gone.length > 0) await area.remove(gone);
   await area.set({ ...Object.fromEntries(entries), [SNAPSHOT_INDEX]: written });

@@ -1,8 +1,8 @@
 /**
  * A sorted term → positions list, stored as three flat arrays so IndexedDB clones it fast and a
  * reader needs no build step: a lookup is a binary search, a prefix is a range of terms.
- * Design note: a Map rebuilt on every worker start cost tens of milliseconds at 100k tools; sorted
- * arrays are read back as they were written.
+ * Design note: a Map would have to be rebuilt from the stored rows on every worker start; sorted
+ * arrays are used as they are read back.
  */
 export interface Postings {
   /** Distinct terms in code-unit order. */
@@ -57,10 +57,20 @@ export function positionsOf(postings: Postings, term: string): Uint32Array {
   return postings.positions.subarray(postings.starts[index], postings.starts[index + 1]);
 }
 
+/** Indexes of the terms starting with `prefix`, in order. */
+function* termsWithPrefix(postings: Postings, prefix: string): Generator<number> {
+  for (let index = lowerBound(postings.terms, prefix); index < postings.terms.length && postings.terms[index]!.startsWith(prefix); index++) yield index;
+}
+
+/** Every term starting with `prefix`. */
+export function termsStartingWith(postings: Postings, prefix: string): string[] {
+  return [...termsWithPrefix(postings, prefix)].map((index) => postings.terms[index]!);
+}
+
 /** Positions of every term starting with `prefix`, each position once, in term order. */
 export function positionsWithPrefix(postings: Postings, prefix: string, limit: number): number[] {
   const found = new Set<number>();
-  for (let index = lowerBound(postings.terms, prefix); index < postings.terms.length && postings.terms[index]!.startsWith(prefix); index++) {
+  for (const index of termsWithPrefix(postings, prefix)) {
     for (const position of postings.positions.subarray(postings.starts[index], postings.starts[index + 1])) {
       found.add(position);
       if (found.size >= limit) return [...found];

@@ -4,7 +4,7 @@ import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { EMPTY_POSTINGS, buildPostings, lowerBound, positionsOf, positionsWithPrefix, type Postings } from './postings';
+import { EMPTY_POSTINGS, buildPostings, positionsOf, positionsWithPrefix, termsStartingWith, type Postings } from './postings';
 import { onTablesWritten } from './changes';
 import type { FeedRecord, SignpostDatabase } from './db';
 
@@ -164,11 +164,7 @@ export class ToolReader {
 
   /** Every identifier key starting with `prefix` in the current feeds, each once. */
   async keysWithPrefix(prefix: string): Promise<string[]> {
-    const keys = new Set<string>();
-    for (const { keys: postings } of await this.currentIndexes()) {
-      for (let at = lowerBound(postings.terms, prefix); at < postings.terms.length && postings.terms[at]!.startsWith(prefix); at++) keys.add(postings.terms[at]!);
-    }
-    return [...keys];
+    return [...new Set((await this.currentIndexes()).flatMap((index) => termsStartingWith(index.keys, prefix)))];
   }
 
   recordsWithKeys(keys: readonly string[]): Promise<ToolRecord[]> {
