@@ -5,11 +5,11 @@ import { conditionLabel } from '@/lib/feed/conditions';
 import { ISSUER_KIND_LABELS, STATUS_LABELS } from '@/lib/feed/vocabulary';
 import { formatPartialDate, formatTimestamp, partialDateHasPassed, relativeAge } from '@/lib/format/dates';
 import type { CardData } from '@/lib/registry/card-data';
+import { NOT_COUNTED, platformsInWords, populationInWords } from '@/lib/registry/claim-words';
 import type { LookupMatch } from '@/lib/registry/lookup';
-import { CLAIM_GROUP_TITLES, groupClaims, whoSaidIt } from '@/lib/registry/present';
-import type { Claim } from '@/lib/registry/types';
-import { VERDICT_LABELS, type VerdictState } from '@/lib/registry/verdict';
-import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
+import { CLAIM_GROUP_TITLES, groupClaims } from '@/lib/registry/present';
+import type { AssessedClaim } from '@/lib/registry/standing';
+import { VERDICT_LABELS, verdictLook, type VerdictState } from '@/lib/registry/verdict-look';
 
 // The trust card. Every text comes from feeds or pages, so it is rendered as text only
 // (JSX escapes it); links open only when they are http(s), which the feed schema enforces.
@@ -33,6 +33,8 @@ export function TrustCard({ data, notesSlot, onDismiss, initiallyExpanded = fals
   const toggle = useRef<HTMLButtonElement>(null);
   const [primary, ...others] = data.matches;
   const state: VerdictState = primary?.verdict.state ?? 'not-in-registry';
+  const stale = primary?.verdict.stale ?? [];
+  const look = verdictLook(state, stale.length > 0);
   const name = primary?.product.name ?? 'This app';
   const detailsId = 'signpost-card-details';
 
@@ -47,21 +49,35 @@ export function TrustCard({ data, notesSlot, onDismiss, initiallyExpanded = fals
   return (
     <section
       class={`card state-${state}`}
-      style={{ '--accent': VERDICT_LOOK[state].color }}
+      style={{ '--accent': look.color }}
       role="region"
       aria-label={CARD_REGION_NAME}
       onKeyDown={onKeyDown}
     >
       <div class="summary">
         <span class="symbol" aria-hidden="true">
-          {VERDICT_LOOK[state].symbol}
+          {look.symbol}
         </span>
-        <p class="headline">
-          <strong class="name">{name}</strong>
-          <span class="sr-only">: </span>
-          <span class="verdict">{VERDICT_LABELS[state]}</span>
-          {primary && primary.verdict.decidingClaims.length > 0 && <span class="who"> · {whoSaidIt(primary.verdict.decidingClaims)}</span>}
-        </p>
+        <div class="headline">
+          <p>
+            <strong class="name">{name}</strong>
+            <span class="sr-only">: </span>
+            <span class="verdict">{look.label}</span>
+          </p>
+          {/* Who says it and for what: the headline never leaves the issuer or the scope out. */}
+          {primary && primary.verdict.headline.length > 0 && (
+            <ul class="statements">
+              {primary.verdict.headline.map((statement) => (
+                <li key={statement.text}>{statement.text}</li>
+              ))}
+            </ul>
+          )}
+          {stale.length > 0 && (
+            <p class="stale">
+              <strong>May be out of date:</strong> {stale.map((reason) => reason.text).join('; ')}.
+            </p>
+          )}
+        </div>
         <button
           ref={toggle}
           type="button"
@@ -122,6 +138,7 @@ function NotInRegistry() {
 
 function MatchDetails({ match, now }: { match: LookupMatch; now: number }) {
   const { product, verdict } = match;
+  const claims = verdict.claims;
   return (
     <>
       {product.otherNames.length > 0 && <p class="notice">Also listed as: {product.otherNames.join(', ')}.</p>}
@@ -130,8 +147,8 @@ function MatchDetails({ match, now }: { match: LookupMatch; now: number }) {
           <strong>Sources disagree.</strong> Read each claim below before deciding.
         </p>
       )}
-      {product.claims.length === 0 && <p>No issuer in your registry has made a claim about this tool.</p>}
-      {groupClaims(product.claims).map(([group, claims]) => (
+      {claims.length === 0 && <p>No issuer in your registry has made a claim about this tool.</p>}
+      {groupClaims(claims).map(([group, claims]) => (
         <section key={group} aria-labelledby={`signpost-group-${group}`}>
           <h3 id={`signpost-group-${group}`}>{CLAIM_GROUP_TITLES[group]}</h3>
           <ul class="claims">
@@ -141,6 +158,20 @@ function MatchDetails({ match, now }: { match: LookupMatch; now: number }) {
           </ul>
         </section>
       ))}
+      {product.refusedClaims.length > 0 && (
+        <section aria-labelledby="signpost-refused">
+          <h3 id="signpost-refused">Left out</h3>
+          <ul class="claims">
+            {product.refusedClaims.map((refused, index) => (
+              <li key={index} class="claim refused">
+                <p>
+                  {refused.feedPublisher} named “{refused.issuer}” as the issuer. Signpost left it out: {refused.reason}.
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {product.conditions.length > 0 && (
         <p class="conditions">
           <span class="label">Conditions:</span> {product.conditions.map(conditionLabel).join(', ')}
@@ -150,24 +181,46 @@ function MatchDetails({ match, now }: { match: LookupMatch; now: number }) {
   );
 }
 
-function ClaimLine({ claim, now }: { claim: Claim; now: number }) {
+/** Where a claim comes from and how far it counts: plain on every claim, not small print. */
+function basisOf(claim: AssessedClaim): string {
+  const { authority } = claim;
+  if (authority.level === 'issuer') return `Published by ${authority.authority!.name} itself, signed with its key`;
+  if (authority.level === 'relayed') return `${authority.authority!.name}'s published decision, compiled by ${authority.curator} (feed: ${claim.feedPublisher})`;
+  return `Reported by ${claim.feedPublisher}: not checked against the issuer, so it does not decide the verdict`;
+}
+
+function ClaimLine({ claim, now }: { claim: AssessedClaim; now: number }) {
   const reviewPassed = claim.reviewDate !== undefined && partialDateHasPassed(claim.reviewDate, now);
+  const who = claim.authority.authority?.name ?? claim.issuer;
   return (
-    <li class={`claim status-${claim.status}`}>
+    <li class={`claim status-${claim.status} standing-${claim.standing}`}>
       <p class="claim-head">
-        <strong>{claim.issuer}</strong>
+        <strong>{who}</strong>
+        {who !== claim.issuer && <span class="secondary"> (as “{claim.issuer}”)</span>}
         <span class="sr-only"> ({ISSUER_KIND_LABELS[claim.issuerKind]})</span>: <span class="status">{STATUS_LABELS[claim.status]}</span>
         {claim.guidanceCode && <span class="code"> · {claim.guidanceCode}</span>}
         <span class="date"> · {formatPartialDate(claim.decisionDate)}</span>
         {claim.sourceType === 'vendor-stated' && <span class="tag vendor"> · Vendor-stated: the company's own claim</span>}
         {claim.sourceType === 'secondary' && <span class="tag"> · Reported by a secondary source</span>}
       </p>
+      <p class={`basis level-${claim.authority.level}`}>{basisOf(claim)}</p>
+      {claim.standing !== 'in-force' && claim.standing !== 'reported' && claim.standing !== 'vendor-stated' && (
+        <p class="warning">Not counted: {NOT_COUNTED[claim.standing]}.</p>
+      )}
+      {claim.dateNote && <p class="scope">About the date: {claim.dateNote}</p>}
       {claim.conditions && claim.conditions.length > 0 && <p class="scope">For: {claim.conditions.map(conditionLabel).join(', ')}</p>}
+      {claim.population && <p class="scope">Who: {populationInWords(claim.population)}</p>}
+      {claim.platforms && <p class="scope">Platforms: {platformsInWords(claim.platforms)}</p>}
+      {claim.setting && <p class="scope">Only: {claim.setting}</p>}
+      {claim.versions && <p class="scope">Versions assessed: {Object.entries(claim.versions).map(([platform, range]) => `${platform} ${range}`).join(', ')}</p>}
+      {claim.verify && <p class="warning">To check before relying on it: {claim.verify}</p>}
       {claim.quote && <blockquote class="quote">“{claim.quote}”</blockquote>}
+      {claim.note && <p class="note-text">Note: {claim.note}</p>}
+      {claim.reviewDate && !reviewPassed && <p class="scope">Review date: {formatPartialDate(claim.reviewDate)}</p>}
       {reviewPassed && <p class="warning">Review date ({formatPartialDate(claim.reviewDate)}) has passed: this may be out of date.</p>}
+      {claim.expiresAt && <p class="scope">Valid until: {formatPartialDate(claim.expiresAt)}</p>}
       <p class="source">
         <ExternalLink href={claim.sourceUrl}>Read the source</ExternalLink>
-        <span class="via"> · via {claim.feedPublisher}</span>
       </p>
     </li>
   );

@@ -1,6 +1,5 @@
 import type { LinkVerdict } from '@/lib/background/handlers';
-import { VERDICT_LABELS } from '@/lib/registry/verdict';
-import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
+import { verdictLook } from '@/lib/registry/verdict-look';
 
 // Badges beside links to known tools. Design notes:
 // - They live in one absolutely positioned layer in a shadow root, never inside the page's own
@@ -72,11 +71,11 @@ export function createLinkBadgeLayer(): LinkBadgeLayer {
   let frame = 0;
 
   const badgeFor = (verdict: LinkVerdict) => {
-    const look = VERDICT_LOOK[verdict.state];
+    const look = verdictLook(verdict.state, verdict.stale);
     const element = document.createElement('span');
     element.className = 'badge';
     element.style.background = look.color;
-    element.title = `Signpost: ${verdict.name}: ${VERDICT_LABELS[verdict.state]}`;
+    element.title = `Signpost: ${verdict.name}: ${look.label}`;
     element.textContent = `${look.symbol} ${look.short}`;
     return element;
   };

@@ -5,6 +5,7 @@ import { applyManagedPolicy } from '@/lib/background/policy';
 import { syncSitesScript } from '@/lib/background/site-access';
 import { localNoteActions } from '@/lib/notes/actions';
 import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
+import { loadProfile } from '@/lib/settings/profile';
 import { BUNDLED_FEED_PATH, feedManager } from '@/lib/settings/feeds';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { onTablesWritten } from '@/lib/storage/changes';
@@ -37,6 +38,7 @@ export default defineBackground(() => {
     registry: dexieRegistrySource(db, reader),
     now: Date.now,
     dismissed: () => loadDismissed(db),
+    myConditions: async () => (await loadProfile(db)).myConditions,
     dismiss: async (keys) => {
       await addDismissed(db, keys);
       await forgetCards(browser.storage.local, keys);

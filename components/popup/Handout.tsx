@@ -13,7 +13,7 @@ export function HandoutPage({ deps, search, print }: { deps: RegistryDeps; searc
   useEffect(() => {
     const { recordId, link } = readHandoutParams(search);
     void (async () => {
-      const match = recordId ? await matchForRecord(deps.source, recordId) : null;
+      const match = recordId ? await matchForRecord(deps.source, recordId, { now: deps.now() }) : null;
       setState(match ? handoutFor(match, await deps.source.feedSummaries(), deps.now(), link) : { kind: 'missing' });
     })();
   }, [deps, search]);

@@ -46,7 +46,7 @@ export function Popup({ deps }: { deps: PopupDeps }) {
   }, [deps, profileLoad]);
 
   // Each query reads only the rows its words can match (the database's word index).
-  const searcher = useMemo(() => registrySearch(deps.source, profile.myConditions), [deps, profile]);
+  const searcher = useMemo(() => registrySearch(deps.source, profile.myConditions, deps.now), [deps, profile]);
 
   useEffect(() => {
     if (view.kind !== 'home' || !focusAfterRender.current) return;
@@ -97,8 +97,8 @@ export function Popup({ deps }: { deps: PopupDeps }) {
 
 /** The page card's data, with endorsed alternatives for the clinician's own conditions first. */
 async function pageCardData(deps: PopupDeps, url: string, myConditions: readonly string[]): Promise<CardData> {
-  const data = await cardDataFor(deps.source, url, deps.now());
+  const data = await cardDataFor(deps.source, url, deps.now(), myConditions);
   const [primary] = data.matches;
   if (!primary || data.alternatives.length === 0 || myConditions.length === 0) return data;
-  return { ...data, alternatives: await alternativesFor(deps.source, primary.product, myConditions) };
+  return { ...data, alternatives: await alternativesFor(deps.source, primary, myConditions, data.now) };
 }

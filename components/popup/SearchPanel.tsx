@@ -1,7 +1,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { whoSaidIt } from '@/lib/registry/present';
-import { VERDICT_LABELS } from '@/lib/registry/verdict';
+import { VERDICT_LABELS } from '@/lib/registry/verdict-look';
 import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
 import type { RegistrySearch, RegistrySearchResults } from '@/lib/search/registry-search';
 import { MATCH_FIELD_LABELS, type SearchEntry, type SearchHit } from '@/lib/search/search';

@@ -6,7 +6,7 @@ import type { NoteSubject } from '../notes/schema';
 import type { ToolNotes } from '../notes/view';
 import { batchedSource } from '../registry/batched-source';
 import { lookupUrl } from '../registry/lookup';
-import type { VerdictState } from '../registry/verdict';
+import type { VerdictState } from '../registry/verdict-look';
 import type { FeedManager, ForgetReply, SubscribeReply, SyncFeedReply } from '../settings/feeds';
 import type { SyncOutcome } from '../sync/sync';
 
@@ -23,6 +23,8 @@ export interface BackgroundContext {
   /** Runs the card's notes script (entrypoints/card-notes.tsx) in one frame of a tab. */
   injectCardNotes: (tabId: number, frameId: number) => Promise<void>;
   now: () => number;
+  /** The clinician's own conditions (Settings → Your profile): they choose which condition leads a verdict. */
+  myConditions?: () => Promise<readonly string[]>;
 }
 
 export interface MessageSender {
@@ -46,6 +48,8 @@ export interface LinkVerdict {
   url: string;
   name: string;
   state: VerdictState;
+  /** What it rests on may be out of date (docs/trust-model.md §4). */
+  stale: boolean;
 }
 
 type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true } | SubscribeReply | SyncFeedReply | ForgetReply | SaveNoteReply | ToolNotes;
@@ -99,8 +103,9 @@ export function handleMessage(context: BackgroundContext, message: unknown, send
 const fromExtensionPage = (context: BackgroundContext, sender: MessageSender) => sender.url?.startsWith(`${context.extensionOrigin}/`) === true;
 
 /** The card for a page: its data, and whether the clinician hid this tool. */
-export async function lookupForCard(context: Pick<BackgroundContext, 'registry' | 'dismissed' | 'now'>, url: string): Promise<LookupReply> {
-  const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now()), context.dismissed()]);
+export async function lookupForCard(context: Pick<BackgroundContext, 'registry' | 'dismissed' | 'now' | 'myConditions'>, url: string): Promise<LookupReply> {
+  const myConditions = await context.myConditions?.().catch(() => undefined);
+  const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now(), myConditions), context.dismissed()]);
   const [first] = data.matches;
   const dismissKeys = first ? productKeys(first.product.identifiers) : data.identity ? pageKeys(data.identity) : [];
   return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)) };
@@ -113,6 +118,6 @@ async function linkVerdicts(context: BackgroundContext, urls: readonly string[])
   const results = await Promise.all(urls.map((url) => lookupUrl(source, url, now)));
   return results.flatMap((result, index) => {
     const [first] = result.matches;
-    return first ? [{ url: urls[index]!, name: first.product.name, state: first.verdict.state }] : [];
+    return first ? [{ url: urls[index]!, name: first.product.name, state: first.verdict.state, stale: first.verdict.stale.length > 0 }] : [];
   });
 }

@@ -5,7 +5,11 @@ import {
   endorsementSchema,
   envelopeSchema,
   factSchema,
+  feedPublisherSchema,
+  identifiersSchema,
+  populationSchema,
   toolShellSchema,
+  webIdentifierSchema,
   type Endorsement,
   type Fact,
   type Feed,
@@ -82,10 +86,59 @@ function parseNotes(items: readonly unknown[], quarantined: QuarantinedEntry[]):
   return notes;
 }
 
+// The fields each part of a feed may have. A field outside these is dropped, and said so: an
+// expiry written under a misspelt name must never vanish without a word (docs/trust-model.md §3).
+const KNOWN_FIELDS = {
+  envelope: new Set(Object.keys(envelopeSchema.shape)),
+  publisher: new Set(Object.keys(feedPublisherSchema.shape)),
+  tool: new Set(Object.keys(toolShellSchema.shape)),
+  identifiers: new Set(Object.keys(identifiersSchema.shape)),
+  web: new Set(Object.keys(webIdentifierSchema.shape)),
+  endorsement: new Set(Object.keys(endorsementSchema.shape)),
+  population: new Set(Object.keys(populationSchema.shape)),
+  fact: new Set(Object.keys(factSchema.shape)),
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const MAX_UNKNOWN_FIELD_WARNINGS = 200;
+
+function warnUnknownFields(value: unknown, known: ReadonlySet<string>, path: readonly PropertyKey[], warnings: Problem[]): void {
+  if (!isPlainObject(value)) return;
+  for (const key of Object.keys(value)) {
+    if (known.has(key) || warnings.length >= MAX_UNKNOWN_FIELD_WARNINGS) continue;
+    warnings.push({ path: formatPath([...path, key]), message: `unknown field "${key}" is ignored; check its spelling against the feed format` });
+  }
+}
+
+/** Warnings for every field Signpost does not know, anywhere in an entry it kept. */
+function warnUnknownToolFields(rawTool: Record<string, unknown>, toolPath: readonly PropertyKey[], warnings: Problem[]): void {
+  warnUnknownFields(rawTool, KNOWN_FIELDS.tool, toolPath, warnings);
+  const identifiers = rawTool.identifiers;
+  warnUnknownFields(identifiers, KNOWN_FIELDS.identifiers, [...toolPath, 'identifiers'], warnings);
+  if (isPlainObject(identifiers) && Array.isArray(identifiers.web)) {
+    identifiers.web.forEach((web, index) => warnUnknownFields(web, KNOWN_FIELDS.web, [...toolPath, 'identifiers', 'web', index], warnings));
+  }
+  const lists = [
+    ['endorsements', KNOWN_FIELDS.endorsement],
+    ['facts', KNOWN_FIELDS.fact],
+  ] as const;
+  for (const [list, known] of lists) {
+    const items = rawTool[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, index) => {
+      warnUnknownFields(item, known, [...toolPath, list, index], warnings);
+      if (list === 'endorsements' && isPlainObject(item)) warnUnknownFields(item.population, KNOWN_FIELDS.population, [...toolPath, list, index, 'population'], warnings);
+    });
+  }
+}
+
 /**
  * Validates a feed document. The envelope is all-or-nothing; each tool, endorsement and fact is
  * judged on its own, so one bad row from a publisher does not hide the rest of their feed.
- * Unknown fields are dropped, not refused, so newer publishers stay readable.
+ * Unknown fields are dropped, not refused, so newer publishers stay readable; each one is a warning.
  */
 export function parseFeed(input: unknown): ParseResult {
   const envelope = envelopeSchema.safeParse(input);
@@ -100,6 +153,8 @@ export function parseFeed(input: unknown): ParseResult {
   const quarantined: QuarantinedEntry[] = [];
   const warnings: Problem[] = [];
   const tools: Tool[] = [];
+  warnUnknownFields(input, KNOWN_FIELDS.envelope, [], warnings);
+  warnUnknownFields((input as { publisher?: unknown }).publisher, KNOWN_FIELDS.publisher, ['publisher'], warnings);
   const seenIds = new Set<string>();
 
   envelope.data.tools.forEach((rawTool, index) => {
@@ -120,6 +175,7 @@ export function parseFeed(input: unknown): ParseResult {
       return;
     }
     seenIds.add(tool.id);
+    warnUnknownToolFields(rawTool as Record<string, unknown>, toolPath, warnings);
     tool.conditions.forEach((condition, conditionIndex) => {
       if (!isKnownCondition(condition)) {
         warnings.push({ path: formatPath([...toolPath, 'conditions', conditionIndex]), message: `"${condition}" is not in Signpost's condition vocabulary; it is shown as written` });

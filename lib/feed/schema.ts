@@ -1,11 +1,13 @@
 import { z } from '../zod';
 import type { FeedNote } from '../notes/schema';
+import { nameProblem } from '../trust/names';
 import { publicKeySchema } from './signature';
 import {
   ENDORSEMENT_STATUSES,
   FACT_TOPICS,
   FEED_FORMAT,
   ISSUER_KINDS,
+  PLATFORMS,
   PUBLISHER_KINDS,
   SOURCE_TYPES,
 } from './vocabulary';
@@ -46,6 +48,16 @@ export const shortText = (max: number) =>
     .refine((value) => !BIDI_CONTROLS.test(value), 'must not contain characters that reverse or reorder text')
     .refine((value) => VISIBLE.test(value), 'must contain visible text');
 
+/**
+ * A name people read as an identity (issuer, publisher, tool): short text that also refuses
+ * invisible characters and words mixing Latin with look-alike letters (docs/trust-model.md).
+ */
+export const nameText = (max: number) =>
+  shortText(max).superRefine((value, context) => {
+    const problem = nameProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+
 export const appleIdSchema = z.string().regex(/^\d{5,12}$/, 'expected the numeric App Store id (the digits after "id" in the URL)');
 export const playPackageSchema = z
   .string()
@@ -72,8 +84,18 @@ export const identifiersSchema = z.object({
   web: z.array(webIdentifierSchema).max(50).optional(),
 });
 
+/** Who a claim is about: an age range (years) and/or words. Absent: not limited by age or group. */
+export const populationSchema = z
+  .object({
+    minAge: z.number().int().min(0).max(120).optional(),
+    maxAge: z.number().int().min(0).max(120).optional(),
+    description: shortText(300).optional(),
+  })
+  .refine((population) => population.minAge === undefined || population.maxAge === undefined || population.minAge <= population.maxAge, 'minAge must not be above maxAge')
+  .refine((population) => Object.values(population).some((value) => value !== undefined), 'give minAge, maxAge or a description');
+
 export const endorsementSchema = z.object({
-  issuer: shortText(200),
+  issuer: nameText(200),
   issuerKind: z.enum(ISSUER_KINDS),
   status: z.enum(ENDORSEMENT_STATUSES),
   guidanceCode: shortText(40).optional(),
@@ -87,6 +109,20 @@ export const endorsementSchema = z.object({
   /** Narrows the claim to some of the tool's conditions (e.g. conditional for heart failure only). */
   conditions: z.array(shortText(80)).max(30).optional(),
   note: shortText(1000).optional(),
+  // Format v2: scope, validity and supersession (docs/trust-model.md §3). Absent means "not limited by this".
+  /** The platforms the claim is about: a claim on the iOS app says nothing of the Android one. */
+  platforms: z.array(z.enum(PLATFORMS)).min(1).max(PLATFORMS.length).optional(),
+  population: populationSchema.optional(),
+  /** Where or on what condition it applies: "only within NHS Talking Therapies, once DTAC is in place". */
+  setting: shortText(300).optional(),
+  /** The assessed version range per platform, as written by the issuer (e.g. "3.2 to 3.x"). */
+  versions: z.object({ ios: shortText(60).optional(), android: shortText(60).optional(), web: shortText(60).optional() }).optional(),
+  /** After this date the claim no longer stands. */
+  expiresAt: partialDate.optional(),
+  /** Guidance codes of this issuer's earlier decisions that this one replaces. */
+  supersedes: z.array(shortText(40)).max(20).optional(),
+  /** What must be checked before the claim is relied on; a claim with one decides nothing. */
+  verify: shortText(500).optional(),
 });
 
 export const factSchema = z.object({
@@ -104,9 +140,9 @@ export const toolIdSchema = z
 /** A tool with its lists left unchecked, so each endorsement and fact can be judged on its own. */
 export const toolShellSchema = z.object({
   id: toolIdSchema,
-  name: shortText(200),
+  name: nameText(200),
   /** The organisation behind the tool; null when no source verified it. */
-  publisher: shortText(200).nullable().optional(),
+  publisher: nameText(200).nullable().optional(),
   description: shortText(1000).optional(),
   identifiers: identifiersSchema.default({}),
   conditions: z.array(shortText(80)).max(50).default([]),
@@ -116,12 +152,14 @@ export const toolShellSchema = z.object({
 
 export const feedPublisherSchema = z.object({
   id: toolIdSchema,
-  name: shortText(200),
+  name: nameText(200),
   kind: z.enum(PUBLISHER_KINDS),
   url: webLink.optional(),
 });
 
 export const MAX_TOOLS_PER_FEED = 200_000;
+/** A feed may say its data stays current for at most a year without being regenerated. */
+export const MAX_STALE_AFTER_DAYS = 365;
 /** A team shares tens or hundreds of notes; far more is a mistake or an attack. */
 export const MAX_NOTES_PER_FEED = 20_000;
 
@@ -133,6 +171,8 @@ export const envelopeSchema = z.object({
   sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   generatedAt: timestamp,
   expiresAt: timestamp.optional(),
+  /** Format v2: how many days after generatedAt the publisher's data counts as not refreshed (default 90). */
+  staleAfterDays: z.number().int().min(1).max(MAX_STALE_AFTER_DAYS).optional(),
   tools: z.array(z.unknown()).max(MAX_TOOLS_PER_FEED),
   /** Peer notes (a team feed's content), each judged on its own like a tool. */
   notes: z.array(z.unknown()).max(MAX_NOTES_PER_FEED).default([]),
@@ -141,6 +181,7 @@ export const envelopeSchema = z.object({
 });
 
 export type Endorsement = z.infer<typeof endorsementSchema>;
+export type Population = z.infer<typeof populationSchema>;
 export type Fact = z.infer<typeof factSchema>;
 export type Identifiers = z.infer<typeof identifiersSchema>;
 export type WebIdentifier = z.infer<typeof webIdentifierSchema>;
@@ -164,6 +205,7 @@ export interface Feed {
   sequence: number;
   generatedAt: string;
   expiresAt?: string;
+  staleAfterDays?: number;
   tools: Tool[];
   /** Peer notes; a registry feed has none. Always present (perhaps empty) once parsed. */
   notes?: FeedNote[];

@@ -89,7 +89,8 @@ export function readFeedDocument(text: string): FeedDocument {
   return { signed: envelope.data, json: parseJson(envelope.data.feed, 'signed feed inside the file') };
 }
 
-export type Verification = { status: 'unsigned' } | { status: 'signed-unpinned'; keyIds: string[] } | { status: 'verified'; keyId: string };
+/** How a stored copy was checked. `key` (the verifying public key) decides what the feed may speak for. */
+export type Verification = { status: 'unsigned' } | { status: 'signed-unpinned'; keyIds: string[] } | { status: 'verified'; keyId: string; key?: string };
 
 /**
  * With pinned keys, only a signature by one of them is accepted: an unsigned feed, a damaged
@@ -108,7 +109,7 @@ export async function verifyFeedDocument(document: FeedDocument, pinnedKeys: rea
     const value = signature && bytesOf(signature.value);
     if (!keyId || !value || value.length !== 64) continue;
     const publicKey = await crypto.subtle.importKey('raw', publicKeyBytes(key)!, { name: ALGORITHM }, false, ['verify']);
-    if (await crypto.subtle.verify({ name: ALGORITHM }, publicKey, value, bytes)) return { status: 'verified', keyId };
+    if (await crypto.subtle.verify({ name: ALGORITHM }, publicKey, value, bytes)) return { status: 'verified', keyId, key: key.trim() };
   }
   throw new SyncError(
     'bad-signature',

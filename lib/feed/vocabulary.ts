@@ -2,7 +2,12 @@
 // UI code can import them without pulling the validator in.
 
 export const FEED_FORMAT = 'signpost-feed';
-export const FEED_FORMAT_VERSION = 1;
+/** v2 adds claim scope, validity and supersession, and staleAfterDays; v1 feeds are read as v2 without them. */
+export const FEED_FORMAT_VERSION = 2;
+
+/** Where a tool runs: a claim can be limited to some of them, and a page says which one it shows. */
+export const PLATFORMS = ['ios', 'android', 'web'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 export const PUBLISHER_KINDS = ['nice', 'charity', 'local-network', 'nhs-programme', 'peer-team', 'other'] as const;
 export type PublisherKind = (typeof PUBLISHER_KINDS)[number];

@@ -9,7 +9,7 @@ import type { PageIdentity } from '../lookup/recognise';
 import { lookupUrl, type LookupMatch, type LookupResult } from '../registry/lookup';
 import { whoSaidIt } from '../registry/present';
 import type { Claim } from '../registry/types';
-import { VERDICT_LABELS } from '../registry/verdict';
+import { VERDICT_LABELS } from '../registry/verdict-look';
 import type { SignpostDatabase } from '../storage/db';
 import { dexieRegistrySource } from '../storage/registry-source';
 import { SyncError } from '../sync/errors';

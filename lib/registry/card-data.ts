@@ -1,8 +1,9 @@
-import { lookupUrl, type LookupResult, type RegistrySource } from './lookup';
+import { lookupUrl, type LookupMatch, type LookupResult, type RegistrySource } from './lookup';
 import { mergeRecords } from './merge';
 import { productLinks, whoSaidIt } from './present';
 import type { ToolRecord } from './types';
-import { endorsedConditions, verdictFor, type ProductVerdict } from './verdict';
+import type { AssessedClaim } from './standing';
+import { endorsedConditions, isNarrowed, verdictFor, type ProductVerdict } from './verdict';
 
 export interface Alternative {
   name: string;
@@ -30,33 +31,47 @@ const MAX_ALTERNATIVES = 3;
 /** Candidates read for alternatives: plenty to find three, and a bounded read at 100k tools. */
 const MAX_ALTERNATIVE_CANDIDATES = 200;
 
-export async function cardDataFor(source: CardSource, url: string, now: number): Promise<CardData> {
-  const lookup = await lookupUrl(source, url, now);
+export async function cardDataFor(source: CardSource, url: string, now: number, myConditions?: readonly string[]): Promise<CardData> {
+  const lookup = await lookupUrl(source, url, now, myConditions);
   const [first] = lookup.matches;
-  const alternatives = first && NEEDS_ALTERNATIVES.has(first.verdict.state) ? await endorsedAlternatives(source, first.product.conditions, first.product.name) : [];
+  const alternatives = first && NEEDS_ALTERNATIVES.has(first.verdict.state) ? await endorsedAlternatives(source, first, now) : [];
   return { ...lookup, alternatives, now };
 }
 
 /**
- * Up to three tools endorsed (recommended, or conditional on evidence generation) by an independent
- * issuer for any of the same conditions: recommended first, then the most conditions in common.
+ * Whether an alternative's claim fits the patients the page's product is for: a claim limited to
+ * a population or a setting (children only, specialist services) fits only a product whose own
+ * claims carry the same limit (docs/trust-model.md §6).
  */
-export async function endorsedAlternatives(source: CardSource, conditions: readonly string[], excludeName: string): Promise<Alternative[]> {
+function fitsSamePatients(claim: AssessedClaim, current: LookupMatch): boolean {
+  if (!isNarrowed(claim)) return true;
+  const limit = JSON.stringify([claim.population ?? null, claim.setting ?? null]);
+  return current.verdict.claims.some((own) => JSON.stringify([own.population ?? null, own.setting ?? null]) === limit);
+}
+
+/**
+ * Up to three tools endorsed (recommended, or conditional on evidence generation) by an authorised
+ * issuer, currently, for any of the same conditions and the same patients: recommended first, then
+ * the most conditions in common. `conditions` narrows the search (the clinician's own conditions).
+ */
+export async function endorsedAlternatives(source: CardSource, current: LookupMatch, now: number, conditions: readonly string[] = current.product.conditions): Promise<Alternative[]> {
   if (conditions.length === 0) return [];
-  const [records, feeds] = await Promise.all([source.recordsEndorsedFor(conditions, MAX_ALTERNATIVE_CANDIDATES), source.feedSummaries()]);
+  const [records, feeds, root] = await Promise.all([source.recordsEndorsedFor(conditions, MAX_ALTERNATIVE_CANDIDATES), source.feedSummaries(), source.trustRoot()]);
   const byUrl = new Map(feeds.map((feed) => [feed.url, feed]));
   const wanted = new Set(conditions);
   const candidates: Alternative[] = [];
-  for (const product of mergeRecords(records.filter((r) => byUrl.has(r.feedUrl)), byUrl)) {
-    const verdict = verdictFor(product);
-    if ((verdict.state !== 'recommended' && verdict.state !== 'conditional') || product.name === excludeName) continue;
-    const covered = endorsedConditions(verdict.decidingClaims, product.conditions);
+  for (const product of mergeRecords(records.filter((r) => byUrl.has(r.feedUrl)), byUrl, root)) {
+    if (product.name === current.product.name) continue;
+    const verdict = verdictFor(product, { now }, byUrl);
+    if ((verdict.state !== 'recommended' && verdict.state !== 'conditional') || verdict.stale.length > 0) continue;
+    const fitting = verdict.decidingClaims.filter((claim) => fitsSamePatients(claim, current));
+    const covered = endorsedConditions(fitting, product.conditions);
     const sharedConditions = [...wanted].filter((c) => covered.has(c));
     if (sharedConditions.length === 0) continue;
     candidates.push({
       name: product.name,
       state: verdict.state,
-      who: whoSaidIt(verdict.decidingClaims),
+      who: whoSaidIt(fitting),
       sharedConditions,
       link: productLinks(product)[0]?.url,
     });

@@ -1,5 +1,7 @@
+import type { Platform } from '../feed/vocabulary';
 import { recogniseUrl, type PageIdentity } from '../lookup/recognise';
 import { pageKeys, webMatchScore } from '../lookup/keys';
+import type { TrustRoot } from '../trust/trust-root';
 import { mergeRecords } from './merge';
 import type { FeedSummary, Product, ToolRecord } from './types';
 import { verdictFor, type ProductVerdict } from './verdict';
@@ -8,6 +10,8 @@ import { verdictFor, type ProductVerdict } from './verdict';
 export interface RegistrySource {
   recordsWithKeys(keys: readonly string[]): Promise<ToolRecord[]>;
   feedSummaries(): Promise<FeedSummary[]>;
+  /** Who may speak for whom: the shipped root and the local authorities of NHS IT's policy. */
+  trustRoot(): Promise<TrustRoot>;
 }
 
 export interface Freshness {
@@ -36,23 +40,29 @@ export interface LookupResult {
 const STORE_KEY = /^(apple|play):/;
 const MAX_EXPANSIONS = 3;
 
+/** The platform a page shows: a claim about another platform does not decide its verdict. */
+export function platformOf(identity: PageIdentity): Platform {
+  return identity.kind === 'apple' ? 'ios' : identity.kind === 'google-play' ? 'android' : 'web';
+}
+
 /**
- * From a URL to the product(s) and their verdicts, read from the on-device registry only.
- * Records found for the page are widened once through their store ids, so a product that feed A
- * knows by its Apple id and feed B by both store ids is one product with both feeds' claims.
+ * From a URL to the product(s) and their verdicts, read from the on-device registry only. Only
+ * records that list the page's own identifier answer: a feed's claims apply to the identifiers
+ * that feed itself lists, so no feed can carry another feed's claims to a page by sharing one id
+ * with it (docs/trust-model.md §2).
  */
-export async function lookupUrl(source: RegistrySource, url: string, now: number): Promise<LookupResult> {
+export async function lookupUrl(source: RegistrySource, url: string, now: number, myConditions?: readonly string[]): Promise<LookupResult> {
   const identity = recogniseUrl(url);
-  const feeds = await source.feedSummaries();
+  const [feeds, root] = await Promise.all([source.feedSummaries(), source.trustRoot()]);
   if (!identity) return { identity, matches: [], freshness: freshnessOf(feeds, now) };
 
   let records = await source.recordsWithKeys(pageKeys(identity));
   if (identity.kind === 'web') records = mostSpecificWebClaims(records, identity.host, identity.path);
-  records = await widenThroughStoreIds(source, records);
 
   const byUrl = new Map(feeds.map((feed) => [feed.url, feed]));
   const known = records.filter((record) => byUrl.has(record.feedUrl));
-  const matches = mergeRecords(known, byUrl).map((product) => ({ product, verdict: verdictFor(product) }));
+  const context = { now, platform: platformOf(identity), ...(myConditions ? { myConditions } : {}) };
+  const matches = mergeRecords(known, byUrl, root).map((product) => ({ product, verdict: verdictFor(product, context, byUrl) }));
   const contributing = matches.length ? feeds.filter((feed) => known.some((r) => r.feedUrl === feed.url)) : feeds;
   return { identity, matches, freshness: freshnessOf(contributing, now) };
 }
@@ -63,7 +73,10 @@ function mostSpecificWebClaims(records: ToolRecord[], host: string, path: string
   return best < 0 ? [] : scored.filter((s) => s.score === best).map((s) => s.record);
 }
 
-/** Adds every record that shares a store id with those found, so a product's feeds all answer. */
+/**
+ * Adds every record that shares a store id with those found: search shows one result per product.
+ * Never used to answer a page (see lookupUrl); merge still takes identity only from the most trusted feeds.
+ */
 export async function widenThroughStoreIds(source: RegistrySource, records: ToolRecord[]): Promise<ToolRecord[]> {
   const found = new Map(records.map((record) => [record.id, record]));
   const asked = new Set<string>();

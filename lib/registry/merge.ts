@@ -1,9 +1,11 @@
 import type { Identifiers } from '../feed/schema';
 import type { PublisherKind } from '../feed/vocabulary';
 import { productKeys } from '../lookup/keys';
-import type { FeedSummary, Product, ToolRecord } from './types';
+import { assessClaim, feedTier } from '../trust/authority';
+import type { TrustRoot } from '../trust/trust-root';
+import type { Claim, FeedSummary, Product, RefusedClaim, ToolRecord } from './types';
 
-// Which feed names a product when feeds disagree on its name: the most authoritative publisher.
+// Among feeds equally trusted (feedTier), which names a product when they disagree: by publisher kind.
 const PUBLISHER_PRIORITY: Record<PublisherKind, number> = {
   nice: 0,
   'nhs-programme': 1,
@@ -51,26 +53,44 @@ function groupByIdentity(records: readonly ToolRecord[]): ToolRecord[][] {
   return [...groups.values()];
 }
 
-export function mergeRecords(records: readonly ToolRecord[], feeds: ReadonlyMap<string, FeedSummary>): Product[] {
+/**
+ * One product per group of records that share a product key. Its name, identifiers, conditions
+ * and links come only from the records of the most trusted feeds present (feedTier): a lower-trust
+ * feed adds claims of its own, assessed at their level, never identity (docs/trust-model.md §2).
+ */
+export function mergeRecords(records: readonly ToolRecord[], feeds: ReadonlyMap<string, FeedSummary>, root: TrustRoot): Product[] {
+  const tier = (record: ToolRecord) => {
+    const feed = feeds.get(record.feedUrl);
+    return feed ? feedTier(feed, root) : -1;
+  };
   const priority = (record: ToolRecord) => {
     const kind = feeds.get(record.feedUrl)?.publisher.kind;
     return kind ? PUBLISHER_PRIORITY[kind] : Number.MAX_SAFE_INTEGER;
   };
   return groupByIdentity(records).map((group) => {
-    const ordered = [...group].sort((a, b) => priority(a) - priority(b) || a.id.localeCompare(b.id));
-    const lead = ordered[0]!.tool;
-    const provenance = (record: ToolRecord) => ({
-      feedUrl: record.feedUrl,
-      feedPublisher: feeds.get(record.feedUrl)?.publisher.name ?? record.feedUrl,
-    });
+    const ordered = [...group].sort((a, b) => tier(b) - tier(a) || priority(a) - priority(b) || a.id.localeCompare(b.id));
+    const defining = ordered.filter((record) => tier(record) === tier(ordered[0]!));
+    const lead = defining[0]!.tool;
+    const claims: Claim[] = [];
+    const refusedClaims: RefusedClaim[] = [];
+    for (const record of ordered) {
+      const feed = feeds.get(record.feedUrl);
+      const feedPublisher = feed?.publisher.name ?? record.feedUrl;
+      for (const endorsement of record.tool.endorsements) {
+        const assessed = feed ? assessClaim(endorsement, feed, root) : ({ refused: true, reason: 'its feed is not subscribed' } as const);
+        if (assessed.refused) refusedClaims.push({ issuer: endorsement.issuer, feedPublisher, reason: assessed.reason });
+        else claims.push({ ...endorsement, feedUrl: record.feedUrl, feedPublisher, authority: assessed.authority });
+      }
+    }
     return {
       name: lead.name,
       otherNames: uniq(ordered.map((r) => r.tool.name)).filter((name) => name !== lead.name),
-      publisher: ordered.map((r) => r.tool.publisher).find((p): p is string => typeof p === 'string') ?? null,
-      identifiers: mergeIdentifiers(ordered.map((r) => r.tool.identifiers)),
-      conditions: uniq(ordered.flatMap((r) => r.tool.conditions)),
-      claims: ordered.flatMap((r) => r.tool.endorsements.map((e) => ({ ...e, ...provenance(r) }))),
-      facts: ordered.flatMap((r) => r.tool.facts.map((f) => ({ ...f, ...provenance(r) }))),
+      publisher: defining.map((r) => r.tool.publisher).find((p): p is string => typeof p === 'string') ?? null,
+      identifiers: mergeIdentifiers(defining.map((r) => r.tool.identifiers)),
+      conditions: uniq(defining.flatMap((r) => r.tool.conditions)),
+      claims,
+      refusedClaims,
+      facts: ordered.flatMap((r) => r.tool.facts.map((f) => ({ ...f, feedUrl: r.feedUrl, feedPublisher: feeds.get(r.feedUrl)?.publisher.name ?? r.feedUrl }))),
       records: ordered.map((r) => ({ feedUrl: r.feedUrl, toolId: r.tool.id })),
     };
   });

@@ -3,7 +3,8 @@ import { NEEDS_ALTERNATIVES, endorsedAlternatives, type Alternative, type CardDa
 import { freshnessOf, widenThroughStoreIds, type LookupMatch } from '../registry/lookup';
 import { mergeRecords } from '../registry/merge';
 import { feedsBehind } from '../registry/present';
-import type { FeedSummary, Product, ToolRecord } from '../registry/types';
+import type { PageContext } from '../registry/standing';
+import type { FeedSummary, ToolRecord } from '../registry/types';
 import { verdictFor } from '../registry/verdict';
 import type { SignpostDatabase } from '../storage/db';
 import { dexieRegistrySource } from '../storage/registry-source';
@@ -55,7 +56,7 @@ export interface RegistrySearch {
  * "synthetic tool 004242" reads one row, not every "tool". `myConditions` are the clinician's
  * conditions: tools endorsed for one of them come first.
  */
-export function registrySearch(source: SearchSource, myConditions: readonly string[]): RegistrySearch {
+export function registrySearch(source: SearchSource, myConditions: readonly string[], now: () => number = Date.now): RegistrySearch {
   return {
     async search(query, limit) {
       const tokens = queryTokens(query);
@@ -65,11 +66,12 @@ export function registrySearch(source: SearchSource, myConditions: readonly stri
       const fewest = Math.min(...counts);
       // When every word is common, the longest is the best guess at the most specific.
       const pivot = fewest > MAX_CANDIDATES ? [...tokens].sort((a, b) => b.length - a.length)[0]! : tokens[counts.indexOf(fewest)]!;
-      const [candidates, feeds] = await Promise.all([source.recordsWithWordPrefix(pivot, MAX_CANDIDATES + 1), source.feedSummaries()]);
+      const [candidates, feeds, root] = await Promise.all([source.recordsWithWordPrefix(pivot, MAX_CANDIDATES + 1), source.feedSummaries(), source.trustRoot()]);
       const truncated = candidates.length > MAX_CANDIDATES;
       const byUrl = feedsByUrl(feeds);
       const records = (await widenThroughStoreIds(source, candidates.slice(0, MAX_CANDIDATES))).filter((record) => byUrl.has(record.feedUrl));
-      const matches = mergeRecords(records, byUrl).map((product) => ({ product, verdict: verdictFor(product) }));
+      const context = { now: now(), myConditions };
+      const matches = mergeRecords(records, byUrl, root).map((product) => ({ product, verdict: verdictFor(product, context, byUrl) }));
       return { ...buildSearchIndex(matches, myConditions).search(query, limit), truncated };
     },
   };
@@ -81,10 +83,11 @@ const MAX_WIDENING_ROUNDS = 4;
  * The product a record belongs to, merged with the other feeds' records of it, as search shows it.
  * Widens only through the product's own identifiers, so a shared host never drags in its neighbours.
  */
-export async function matchForRecord(source: SearchSource, id: string): Promise<LookupMatch | null> {
-  const byUrl = feedsByUrl(await source.feedSummaries());
+export async function matchForRecord(source: SearchSource, id: string, context: PageContext): Promise<LookupMatch | null> {
+  const [feeds, root] = await Promise.all([source.feedSummaries(), source.trustRoot()]);
+  const byUrl = feedsByUrl(feeds);
   const found = new Map((await source.recordsWithIds([id])).filter((r) => byUrl.has(r.feedUrl)).map((r) => [r.id, r]));
-  const productOf = () => mergeRecords([...found.values()], byUrl).find((product) => product.records.some((record) => recordIdOf(record) === id));
+  const productOf = () => mergeRecords([...found.values()], byUrl, root).find((product) => product.records.some((record) => recordIdOf(record) === id));
   const asked = new Set<string>();
   let product = productOf();
   for (let round = 0; product && round < MAX_WIDENING_ROUNDS; round++) {
@@ -94,18 +97,19 @@ export async function matchForRecord(source: SearchSource, id: string): Promise<
     for (const record of await source.recordsWithKeys(keys)) if (byUrl.has(record.feedUrl)) found.set(record.id, record);
     product = productOf();
   }
-  return product ? { product, verdict: verdictFor(product) } : null;
+  return product ? { product, verdict: verdictFor(product, context, byUrl) } : null;
 }
 
 /**
  * Endorsed tools for the same conditions, those for the clinician's own conditions first, as many
  * as the page card offers.
  */
-export async function alternativesFor(source: CardSource, product: Product, myConditions: readonly string[]): Promise<Alternative[]> {
+export async function alternativesFor(source: CardSource, match: LookupMatch, myConditions: readonly string[], now: number): Promise<Alternative[]> {
+  const { product } = match;
   const mine = product.conditions.filter((condition) => myConditions.includes(condition));
   const [forMine, general] = await Promise.all([
-    mine.length > 0 ? endorsedAlternatives(source, mine, product.name) : Promise.resolve([]),
-    endorsedAlternatives(source, product.conditions, product.name),
+    mine.length > 0 ? endorsedAlternatives(source, match, now, mine) : Promise.resolve([]),
+    endorsedAlternatives(source, match, now),
   ]);
   const unique = new Map<string, Alternative>();
   for (const alternative of [...forMine, ...general]) if (!unique.has(alternative.name)) unique.set(alternative.name, alternative);
@@ -115,6 +119,6 @@ export async function alternativesFor(source: CardSource, product: Product, myCo
 /** The trust card's data for a product found by search, so it reads exactly as on a page. */
 export async function cardDataForMatch(source: CardSource, match: LookupMatch, now: number, myConditions: readonly string[]): Promise<CardData> {
   const contributing = feedsBehind(match.product, await source.feedSummaries());
-  const alternatives = NEEDS_ALTERNATIVES.has(match.verdict.state) ? await alternativesFor(source, match.product, myConditions) : [];
+  const alternatives = NEEDS_ALTERNATIVES.has(match.verdict.state) ? await alternativesFor(source, match, myConditions, now) : [];
   return { identity: null, matches: [match], freshness: freshnessOf(contributing, now), alternatives, now };
 }

@@ -1,6 +1,9 @@
 import { z } from '../zod';
 import { formatPath } from '../feed/parse';
+import { nameText, toolIdSchema } from '../feed/schema';
 import { pinnedKeysSchema } from '../feed/signature';
+import { imitatesName, sameName } from '../trust/names';
+import { NATIONAL_AUTHORITIES, trustRootWith, type TrustRoot } from '../trust/trust-root';
 import type { SignpostDatabase } from '../storage/db';
 import { feedUrlProblem } from '../sync/feed-url';
 
@@ -16,6 +19,24 @@ export const POLICY_LOCKS = ['feeds', 'championEmail', 'linkBadges'] as const;
 export type PolicyLock = (typeof POLICY_LOCKS)[number];
 
 const MAX_POLICY_FEEDS = 50;
+const MAX_POLICY_AUTHORITIES = 50;
+
+const NATIONAL_NAMES = NATIONAL_AUTHORITIES.flatMap((authority) => [authority.name, ...authority.aliases]);
+
+/** A local authority may not take, or imitate, the name of a national one: policy cannot make a feed speak for NICE. */
+const localAuthorityName = nameText(200).refine(
+  (name) => !NATIONAL_NAMES.some((national) => sameName(name, national) || imitatesName(name, national)),
+  'must not be, or read like, the name of a national body (NICE, NHS England and others): policy adds local authorities only',
+);
+
+/** An ICB, PCN or other local body whose own key speaks for it (docs/trust-model.md §1). */
+const localAuthoritySchema = z.object({
+  id: toolIdSchema,
+  name: localAuthorityName,
+  aliases: z.array(localAuthorityName).max(10).optional(),
+  kind: z.enum(['local-network', 'charity', 'nhs-programme', 'other']).default('local-network'),
+  keys: pinnedKeysSchema.min(1),
+});
 
 export const policySchema = z.object({
   /** Feeds every user gets, with the publisher keys they must be signed with. */
@@ -38,6 +59,8 @@ export const policySchema = z.object({
   locked: z.array(z.enum(POLICY_LOCKS)).max(POLICY_LOCKS.length).default([]),
   championEmail: z.email().optional(),
   linkBadges: z.boolean().optional(),
+  /** Local bodies whose own keys may make claims in their name. */
+  authorities: z.array(localAuthoritySchema).max(MAX_POLICY_AUTHORITIES).default([]),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -86,6 +109,11 @@ export async function refreshPolicy(db: SignpostDatabase, raw: unknown, now: num
 }
 
 export const isLocked = (policy: Policy, lock: PolicyLock) => policy.locked.includes(lock);
+
+/** The trust root in force: the shipped national authorities and the policy's local ones. */
+export function policyTrustRoot(policy: Policy): TrustRoot {
+  return trustRootWith(policy.authorities);
+}
 
 export function policyFeed(policy: Policy, url: string): Policy['feeds'][number] | undefined {
   return policy.feeds.find((feed) => feed.url === url);

@@ -5,9 +5,9 @@ import { feedsBehind } from '../registry/present';
 import type { FeedSummary } from '../registry/types';
 import { endorsementSentences, endorsingClaims, oneLine, purposeSentence, signpostingFor, type PatientLink } from './patient-text';
 
-// The printable one-page handout: the same rules as the patient text (no patient fields, only
-// independent endorsements, none for a withdrawn or not-recommended tool), with each endorsement's
-// source spelled out, since paper cannot be clicked.
+// The printable one-page handout: the same rules as the patient text (no patient fields; only a
+// current, authorised positive claim; none otherwise), with each endorsement's source spelled out,
+// since paper cannot be clicked.
 
 export interface HandoutEndorsement {
   issuer: string;
@@ -43,15 +43,14 @@ export function handoutFor(match: LookupMatch, feeds: readonly FeedSummary[], no
   const signposting = signpostingFor(match);
   if (signposting.kind === 'withheld') return { kind: 'withheld', name, reason: signposting.reason };
   const { links, notes } = signposting;
-  const endorsed = match.verdict.state === 'recommended' || match.verdict.state === 'conditional';
-  const claims = endorsed ? endorsingClaims(match.product) : [];
+  const claims = endorsingClaims(match.verdict);
   return {
     kind: 'handout',
     name,
     purpose: purposeSentence(match.product),
-    summary: endorsementSentences(claims),
+    summary: endorsementSentences(claims, match.product.conditions),
     endorsements: claims.map((claim) => ({
-      issuer: oneLine(claim.issuer),
+      issuer: oneLine(claim.authority.authority?.name ?? claim.issuer),
       status: STATUS_LABELS[claim.status],
       ...(claim.guidanceCode ? { code: oneLine(claim.guidanceCode) } : {}),
       date: formatPartialDate(claim.decisionDate),

@@ -1,18 +1,21 @@
-import { conditionLabel } from '../feed/conditions';
 import { formatPartialDate } from '../format/dates';
 import type { LookupMatch } from '../registry/lookup';
-import { productLinks, whoSaidIt } from '../registry/present';
-import type { Claim, Product } from '../registry/types';
-import { VERDICT_LABELS } from '../registry/verdict';
+import { productLinks } from '../registry/present';
+import type { AssessedClaim } from '../registry/standing';
+import type { Product } from '../registry/types';
+import { conditionsInWords, scopeQualifiers, scopesOverlap, type ProductVerdict } from '../registry/verdict';
+import { VERDICT_LABELS } from '../registry/verdict-look';
 
 // What a clinician pastes into Accurx, an SMS or a letter to point a patient to a tool. Pure.
-// Design notes:
+// Design notes (docs/trust-model.md §5):
 // - There is no patient field anywhere: the text is built from the registry alone.
-// - Only independent claims that endorse (recommended, conditional) are named. A vendor's own
-//   claim, "listed", "research only" and a disputed tool get no endorsement sentence at all.
-// - A withdrawn or not-recommended tool gets no patient text: it may no longer be available or
-//   supported, and a ready-made text would make sending it the easy path.
-// - Feed text is collapsed to one line, so a name or issuer cannot add lines that pass for links.
+// - Text is written only for a current, authorised, independent, in-scope positive claim (the
+//   verdict's deciding claims when it is recommended or conditional), with no national research-
+//   only, not-recommended or withdrawn statement on an overlapping scope and nothing stale.
+//   Otherwise the clinician is told why there is none: a ready-made text makes sending it easy.
+// - The text names the authority by Signpost's own name for it (never a feed's issuer text), so
+//   "NHS recommends" appears only when an authorised NHS body said so, and gives the scope exactly.
+// - Feed text is collapsed to one line, so a name or setting cannot add lines that pass for links.
 
 export interface PatientLink {
   label: string;
@@ -42,19 +45,9 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** "COPD", "type 2 diabetes": labels read mid-sentence, acronyms kept. */
-function inSentence(label: string): string {
-  const [first = '', second = ''] = label;
-  return second && second === second.toLowerCase() ? first.toLowerCase() + label.slice(1) : label;
-}
-
 export function listInWords(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-function conditionsInWords(conditions: readonly string[]): string {
-  return listInWords(conditions.map((condition) => inSentence(oneLine(conditionLabel(condition)))));
 }
 
 /** "Sleepio is an app for insomnia." The kind of tool follows from where it can be got. */
@@ -65,16 +58,17 @@ export function purposeSentence(product: Product): string {
   return `${oneLine(product.name)} is ${kind}${purpose}.`;
 }
 
-/** The claims a patient may be told about: independent, and endorsing. */
-export function endorsingClaims(product: Product): Claim[] {
-  return product.claims.filter((claim) => claim.sourceType !== 'vendor-stated' && (claim.status === 'recommended' || claim.status === 'conditional'));
+/** The claims a patient may be told about: the deciding claims of a current positive verdict. */
+export function endorsingClaims(verdict: ProductVerdict): AssessedClaim[] {
+  return verdict.state === 'recommended' || verdict.state === 'conditional' ? verdict.decidingClaims : [];
 }
 
-/** "NICE recommends it (MTG70, May 2022)." One sentence per issuer, status and scope. */
-export function endorsementSentences(claims: readonly Claim[]): string[] {
-  const statements = new Map<string, { claim: Claim; references: string[] }>();
+/** "NICE says it can be used for COPD while more evidence is generated (ages 18 and over; HTE19, 2024)." */
+export function endorsementSentences(claims: readonly AssessedClaim[], productConditions: readonly string[]): string[] {
+  const statements = new Map<string, { claim: AssessedClaim; references: string[] }>();
   for (const claim of claims) {
-    const key = JSON.stringify([oneLine(claim.issuer), claim.status, claim.conditions ?? []]);
+    const who = claim.authority.authority?.name ?? claim.issuer;
+    const key = JSON.stringify([who, claim.status, claim.conditions ?? [], scopeQualifiers(claim)]);
     const reference = [claim.guidanceCode && oneLine(claim.guidanceCode), claim.decisionDate !== 'unknown' && formatPartialDate(claim.decisionDate)]
       .filter(Boolean)
       .join(', ');
@@ -83,30 +77,49 @@ export function endorsementSentences(claims: readonly Claim[]): string[] {
     statements.set(key, statement);
   }
   return [...statements.values()].map(({ claim, references }) => {
-    const scope = claim.conditions?.length ? ` for ${conditionsInWords(claim.conditions)}` : '';
+    const who = oneLine(claim.authority.authority?.name ?? claim.issuer);
+    const conditions = claim.conditions ?? productConditions;
+    const scope = conditions.length ? ` for ${conditionsInWords(conditions)}` : '';
     const says = claim.status === 'recommended' ? `recommends it${scope}` : `says it can be used${scope} while more evidence is generated`;
-    return `${oneLine(claim.issuer)} ${says}${references.length ? ` (${references.join('; ')})` : ''}.`;
+    const details = [...scopeQualifiers(claim).map(oneLine), ...references];
+    return `${who.charAt(0).toUpperCase()}${who.slice(1)} ${says}${details.length ? ` (${details.join('; ')})` : ''}.`;
   });
 }
 
-export function signpostingFor({ product, verdict }: LookupMatch): Signposting {
+/** Why Signpost writes no patient text for this verdict, or null when it may. */
+export function withheldReason(product: Product, verdict: ProductVerdict): string | null {
   const name = oneLine(product.name);
-  if (verdict.state === 'withdrawn' || verdict.state === 'not-recommended') {
-    const why = verdict.state === 'withdrawn' ? 'lists it as withdrawn or no longer available' : 'does not recommend it';
-    return {
-      kind: 'withheld',
-      reason: `Signpost does not write patient text for ${name}: ${whoSaidIt(verdict.decidingClaims)} ${why}. Look for an endorsed tool for the same conditions instead.`,
-    };
+  const positive = endorsingClaims(verdict);
+  if (positive.length === 0) {
+    const told = verdict.headline.map((statement) => oneLine(statement.text)).join('; ');
+    return `Signpost writes patient text only for a tool with a current positive decision from a body whose word it can check. ${name}: ${VERDICT_LABELS[verdict.state]}${told ? ` (${told})` : ''}.${verdict.reportedCount ? ' Claims only reported by a feed do not count.' : ''}`;
   }
+  if (verdict.stale.length > 0) {
+    return `Signpost gives no patient text for ${name} while what it knows may be out of date: ${verdict.stale.map((reason) => oneLine(reason.text)).join('; ')}. Check the current guidance first.`;
+  }
+  const limits = verdict.claims.filter(
+    (claim) =>
+      claim.standing === 'in-force' &&
+      claim.authority.authority?.scope === 'national' &&
+      (claim.status === 'research-only' || claim.status === 'not-recommended' || claim.status === 'withdrawn') &&
+      positive.some((own) => scopesOverlap(claim, own, product.conditions)),
+  );
+  if (limits.length > 0) {
+    const said = limits.map((claim) => `${claim.authority.authority!.name}${claim.guidanceCode ? ` ${claim.guidanceCode}` : ''} says ${VERDICT_LABELS[claim.status as 'research-only' | 'not-recommended' | 'withdrawn'].toLowerCase()}`);
+    return `Signpost gives no patient text for ${name}: ${said.join('; ')}, for the same patients. Read each claim before deciding.`;
+  }
+  return null;
+}
+
+export function signpostingFor({ product, verdict }: LookupMatch): Signposting {
+  const reason = withheldReason(product, verdict);
+  if (reason) return { kind: 'withheld', reason };
+  const name = oneLine(product.name);
   const links = productLinks(product);
-  const endorsed = verdict.state === 'recommended' || verdict.state === 'conditional';
-  const notes: string[] = [];
-  if (verdict.state === 'disagreement') notes.push(`Sources disagree about ${name}, so the text names no endorsement. Read each claim before signposting it.`);
-  else if (!endorsed) notes.push(`${name} is not endorsed (${VERDICT_LABELS[verdict.state]}), so the text says what it is and where to get it, and nothing more.`);
-  if (links.length === 0) notes.push(`Signpost has no store or website link for ${name}: add where to get it before you send the text.`);
+  const notes = links.length === 0 ? [`Signpost has no store or website link for ${name}: add where to get it before you send the text.`] : [];
   const lines = [
     purposeSentence(product),
-    ...(endorsed ? endorsementSentences(endorsingClaims(product)) : []),
+    ...endorsementSentences(endorsingClaims(verdict), product.conditions),
     ...(links.length > 0 ? ['Get it here:', ...links.map((link) => `${link.label}: ${link.url}`)] : []),
   ];
   return { kind: 'text', text: lines.join('\n'), links, notes };

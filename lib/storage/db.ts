@@ -16,6 +16,8 @@ export interface FeedRecord {
   sequence?: number;
   generatedAt?: string;
   expiresAt?: string;
+  /** The publisher's staleness period (feed format v2). */
+  staleAfterDays?: number;
   etag?: string;
   lastModified?: string;
   lastAttemptAt?: number;

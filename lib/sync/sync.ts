@@ -155,6 +155,7 @@ export async function storeFeed(
       sequence: envelope.sequence,
       generatedAt: envelope.generatedAt,
       expiresAt: envelope.expiresAt,
+      ...(envelope.staleAfterDays ? { staleAfterDays: envelope.staleAfterDays } : {}),
       etag: meta.etag,
       lastModified: meta.lastModified,
       lastAttemptAt: meta.at,

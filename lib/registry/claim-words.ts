@@ -1,0 +1,32 @@
+import type { Population } from '../feed/schema';
+import { PLATFORMS, type Platform } from '../feed/vocabulary';
+import type { Standing } from './standing';
+
+// A claim's scope and standing in words, shared by the card (in the page's content script: keep
+// this module tiny and free of verdict logic), the verdict's headline and the CLI.
+
+export function listInWords(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+export function populationInWords(population: Population): string {
+  const { minAge, maxAge, description } = population;
+  const ages =
+    minAge !== undefined && maxAge !== undefined ? `ages ${minAge} to ${maxAge}` : minAge !== undefined ? `ages ${minAge} and over` : maxAge !== undefined ? `ages up to ${maxAge}` : '';
+  return [ages, description].filter(Boolean).join(', ');
+}
+
+const PLATFORM_SHORT: Record<Platform, string> = { ios: 'iOS', android: 'Android', web: 'web' };
+
+export function platformsInWords(platforms: readonly Platform[]): string {
+  return `${listInWords(PLATFORMS.filter((p) => platforms.includes(p)).map((p) => PLATFORM_SHORT[p]))} only`;
+}
+
+/** Why a claim does not count, for the standings that need saying (reported and vendor-stated claims say so already). */
+export const NOT_COUNTED: Record<Exclude<Standing, 'in-force' | 'reported' | 'vendor-stated'>, string> = {
+  superseded: 'replaced by a newer decision of the same issuer',
+  future: 'dated in the future, so not in force yet (or mis-dated)',
+  expired: 'past its expiry date',
+  'other-platform': 'it is about another platform than this page',
+  'to-verify': 'it needs checking first',
+};
