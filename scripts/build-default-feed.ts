@@ -4,7 +4,9 @@
 // Never over-claim: every claim comes from a seed record and nothing is invented. Turning the
 // seed's free text into the feed's closed vocabularies is a reviewed curation table. An unknown
 // condition, status, source type, NHS issuer or whole-site domain stops the build; nothing is
-// guessed. Loose text patterns lead only to weak statuses.
+// guessed. Loose text patterns lead only to weak statuses. The format v2 fields (review dates,
+// population and setting, verify) come from NICE_GUIDANCE and CURATION, each entry beside the
+// seed text it was taken from; what the seed README calls unverified is never shown as current.
 //
 // Run with `npm run feed:default`. Raise FEED_SEQUENCE whenever the seed or any mapping here
 // changes. Sync treats a feed with the sequence it already holds as unchanged and refuses a lower
@@ -18,7 +20,7 @@ import type { ConditionId } from '../lib/feed/conditions';
 import { BUNDLED_FEED_KEYS } from '../lib/feed/bundled-key';
 import { parseFeed } from '../lib/feed/parse';
 import { publicKeyOfJwk, signFeedText } from '../lib/feed/signature';
-import { partialDate, type Endorsement, type Fact, type Feed, type Identifiers, type Tool, type WebIdentifier } from '../lib/feed/schema';
+import { partialDate, type Endorsement, type Fact, type Feed, type Identifiers, type Population, type Tool, type WebIdentifier } from '../lib/feed/schema';
 import {
   ENDORSEMENT_STATUSES,
   FEED_FORMAT,
@@ -29,12 +31,18 @@ import {
 } from '../lib/feed/vocabulary';
 import { webIdentifierHost } from '../lib/lookup/keys';
 
-const FEED_SEQUENCE = 2026112501;
+const FEED_SEQUENCE = 2026120201;
 /** Fixed, not the clock: the same seed must always give the same bytes. */
-const GENERATED_AT = '2026-11-25T00:00:00Z';
+const GENERATED_AT = '2026-12-02T00:00:00Z';
 // No expiresAt. This feed is replaced only by shipping a new extension, so an expiry date would
 // flag the whole bundled registry as expired on every install that has not updated. Its age is
-// still shown, from generatedAt and from each claim's own decisionDate.
+// still shown, from generatedAt and from each claim's own decisionDate and reviewDate.
+/**
+ * The same reason sets the staleness period: nothing refreshes this feed but a new extension
+ * release, so an install that has gone about six months without one must show its data as not
+ * refreshed rather than as current. 180 days, not the 90-day default: releases are not monthly.
+ */
+const STALE_AFTER_DAYS = 180;
 const FEED_PUBLISHER = {
   id: 'signpost-uk-seed',
   name: 'Signpost UK seed registry (compiled November 2026)',
@@ -122,7 +130,7 @@ const CONDITION_MAP = new Map<string, readonly ConditionId[]>([
   ['heart failure', ['heart-failure']],
   ['heart failure (remote monitoring)', ['heart-failure']],
   ['cardiac rehabilitation', ['cardiac-rehabilitation']],
-  // What is research-only is set on the HTE35 claim itself (GUIDANCE_SCOPE), not on the condition.
+  // What is research-only is set on the HTE35 claim itself (NICE_GUIDANCE), not on the condition.
   ['cardiac rehabilitation (Luscii vitals: research only)', ['cardiac-rehabilitation']],
   ['cardiovascular disease', ['cardiovascular-disease']],
   ['coronary heart disease', ['coronary-heart-disease']],
@@ -147,26 +155,223 @@ function conditionsFor(seedConditions: readonly string[]): ConditionId[] {
   );
 }
 
+/** Who and where a positive claim is for (docs/trust-model.md §3). Absent: not limited by this. */
+interface ClaimLimits {
+  population?: Population;
+  setting?: string;
+}
+
+/** How long a NICE early-use (HTE) technology is used while evidence is generated, before NICE reviews it. */
+interface EvidencePeriod {
+  years: number;
+  /** The guidance's own words for its period, as the seed gives them; absent when the seed did not capture one. */
+  stated?: string;
+}
+
 /**
- * What each NICE document is about. A NICE claim is narrowed to these of the tool's conditions,
- * so HTE18 (pulmonary rehabilitation) and HTE19 (COPD self-management) stay apart on one card.
+ * For guidance whose own period the seed did not capture. nice_eva.json, PMG39 / PMG48
+ * recommendationSummary: "can be used with evidence generation (typically ~3 years, paid from core NHS funding)".
  */
-const GUIDANCE_SCOPE = new Map<string, readonly ConditionId[]>([
-  ['MTG70', ['insomnia']],
-  ['MTG68', ['copd', 'pulmonary-rehabilitation']],
+const TYPICAL_EVIDENCE_PERIOD: EvidencePeriod = { years: 3 };
+
+interface NiceGuidance {
+  /**
+   * What the guidance is about. A NICE claim is narrowed to these of the tool's conditions, so
+   * HTE18 (pulmonary rehabilitation) and HTE19 (COPD self-management) stay apart on one card.
+   */
+  about: readonly ConditionId[];
+  /** Early-use guidance only: its claims get a review date at the end of this period. */
+  evidencePeriod?: EvidencePeriod;
+  /**
+   * For guidance the seed gives no decision date for: the earliest date it does give (a draft or
+   * consultation, from the dateNote). The final guidance came later, so a review date counted from
+   * it is early, never late.
+   */
+  draftDate?: string;
+  /** Who and where NICE's positive recommendation is for; research-only and negative statements are never narrowed. */
+  limits?: ClaimLimits;
+  /** What the seed says must be checked about the source before any claim from it is relied on. */
+  verify?: string;
+}
+
+// Quotes are from data/registry-seed/nice_eva.json (the guidance's recommendationSummary, quote,
+// dateNote or verification) unless they name tools.json. "Adults" is read as 18 and over.
+const NICE_GUIDANCE = new Map<string, NiceGuidance>([
+  [
+    'MTG70',
+    {
+      about: ['insomnia'],
+      limits: {
+        // quote: "in primary care for people who would otherwise be offered sleep hygiene or sleeping pills";
+        // recommendationSummary: "medical assessment first for people at higher risk of other sleep disorders".
+        population: { description: 'people who would otherwise be offered sleep hygiene or sleeping pills' },
+        setting: 'In primary care; medical assessment first for people at higher risk of other sleep disorders',
+      },
+    },
+  ],
+  ['MTG68', { about: ['copd', 'pulmonary-rehabilitation'] }],
   // TA97 recommended Beating the Blues for depression; FearFighter, not this tool, covered panic and phobia.
-  ['TA97', ['depression']],
-  ['IPG530', ['depression']],
-  ['HTE3', ['anxiety', 'low-mood']],
-  ['HTE8', ['depression']],
-  ['HTE9', ['anxiety', 'generalised-anxiety-disorder', 'social-anxiety-disorder', 'body-dysmorphic-disorder', 'ptsd']],
-  ['HTE13', ['acute-respiratory-infection']],
-  ['HTE14', ['obesity']],
-  ['HTE16', ['low-back-pain']],
-  ['HTE18', ['pulmonary-rehabilitation']],
-  ['HTE19', ['copd']],
-  ['HTE30', ['talking-therapies-referral']],
-  ['HTE35', ['cardiac-rehabilitation']],
+  ['TA97', { about: ['depression'] }],
+  ['IPG530', { about: ['depression'] }],
+  [
+    'HTE3',
+    {
+      about: ['anxiety', 'low-mood'],
+      evidencePeriod: TYPICAL_EVIDENCE_PERIOD,
+      // dateNote: "First final EVA guidance, early 2023 (NICE news); draft consultation 4 Nov 2022".
+      draftDate: '2022-11-04',
+      limits: {
+        // quote: "children and young people (aged 5 to 18) with mild to moderate symptoms of anxiety or low mood".
+        population: { minAge: 5, maxAge: 18, description: 'children and young people with mild to moderate symptoms of anxiety or low mood' },
+        // recommendationSummary: "as an initial treatment option ... once DTAC-approved; initial assessment by a healthcare professional needed".
+        setting: 'As an initial treatment option, after an initial assessment by a healthcare professional, once DTAC-approved',
+      },
+    },
+  ],
+  [
+    'HTE8',
+    {
+      about: ['depression'],
+      // Dated by the seed (2023-05); its own period was not captured.
+      evidencePeriod: TYPICAL_EVIDENCE_PERIOD,
+      limits: {
+        // quote: "for adults with depression".
+        population: { minAge: 18 },
+        // recommendationSummary: "used with support from a trained practitioner/therapist in NHS Talking Therapies, once
+        // they have DTAC approval and an NHS Talking Therapies digitally enabled therapies assessment from NHS England".
+        setting:
+          'Only with support from a trained practitioner or therapist in NHS Talking Therapies, once DTAC approval and an NHS Talking Therapies digitally enabled therapies assessment from NHS England are in place',
+      },
+    },
+  ],
+  [
+    'HTE9',
+    {
+      about: ['anxiety', 'generalised-anxiety-disorder', 'social-anxiety-disorder', 'body-dysmorphic-disorder', 'ptsd'],
+      // Dated by the seed (2023-05); its own period was not captured.
+      evidencePeriod: TYPICAL_EVIDENCE_PERIOD,
+      limits: {
+        // quote: "for adults with anxiety disorders".
+        population: { minAge: 18 },
+        // recommendationSummary: "can be used in NHS Talking Therapies ... once they have DTAC approval and an NHS
+        // Talking Therapies DET assessment" (it does not mention practitioner support, unlike HTE8).
+        setting: 'Only in NHS Talking Therapies, once DTAC approval and an NHS Talking Therapies digitally enabled therapies assessment are in place',
+      },
+    },
+  ],
+  [
+    'HTE13',
+    {
+      about: ['acute-respiratory-infection'],
+      evidencePeriod: TYPICAL_EVIDENCE_PERIOD,
+      // dateNote: "Draft reported 18 Aug 2023 (The Times); final date not verified".
+      draftDate: '2023-08-18',
+      limits: {
+        // recommendationSummary: "to monitor people 16+ with acute respiratory infection in their usual place of
+        // residence (referred for admission, or stable/improving after admission)".
+        population: { minAge: 16, description: 'people with acute respiratory infection referred for admission, or stable or improving after admission' },
+        setting: "Virtual wards: monitoring in the person's usual place of residence",
+      },
+    },
+  ],
+  [
+    'HTE14',
+    {
+      about: ['obesity'],
+      // recommendationSummary: "(evidence period 4 years in original version)".
+      evidencePeriod: { years: 4, stated: '4 years in the original version' },
+      // dateNote: "Original final 2023 (draft Aug 2023 per HTN); current web text is an update ... - update date not verified".
+      draftDate: '2023-08',
+      limits: {
+        // quote: "for managing overweight and obesity in adults".
+        population: { minAge: 18 },
+        // quote: "They can be used to prescribe and monitor weight-management medicine and deliver multidisciplinary
+        // weight-management services"; recommendationSummary: "once they have appropriate regulatory approval including
+        // DTAC". ("Specialist" services appear only in the titleNote, about the original scope.)
+        setting:
+          'To prescribe and monitor weight-management medicine, or to deliver multidisciplinary weight-management services, once appropriate regulatory approval including DTAC is in place',
+      },
+    },
+  ],
+  [
+    'HTE16',
+    {
+      about: ['low-back-pain'],
+      // recommendationSummary: "while evidence is generated (about 3 years)".
+      evidencePeriod: { years: 3, stated: 'about 3 years' },
+      // dateNote: "Draft 23 Oct 2023 (HTN); final date not verified".
+      draftDate: '2023-10-23',
+      limits: {
+        // quote: "in people 16 years and over".
+        population: { minAge: 16 },
+        // recommendationSummary: "once regulatory approval and DTAC standards are met".
+        setting: 'Once appropriate regulatory approval is in place and DTAC standards are met',
+      },
+    },
+  ],
+  [
+    'HTE18',
+    {
+      about: ['pulmonary-rehabilitation'],
+      evidencePeriod: TYPICAL_EVIDENCE_PERIOD,
+      // dateNote: "Draft reported 5 Jan 2024 (then myCOPD and SPACE for COPD); final date not verified".
+      draftDate: '2024-01-05',
+      limits: {
+        // quote: "for adults with chronic obstructive pulmonary disease (COPD) who cannot have or do not want face-to-face pulmonary rehabilitation".
+        population: { minAge: 18, description: 'adults with COPD who cannot have or do not want face-to-face pulmonary rehabilitation' },
+      },
+    },
+  ],
+  [
+    'HTE19',
+    {
+      about: ['copd'],
+      // recommendationSummary: "during a 3-year evidence generation period".
+      evidencePeriod: { years: 3, stated: '3 years' },
+      // dateNote: "Draft consultation opened 25 Jun 2024 (digitalhealth.net)". Its "third-party GitHub text says
+      // Dec 2024, HTG736" is unconfirmed (seed README), so neither that date nor a supersession is used.
+      draftDate: '2024-06-25',
+      limits: {
+        // quote: "self-management of chronic obstructive pulmonary disease (COPD) in adults".
+        population: { minAge: 18 },
+        // recommendationSummary: "once they have appropriate regulatory approval including DTAC".
+        setting: 'Once appropriate regulatory approval including DTAC is in place',
+      },
+    },
+  ],
+  [
+    'HTE30',
+    {
+      about: ['talking-therapies-referral'],
+      // recommendationSummary: "can be used for 3 years while evidence is generated". No date for this guidance
+      // is in the seed (dateNote: "Not verified"), so its claims get no review date.
+      evidencePeriod: { years: 3, stated: '3 years' },
+      limits: {
+        // quote: "to gather service user information for NHS Talking Therapies for anxiety and depression
+        // assessments in people 16 years and over".
+        population: { minAge: 16 },
+        setting: 'To gather service user information for NHS Talking Therapies for anxiety and depression assessments',
+      },
+      // verification: "Text seen only on a mirror site (doctorlisa-nice.highburys.uk); canonical URL by pattern - confirm on nice.org.uk".
+      verify: 'Seen only on a mirror of the NICE page (doctorlisa-nice.highburys.uk); the nice.org.uk address is inferred. Confirm the recommendation on nice.org.uk.',
+    },
+  ],
+  [
+    'HTE35',
+    {
+      about: ['cardiac-rehabilitation'],
+      // recommendationSummary: "during a 3-year evidence generation period".
+      evidencePeriod: { years: 3, stated: '3 years' },
+      // dateNote: "Draft 19 Aug 2025 (Pulse; 6 technologies); final draft reported by pharmaphorum (7); final date not verified".
+      draftDate: '2025-08-19',
+      limits: {
+        // quote: "to support cardiac rehabilitation for adults with cardiovascular disease (CVD)".
+        population: { minAge: 18, description: 'adults with cardiovascular disease' },
+        // recommendationSummary: "after assessment of suitability by a trained healthcare professional, with DTAC approval".
+        setting: 'After assessment of suitability by a trained healthcare professional, with DTAC approval',
+      },
+    },
+  ],
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -178,12 +383,24 @@ interface StatusRule {
   status: EndorsementStatus;
   /** Added to the claim's note when the closed status cannot say what the issuer said. */
   explanation?: string;
+  /** The statement is about the product itself, so it is not narrowed to the guidance's conditions. */
+  aboutProduct?: true;
 }
 
 const STATUS_RULES: readonly StatusRule[] = [
   // Superseded guidance, and products NICE says are gone, must not read as current options.
-  { pattern: /^recommended \(historical; superseded\)$/, status: 'withdrawn' },
-  { pattern: /^historical: .*no longer available/, status: 'withdrawn' },
+  {
+    pattern: /^recommended \(historical; superseded\)$/,
+    status: 'withdrawn',
+    // A withdrawn claim's date would otherwise read as the date it was withdrawn.
+    explanation: 'Its date is when the recommendation was made, not when it was superseded; the seed does not date that.',
+  },
+  {
+    pattern: /^historical: .*no longer available/,
+    status: 'withdrawn',
+    aboutProduct: true,
+    explanation: 'No longer being available to the NHS is about the product, so this applies to all of its conditions.',
+  },
   { pattern: /^recommended$/, status: 'recommended' },
   { pattern: /^conditional: use while evidence generated( \(.+\))?$/, status: 'conditional' },
   { pattern: /^research only( \(.+\))?$/, status: 'research-only' },
@@ -237,9 +454,20 @@ const PRIMARY_SOURCE_TYPES = new Set([
   'primary (final 1.3 wording) + consultation draft (product name)',
 ]);
 
-function sourceTypeFor(text: string): SourceType {
+/**
+ * Reports the company itself wrote or hosts: what they say of an NHS body is still the company's
+ * claim. Seed wording: "secondary (vendor-hosted news; ...)" on bighealth.co.uk, and "secondary
+ * (guest blog by Big Health medical director)" about Big Health's Daylight.
+ */
+const VENDOR_WRITTEN_SOURCE_TYPES = [/^secondary \(vendor-hosted\b/, /^secondary \(guest blog by Big Health\b/];
+
+function sourceTypeFor(record: SeedRecord): SourceType {
+  const text = record.sourceType;
+  // "Big Health (vendor)", "Accurx (vendor)": the seed's name for a company speaking of itself.
+  if (record.issuer.endsWith('(vendor)') || /^vendor-stated\b/.test(text) || VENDOR_WRITTEN_SOURCE_TYPES.some((pattern) => pattern.test(text))) {
+    return 'vendor-stated';
+  }
   if (PRIMARY_SOURCE_TYPES.has(text)) return 'primary';
-  if (/^vendor-stated\b/.test(text)) return 'vendor-stated';
   // A mirror of a NICE page, or a report of one, is not the issuer's own page.
   if (text === 'mirror' || text === 'primary+secondary' || /^secondary\b/.test(text)) return 'secondary';
   throw new Error(`unmapped seed source type "${text}": add it to sourceTypeFor`);
@@ -423,16 +651,38 @@ interface ToolCuration {
   scopeByIssuer?: Readonly<Record<string, readonly ConditionId[]>>;
   /** Facts quoted in the seed outside a regulatory record; sourceUrl must be one of the tool's seed URLs. */
   extraFacts?: readonly Fact[];
-  /** Added to every claim's note: a doubt the card must show whatever the claim. */
-  caveat?: string;
-  /** The seed says not to list it as an available NHS option: nothing on its card may read as current. */
+  /**
+   * Store listings not given to the tool, with why: a claim must never show on a listing whose
+   * identity with the assessed product is unverified.
+   */
+  unmatchedListings?: Readonly<Partial<Record<StoreName, string>>>;
+  /**
+   * Limits the seed gives for this tool's own claims, by guidance code (or issuer, for a record
+   * without one); they narrow the guidance's limits. Only positive claims take limits.
+   */
+  limits?: Readonly<Record<string, ClaimLimits>>;
+  /** What the seed says to check before one of its claims is relied on, by guidance code (or issuer). */
+  verify?: Readonly<Record<string, string>>;
+  /**
+   * The seed says not to list it as an available NHS option: the build stops if any claim of it
+   * is not a withdrawal, rather than rewriting a status.
+   */
   noLongerAvailable?: true;
 }
+
+type StoreName = keyof SeedTool['appStore'];
 
 const BIG_HEALTH_SITE =
   "Big Health's company site covers Sleepio and Daylight, which have different NICE positions. Its seed sources (/faqs, a news post) are about both products, so no page on it belongs to one product.";
 const MY_MHEALTH_SITE =
   "my mhealth's company site covers myCOPD, myHeart and other apps. Its seed sources (/studies, a news post) are not product pages, so drop it rather than show myCOPD's research-only MTG68 on myHeart's pages or the reverse.";
+
+/** HTE9's setting for the two therapies it lists as needing CE or UKCA marking first. */
+const HTE9_ONCE_MARKED =
+  'Only in NHS Talking Therapies, once CE or UKCA marking, DTAC approval and an NHS Talking Therapies digitally enabled therapies assessment are in place';
+/** HTE14's setting for technologies listed in its recommendation 1.2 only (services without prescribing). */
+const HTE14_WITHOUT_PRESCRIBING =
+  'To deliver multidisciplinary weight-management services without prescribing, once appropriate regulatory approval including DTAC is in place';
 
 const CURATION = new Map<string, ToolCuration>([
   ['NHS App', { wholeSite: { 'nhsapp.service.nhs.uk': { keep: "The NHS App's own web service: the whole host is the product." } } }],
@@ -466,8 +716,22 @@ const CURATION = new Map<string, ToolCuration>([
       ],
     },
   ],
-  ['Sleepio', { wholeSite: { 'sleepio.com': { keep: "The product's own site." }, 'bighealth.co.uk': { drop: BIG_HEALTH_SITE } } }],
-  ['Daylight', { wholeSite: { 'trydaylight.com': { keep: "The product's own site." }, 'bighealth.co.uk': { drop: BIG_HEALTH_SITE } } }],
+  [
+    'Sleepio',
+    {
+      wholeSite: { 'sleepio.com': { keep: "The product's own site." }, 'bighealth.co.uk': { drop: BIG_HEALTH_SITE } },
+      // NHS Scotland quote: "all Scottish adults will now have access to \"digital therapeutics\"".
+      limits: { 'NHS Scotland / Scottish Government': { population: { minAge: 18 } } },
+    },
+  ],
+  [
+    'Daylight',
+    {
+      wholeSite: { 'trydaylight.com': { keep: "The product's own site." }, 'bighealth.co.uk': { drop: BIG_HEALTH_SITE } },
+      // NHS Lothian note: "For ages 16+, mild-moderate anxiety."
+      limits: { 'NHS Lothian (RefHelp)': { population: { minAge: 16, description: 'people with mild to moderate anxiety' } } },
+    },
+  ],
   [
     'Wysa',
     {
@@ -493,9 +757,24 @@ const CURATION = new Map<string, ToolCuration>([
           date: 'unknown',
         },
       ],
+      verify: {
+        // MIB214 record: status "listed (historical NHS Apps Library)"; note "Current status of the NHS Apps Library not verified."
+        MIB214: 'A historical listing, as reported in NICE MIB214: check that the NHS Apps Library and this listing are current before relying on it.',
+      },
     },
   ],
-  ['myHeart', { wholeSite: { 'mymhealth.com': { drop: MY_MHEALTH_SITE } } }],
+  [
+    'myHeart',
+    {
+      wholeSite: { 'mymhealth.com': { drop: MY_MHEALTH_SITE } },
+      verify: {
+        // notes: "HTE35 lists 'myHeart' without company in the excerpt seen; attribution to my mhealth is from my
+        // mhealth/NHSX sources (very likely the same product, not confirmed from NICE text)."
+        HTE35:
+          "Check that this is the product NICE assessed: NICE's text names 'myHeart' without a company, and its link to my mhealth's myHeart comes from my mhealth and NHSX pages, not from NICE.",
+      },
+    },
+  ],
   // Their HTE18 records are about pulmonary rehabilitation (https://nice.org.uk/guidance/HTE18/chapter/1-Recommendations).
   ['Active+me REMOTE', { extraConditions: ['pulmonary-rehabilitation'] }],
   ['Clinitouch', { extraConditions: ['pulmonary-rehabilitation'] }],
@@ -528,6 +807,8 @@ const CURATION = new Map<string, ToolCuration>([
           drop: "The DESMOND site also covers the face-to-face DESMOND programmes (the 'NICE approved' wording in the seed is about those, not the app). Its only seed source is a news article, not a product page.",
         },
       },
+      // NHS Wales note: "National online programme for adults with type 2 diabetes in Wales."
+      limits: { 'NHS Wales (All Wales Diabetes Implementation Group)': { population: { minAge: 18 } } },
     },
   ],
   [
@@ -552,12 +833,78 @@ const CURATION = new Map<string, ToolCuration>([
   [
     'Second Nature',
     {
-      // The seed's verification for the Apple id says the match is assumed from the name.
-      caveat: 'The App Store listing (id 885435960) is matched to this product by name only; that it is the product NICE assessed is assumed, not verified.',
+      unmatchedListings: {
+        // appStore.apple.verification: "link in 'You might also like' on UK App Store page (scraped 2023); identity of
+        // listing with NICE-assessed product assumed from name - verify". NICE's HTE14 claim must not show on it.
+        apple: 'Matched to the NICE-assessed product by name only, from a "You might also like" link.',
+      },
     },
   ],
-  // Seed notes: "Do not list as currently available NHS option." (https://www.nice.org.uk/guidance/HTE8/chapter/recommendations)
+  // notes: "Do not list as currently available NHS option." Its HTE8 record says it is "no longer available to the
+  // NHS" (and nice_eva.json HTE9 lists "Beating the Blues (no longer available to the NHS)"); TA97 is
+  // "recommended (historical; superseded)". STATUS_RULES make both withdrawals, each with its own date.
   ['Beating the Blues', { noLongerAvailable: true }],
+  [
+    'Kaia (back pain)',
+    {
+      verify: {
+        // HTE16 note: "A third-party GitHub file claims NICE later removed Kaia because it is 'no longer available to the
+        // NHS' when HTE16 migrated to HealthTech guidance HTG712 - NOT verified on nice.org.uk; check before use."
+        // Seed README: "check Kaia's status before listing it as an option."
+        HTE16:
+          "Check Kaia's status on nice.org.uk before listing it as an option: a third-party file says NICE removed Kaia from this guidance (as HTG712) because it is 'no longer available to the NHS'. Not confirmed on nice.org.uk.",
+      },
+    },
+  ],
+  [
+    'Lumi Nova',
+    {
+      // conditions: "anxiety (children aged 7 to 12)"; notes: "Game-based CBT for children 7-12 per NICE HTE3 section 2".
+      limits: { HTE3: { population: { minAge: 7, maxAge: 12 } } },
+    },
+  ],
+  [
+    'Space from anxiety / low mood / low mood and anxiety for teens',
+    {
+      // notes: "Ages 15 to 18 per NICE HTE3 section 2".
+      limits: { HTE3: { population: { minAge: 15, maxAge: 18 } } },
+    },
+  ],
+  // Their HTE9 status: "conditional: use while evidence generated (once CE/UKCA, DTAC and DET assessment in place)".
+  ['Perspectives', { limits: { HTE9: { setting: HTE9_ONCE_MARKED } } }],
+  ['Spring', { limits: { HTE9: { setting: HTE9_ONCE_MARKED } } }],
+  [
+    'Counterweight',
+    {
+      // HTE14 note: "Listed in rec 1.2 (multidisciplinary weight-management services without prescribing). Requires
+      // appropriate regulatory approval including DTAC." Not in rec 1.1, so not for prescribing.
+      limits: { HTE14: { setting: HTE14_WITHOUT_PRESCRIBING } },
+    },
+  ],
+  [
+    'Weight Loss Clinic',
+    {
+      // HTE14 note: as Counterweight's, rec 1.2 only.
+      limits: { HTE14: { setting: HTE14_WITHOUT_PRESCRIBING } },
+    },
+  ],
+  [
+    'NHS Digital Weight Management Programme',
+    {
+      limits: {
+        // note: "Eligibility: age 18+, BMI >=30 (>=27.5 for Black, Asian and ethnic minority backgrounds), diagnosis
+        // of diabetes and/or hypertension; referral by general practice or community pharmacy".
+        'NHS England': {
+          // quote: "people living with obesity who also have a diagnosis of either diabetes, hypertension, or both".
+          population: {
+            minAge: 18,
+            description: 'people living with obesity (BMI 30 or more; 27.5 or more for Black, Asian and ethnic minority backgrounds) who also have diabetes, hypertension or both',
+          },
+          setting: 'On referral by general practice or community pharmacy',
+        },
+      },
+    },
+  ],
   [
     'Patients Know Best',
     { wholeSite: { 'patientsknowbest.com': { keep: "The company's one product; its subdomains are the seed's own sources for it." } } },
@@ -655,57 +1002,124 @@ function webIdentifiersFor(tool: SeedTool, curation: ToolCuration): WebIdentifie
 
 function identifiersFor(tool: SeedTool, curation: ToolCuration): Identifiers {
   const web = webIdentifiersFor(tool, curation);
-  return compact({
-    apple: tool.appStore.apple ? [tool.appStore.apple.id] : undefined,
-    googlePlay: tool.appStore.google ? [tool.appStore.google.id] : undefined,
-    web: web.length ? web : undefined,
-  });
+  const listing = (store: StoreName) => {
+    const found = tool.appStore[store];
+    return found && !own(curation.unmatchedListings, store) ? [found.id] : undefined;
+  };
+  return compact({ apple: listing('apple'), googlePlay: listing('google'), web: web.length ? web : undefined });
 }
 
 function isNiceGuidance(record: SeedRecord): boolean {
   return record.kind === 'nice-guidance' || record.kind === 'nice-eva';
 }
 
+/** How CURATION names one of a tool's records: by guidance code, or by issuer when it has none. */
+function curationKey(record: SeedRecord): string {
+  return record.code ?? record.issuer;
+}
+
+function niceGuidanceFor(toolName: string, record: SeedRecord): NiceGuidance | undefined {
+  if (!isNiceGuidance(record)) return undefined;
+  const guidance = record.code === undefined ? undefined : NICE_GUIDANCE.get(record.code);
+  if (!guidance) throw new Error(`${toolName}: NICE record ${record.code ?? '(without a code)'} needs an entry in NICE_GUIDANCE`);
+  return guidance;
+}
+
 /** The tool conditions a claim is about; undefined when it is about all of them. */
-function claimScope(toolName: string, record: SeedRecord, toolConditions: readonly ConditionId[], curation: ToolCuration): ConditionId[] | undefined {
-  let about: readonly ConditionId[] | undefined;
-  if (isNiceGuidance(record)) {
-    about = record.code === undefined ? undefined : GUIDANCE_SCOPE.get(record.code);
-    if (!about) throw new Error(`${toolName}: NICE record ${record.code ?? '(without a code)'} needs an entry in GUIDANCE_SCOPE`);
-  } else {
-    about = own(curation.scopeByIssuer, record.issuer);
-  }
+function claimScope(
+  toolName: string,
+  record: SeedRecord,
+  rule: StatusRule,
+  guidance: NiceGuidance | undefined,
+  toolConditions: readonly ConditionId[],
+  curation: ToolCuration,
+): ConditionId[] | undefined {
+  if (rule.aboutProduct) return undefined;
+  const about = guidance ? guidance.about : own(curation.scopeByIssuer, record.issuer);
   if (!about) return undefined;
   const scope = toolConditions.filter((condition) => about.includes(condition));
   if (scope.length === 0) {
-    throw new Error(`${toolName}: ${record.code ?? record.issuer} is about ${about.join(', ')}, none of which the tool is filed under`);
+    throw new Error(`${toolName}: ${curationKey(record)} is about ${about.join(', ')}, none of which the tool is filed under`);
   }
   return scope.length === toolConditions.length ? undefined : scope;
 }
 
+/** The same day, month or year, `years` later: "2023-10-23" + 3 is "2026-10-23". */
+function yearsAfter(date: string, years: number): string {
+  return `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
+}
+
+/**
+ * The end of a NICE early-use evidence generation period, with a sentence saying how it was
+ * derived. Counted from the decision date when the seed gives one, else from the guidance's
+ * draft date (early, never late); with neither, there is no review date and the sentence says so.
+ */
+function evidenceReview(guidance: NiceGuidance, decisionDate: string): { reviewDate?: string; derivation: string } | undefined {
+  const period = guidance.evidencePeriod;
+  if (!period) return undefined;
+  const periodSource = period.stated
+    ? `NICE's evidence generation period: ${period.stated}.`
+    : `NICE's process gives typically about ${period.years} years; this guidance's own period was not captured.`;
+  if (decisionDate !== 'unknown') {
+    return { reviewDate: yearsAfter(decisionDate, period.years), derivation: `Review date: ${period.years} years after the decision date. ${periodSource}` };
+  }
+  if (guidance.draftDate !== undefined) {
+    return {
+      reviewDate: yearsAfter(guidance.draftDate, period.years),
+      derivation: `Review date: ${period.years} years after the draft of ${guidance.draftDate}, the earliest date known; the final guidance came later, so the period ends later than this. ${periodSource}`,
+    };
+  }
+  return { derivation: `No review date: the seed gives no date for this guidance. ${periodSource}` };
+}
+
+/**
+ * Limits narrow where a positive claim applies. A research-only or negative statement is left as
+ * wide as the seed gives it, so no limit can keep it from a patient it was said about.
+ */
+const LIMITED_STATUSES: ReadonlySet<EndorsementStatus> = new Set(['recommended', 'conditional', 'listed']);
+
+function claimLimits(toolName: string, record: SeedRecord, status: EndorsementStatus, guidance: NiceGuidance | undefined, curation: ToolCuration): ClaimLimits {
+  const forTool = own(curation.limits, curationKey(record));
+  if (!LIMITED_STATUSES.has(status)) {
+    if (forTool) throw new Error(`${toolName}: CURATION limits ${curationKey(record)}, a ${status} statement; only positive claims take limits`);
+    return {};
+  }
+  const guidancePopulation = guidance?.limits?.population ?? {};
+  const toolPopulation = forTool?.population ?? {};
+  // A tool's own ages may only narrow the guidance's: NICE's range is the outer limit.
+  if ((toolPopulation.minAge ?? Infinity) < (guidancePopulation.minAge ?? 0) || (toolPopulation.maxAge ?? -Infinity) > (guidancePopulation.maxAge ?? Infinity)) {
+    throw new Error(`${toolName}: the ages CURATION gives for ${curationKey(record)} are wider than the guidance's`);
+  }
+  const population = { ...guidancePopulation, ...toolPopulation };
+  return { population: Object.keys(population).length ? population : undefined, setting: forTool?.setting ?? guidance?.limits?.setting };
+}
+
 function toEndorsement(toolName: string, record: SeedRecord, toolConditions: readonly ConditionId[], curation: ToolCuration): Endorsement {
   const rule = statusRuleFor(record.status);
+  const guidance = niceGuidanceFor(toolName, record);
+  const decisionDate = decisionDateFor(record.date);
+  // A product NICE says is gone is not part of the evidence generation that ends in a review.
+  const review = guidance && rule.status !== 'withdrawn' ? evidenceReview(guidance, decisionDate) : undefined;
+  const limits = claimLimits(toolName, record, rule.status, guidance, curation);
   return compact({
     issuer: clip(record.issuer, 200),
     issuerKind: issuerKindFor(record),
-    status: curation.noLongerAvailable ? 'withdrawn' : rule.status,
+    status: rule.status,
     guidanceCode: record.code === undefined ? undefined : clip(record.code, 40),
-    decisionDate: decisionDateFor(record.date),
-    dateNote: record.dateNote === undefined ? undefined : clip(record.dateNote, 500),
+    decisionDate,
+    dateNote: joinNote([record.dateNote, review?.derivation], 500),
+    reviewDate: review?.reviewDate,
     sourceUrl: record.url,
-    sourceType: sourceTypeFor(record.sourceType),
+    sourceType: sourceTypeFor(record),
     quote: record.quote === undefined ? undefined : clip(record.quote, 600),
-    conditions: claimScope(toolName, record, toolConditions, curation),
+    conditions: claimScope(toolName, record, rule, guidance, toolConditions, curation),
     note: joinNote(
-      [
-        record.note,
-        LOSSLESS_STATUSES.has(record.status) ? undefined : `Status as found: ${record.status}.`,
-        rule.explanation,
-        sourceTypeDetail(record.sourceType),
-        curation.caveat,
-      ],
+      [record.note, LOSSLESS_STATUSES.has(record.status) ? undefined : `Status as found: ${record.status}.`, rule.explanation, sourceTypeDetail(record.sourceType)],
       1000,
     ),
+    population: limits.population,
+    setting: limits.setting,
+    verify: joinNote([guidance?.verify, own(curation.verify, curationKey(record))], 500),
   });
 }
 
@@ -717,26 +1131,43 @@ function toFact(record: SeedRecord): Fact {
     topic: /^DTAC\b/.test(record.status) ? 'data-security' : 'regulatory',
     text: joinNote([status, said, sourceTypeDetail(record.sourceType)], 500) ?? status,
     sourceUrl: record.url,
-    sourceType: sourceTypeFor(record.sourceType),
+    sourceType: sourceTypeFor(record),
     date: decisionDateFor(record.date),
   };
 }
 
-function toTool(tool: SeedTool): Tool {
-  const curation = CURATION.get(tool.name) ?? {};
+/** Every CURATION entry must name something in the tool's seed: a stale one would silently do nothing. */
+function checkCuration(tool: SeedTool, curation: ToolCuration): void {
   for (const fact of curation.extraFacts ?? []) {
     if (!fact.sourceUrl || !seedUrls(tool).has(fact.sourceUrl)) throw new Error(`${tool.name}: an extra fact cites ${fact.sourceUrl ?? 'nothing'}, which is not among its seed sources`);
   }
+  const recordKeys = new Set(tool.endorsements.map(curationKey));
+  for (const key of [...Object.keys(curation.limits ?? {}), ...Object.keys(curation.verify ?? {})]) {
+    if (!recordKeys.has(key)) throw new Error(`${tool.name}: CURATION names "${key}", which is neither a guidance code nor an issuer of its seed records`);
+  }
+  for (const store of Object.keys(curation.unmatchedListings ?? {})) {
+    if (!own(tool.appStore, store)) throw new Error(`${tool.name}: CURATION unmatches a ${store} listing the seed does not give`);
+  }
+}
+
+function toTool(tool: SeedTool): Tool {
+  const curation = CURATION.get(tool.name) ?? {};
+  checkCuration(tool, curation);
   const conditions = uniq([...conditionsFor(tool.conditions), ...(curation.extraConditions ?? [])]);
   const claims = tool.endorsements.filter((record) => record.kind !== 'regulatory');
   const regulatory = tool.endorsements.filter((record) => record.kind === 'regulatory');
+  const endorsements = claims.map((record) => toEndorsement(tool.name, record, conditions, curation));
+  const current = endorsements.filter((claim) => claim.status !== 'withdrawn');
+  if (curation.noLongerAvailable && current.length) {
+    throw new Error(`${tool.name}: the seed says it is no longer available, but ${current.map((claim) => claim.guidanceCode ?? claim.issuer).join(', ')} would not read as withdrawn`);
+  }
   return {
     id: toolIdFor(tool.name),
     name: tool.name,
     publisher: tool.publisher,
     identifiers: identifiersFor(tool, curation),
     conditions,
-    endorsements: claims.map((record) => toEndorsement(tool.name, record, conditions, curation)),
+    endorsements,
     facts: [...regulatory.map(toFact), ...(curation.extraFacts ?? [])],
   };
 }
@@ -754,6 +1185,7 @@ export function buildDefaultFeed(seed: readonly SeedTool[]): Feed {
     publisher: { ...FEED_PUBLISHER },
     sequence: FEED_SEQUENCE,
     generatedAt: GENERATED_AT,
+    staleAfterDays: STALE_AFTER_DAYS,
     tools,
   };
 }

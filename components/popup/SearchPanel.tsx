@@ -1,8 +1,6 @@
 import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { whoSaidIt } from '@/lib/registry/present';
-import { VERDICT_LABELS } from '@/lib/registry/verdict-look';
-import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
+import { verdictLook } from '@/lib/registry/verdict-look';
 import type { RegistrySearch, RegistrySearchResults } from '@/lib/search/registry-search';
 import { MATCH_FIELD_LABELS, type SearchEntry, type SearchHit } from '@/lib/search/search';
 
@@ -117,7 +115,7 @@ function summary(answer: Answer | null, query: string, hasMyConditions: boolean)
 
 function ResultOption({ hit, id, selected, onOpen }: { hit: SearchHit; id: string; selected: boolean; onOpen: (entry: SearchEntry) => void }) {
   const { product, verdict, forMyConditions } = hit.entry;
-  const look = VERDICT_LOOK[verdict.state];
+  const look = verdictLook(verdict.state, verdict.stale.length > 0);
   return (
     // Keyboard use goes through the search box (aria-activedescendant); a click opens the tool.
     <li id={id} role="option" aria-selected={selected} class={`result state-${verdict.state}`} style={{ '--accent': look.color }} onClick={() => onOpen(hit.entry)}>
@@ -129,8 +127,8 @@ function ResultOption({ hit, id, selected, onOpen }: { hit: SearchHit; id: strin
         <span class="sr-only">: </span>
         <span class="result-verdict">
           {' '}
-          {VERDICT_LABELS[verdict.state]}
-          {verdict.decidingClaims.length > 0 && ` · ${whoSaidIt(verdict.decidingClaims)}`}
+          {look.label}
+          {verdict.headline[0] && ` · ${verdict.headline[0].text}`}
         </span>
         {forMyConditions && <span class="tag mine"> · For your conditions</span>}
         {hit.matched.length > 0 && (

@@ -2,7 +2,7 @@ import { conditionLabel } from '../feed/conditions';
 import { ISSUER_KIND_LABELS, STATUS_LABELS, type EndorsementStatus } from '../feed/vocabulary';
 import type { LookupMatch } from '../registry/lookup';
 import type { Endorsement, Tool } from '../feed/schema';
-import type { Product } from '../registry/types';
+import type { Claim, Product } from '../registry/types';
 import { endorsedConditions, type ProductVerdict } from '../registry/verdict';
 import { lowerBound } from '../storage/postings';
 
@@ -135,8 +135,12 @@ interface Searchable {
   name: string;
   otherNames: readonly string[];
   conditions: readonly string[];
-  claims: readonly Endorsement[];
+  /** A product's claims carry their authority; a stored tool's (the word index) do not yet. */
+  claims: readonly (Endorsement | Claim)[];
 }
+
+/** A claim only reported by a feed: findable by its text, never by a status or an authority's kind. */
+const isReported = (claim: Endorsement | Claim) => 'authority' in claim && claim.authority.level === 'reported';
 
 /** Calls `visit` for every searchable word of a product, with what it belongs to. */
 function visitTerms(product: Searchable, visit: Visit, split: (text: string) => string[] = words): void {
@@ -150,10 +154,11 @@ function visitTerms(product: Searchable, visit: Visit, split: (text: string) => 
   }
   for (const claim of product.claims) {
     add(claim.issuer, 'issuer');
-    add(ISSUER_KIND_LABELS[claim.issuerKind], 'issuer', claim.issuer);
     if (claim.guidanceCode) add(claim.guidanceCode, 'code', `${claim.issuer} ${claim.guidanceCode}`);
-    // The company's own word never makes a tool findable as "recommended".
-    if (claim.sourceType === 'vendor-stated') continue;
+    // The company's own word, or a feed's report of someone else's, never makes a tool findable
+    // as "recommended" or under an authority's kind ("NICE").
+    if (claim.sourceType === 'vendor-stated' || isReported(claim)) continue;
+    add(ISSUER_KIND_LABELS[claim.issuerKind], 'issuer', claim.issuer);
     for (const word of STATUS_WORDS[claim.status]) visit(word, 'status', STATUS_LABELS[claim.status]);
   }
 }

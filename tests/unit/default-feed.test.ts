@@ -56,9 +56,9 @@ describe('default feed built from data/registry-seed', () => {
   it('has the fixed envelope, and tools sorted by id', () => {
     expect(feed).toMatchObject({
       format: 'signpost-feed',
-      version: 1,
+      version: 2,
       publisher: { id: 'signpost-uk-seed', name: 'Signpost UK seed registry (compiled November 2026)', kind: 'other' },
-      generatedAt: '2026-11-25T00:00:00Z',
+      generatedAt: '2026-12-02T00:00:00Z',
     });
     const ids = feed.tools.map((tool) => tool.id);
     expect(ids).toEqual([...ids].sort());
@@ -125,9 +125,16 @@ describe('default feed built from data/registry-seed', () => {
     for (const record of seedRegulatory) for (const fact of factsFrom(record)) expect(fact.date).toBe(record.date ?? 'unknown');
   });
 
-  it('keeps every vendor-stated seed record vendor-stated', () => {
-    const vendorStated = seedRecords.filter((record) => record.sourceType.startsWith('vendor-stated'));
-    expect(vendorStated.length).toBeGreaterThan(0);
+  it('keeps every vendor-stated, vendor-hosted or vendor-issued seed record vendor-stated', () => {
+    const vendorStated = seedRecords.filter(
+      (record) =>
+        record.sourceType.startsWith('vendor-stated') ||
+        /^secondary \((vendor-hosted|guest blog by Big Health)/.test(record.sourceType) ||
+        record.issuer.endsWith('(vendor)'),
+    );
+    // Claims: Sleepio and Daylight (Big Health news), Daylight (Big Health guest blog), PKB, Accurx, ESCAPE-pain x2, BHF.
+    // Facts: Sleepio DTAC (Big Health), getUBetter and Pathway through Pain CE/UKCA (company statements).
+    expect(vendorStated).toHaveLength(11);
     for (const record of vendorStated) {
       const mapped = record.kind === 'regulatory' ? factsFrom(record) : claimsFrom(record);
       expect(mapped.length).toBeGreaterThan(0);
@@ -138,7 +145,11 @@ describe('default feed built from data/registry-seed', () => {
   it('never calls a mirror or a report of a page primary', () => {
     const notPrimary = seedClaims.filter((record) => record.sourceType === 'mirror' || record.sourceType === 'primary+secondary' || record.sourceType.startsWith('secondary'));
     expect(notPrimary.length).toBeGreaterThan(0);
-    for (const record of notPrimary) for (const claim of claimsFrom(record)) expect(claim.sourceType).toBe('secondary');
+    for (const record of notPrimary) for (const claim of claimsFrom(record)) expect(claim.sourceType).not.toBe('primary');
+    // HTE30 was seen only on a mirror: never relayed as NICE's own page, and flagged to confirm.
+    const hte30 = feedClaims.filter((claim) => claim.guidanceCode === 'HTE30');
+    expect(hte30).toHaveLength(2);
+    for (const claim of hte30) expect(claim).toMatchObject({ sourceType: 'secondary', verify: expect.stringContaining('Confirm the recommendation on nice.org.uk') });
   });
 
   it('maps briefings, category-level and superseded guidance to weak statuses', () => {
@@ -150,6 +161,106 @@ describe('default feed built from data/registry-seed', () => {
     expect(hte13.length).toBeGreaterThan(0);
     for (const claim of hte13) expect(claim.status).toBe('listed');
     for (const claim of toolNamed('Beating the Blues').endorsements) expect(claim.status).toBe('withdrawn');
+  });
+
+  it('says after how long without an update its data counts as not refreshed', () => {
+    expect(feed.staleAfterDays).toBe(180);
+  });
+
+  it('gives every current NICE early-use (HTE) claim a review date, and says how it was derived', () => {
+    const expected: Record<string, string | undefined> = {
+      HTE3: '2025-11-04', // draft 4 Nov 2022 + NICE's typical 3 years
+      HTE8: '2026-05', // decision May 2023 + typical 3 years
+      HTE9: '2026-05',
+      HTE13: '2026-08-18', // draft 18 Aug 2023 + typical 3 years
+      HTE14: '2027-08', // draft Aug 2023 + 4 years
+      HTE16: '2026-10-23', // draft 23 Oct 2023 + about 3 years
+      HTE18: '2027-01-05', // draft 5 Jan 2024 + typical 3 years
+      HTE19: '2027-06-25', // draft 25 Jun 2024 + 3 years
+      HTE30: undefined, // no date in the seed at all
+      HTE35: '2028-08-19', // draft 19 Aug 2025 + 3 years
+    };
+    const hte = feedClaims.filter((claim) => claim.guidanceCode?.startsWith('HTE') && claim.status !== 'withdrawn');
+    expect(new Set(hte.map((claim) => claim.guidanceCode))).toEqual(new Set(Object.keys(expected)));
+    for (const claim of hte) {
+      const code = claim.guidanceCode!;
+      expect(claim.reviewDate, code).toBe(expected[code]);
+      expect(claim.dateNote, code).toMatch(claim.reviewDate ? /Review date: \d years after the (decision date|draft of \d{4}-\d{2}(-\d{2})?, the earliest date known)/ : /No review date/);
+      if (['HTE3', 'HTE8', 'HTE9', 'HTE13', 'HTE18'].includes(code)) {
+        expect(claim.dateNote, code).toContain("NICE's process gives typically about 3 years; this guidance's own period was not captured.");
+      }
+    }
+    // A withdrawal is not reviewed with the technologies still in use.
+    for (const claim of feedClaims.filter((c) => c.status === 'withdrawn')) expect(claim.reviewDate).toBeUndefined();
+  });
+
+  it("limits NICE's positive claims to the population and setting NICE gives, and leaves research-only statements unlimited", () => {
+    const claim = (tool: string, code: string) => toolNamed(tool).endorsements.find((e) => e.guidanceCode === code)!;
+    // HTE3 (aged 5 to 18), narrowed by each tool's own ages from the seed.
+    for (const e of feedClaims.filter((c) => c.guidanceCode === 'HTE3')) {
+      expect(e.population?.minAge).toBeGreaterThanOrEqual(5);
+      expect(e.population?.maxAge).toBeLessThanOrEqual(18);
+      expect(e.setting).toMatch(/initial assessment by a healthcare professional, once DTAC-approved/);
+    }
+    expect(claim('Lumi Nova', 'HTE3').population).toMatchObject({ minAge: 7, maxAge: 12 });
+    expect(claim('Space from anxiety / low mood / low mood and anxiety for teens', 'HTE3').population).toMatchObject({ minAge: 15, maxAge: 18 });
+    expect(claim('Deprexis', 'HTE8').setting).toMatch(/^Only with support from a trained practitioner or therapist in NHS Talking Therapies, once DTAC approval and an NHS Talking Therapies digitally enabled therapies assessment/);
+    expect(claim('iCT-PTSD', 'HTE9').setting).toMatch(/^Only in NHS Talking Therapies, once DTAC approval and an NHS Talking Therapies digitally enabled therapies assessment/);
+    expect(claim('Spring', 'HTE9').setting).toContain('CE or UKCA marking');
+    expect(claim('Huma (virtual ward platform)', 'HTE13')).toMatchObject({ population: { minAge: 16 }, setting: expect.stringContaining('Virtual wards') });
+    expect(claim('Oviva', 'HTE14')).toMatchObject({ population: { minAge: 18 }, setting: expect.stringContaining('including DTAC') });
+    expect(claim('Counterweight', 'HTE14').setting).toMatch(/without prescribing/);
+    expect(claim('getUBetter', 'HTE16').population).toEqual({ minAge: 16 });
+    expect(claim('myCOPD', 'HTE18').population).toEqual({ minAge: 18, description: 'adults with COPD who cannot have or do not want face-to-face pulmonary rehabilitation' });
+    expect(claim('myCOPD', 'HTE19')).toMatchObject({ population: { minAge: 18 }, setting: expect.stringContaining('including DTAC') });
+    expect(claim('Limbic Access', 'HTE30')).toMatchObject({ population: { minAge: 16 }, setting: expect.stringContaining('NHS Talking Therapies') });
+    expect(claim('KiActiv', 'HTE35')).toMatchObject({
+      population: { minAge: 18, description: 'adults with cardiovascular disease' },
+      setting: 'After assessment of suitability by a trained healthcare professional, with DTAC approval',
+    });
+    for (const e of feedClaims.filter((c) => c.guidanceCode?.startsWith('HTE') && (c.status === 'conditional' || c.status === 'listed'))) {
+      expect(e.population, `${e.guidanceCode}`).toBeDefined();
+    }
+    for (const e of feedClaims.filter((c) => c.status === 'research-only' || c.status === 'no-recommendation' || c.status === 'withdrawn')) {
+      expect(e.population, `${e.guidanceCode}`).toBeUndefined();
+      expect(e.setting, `${e.guidanceCode}`).toBeUndefined();
+    }
+  });
+
+  it("asks for Kaia's HTE16 status and myHeart's identity to be checked before they are relied on", () => {
+    expect(toolNamed('Kaia (back pain)').endorsements[0]!.verify).toMatch(/Check Kaia's status on nice\.org\.uk before listing it as an option: .*'no longer available to the NHS'/);
+    expect(toolNamed('myHeart').endorsements.find((e) => e.guidanceCode === 'HTE35')!.verify).toMatch(/^Check that this is the product NICE assessed/);
+    expect(toolNamed('myCOPD').endorsements.find((e) => e.guidanceCode === 'MIB214')!.verify).toMatch(/historical listing/);
+  });
+
+  it('matches no store listing to Second Nature, whose App Store id was matched by name only', () => {
+    expect(toolNamed('Second Nature').identifiers.apple).toBeUndefined();
+    expect(feed.tools.flatMap((tool) => tool.identifiers.apple ?? [])).not.toContain('885435960');
+  });
+
+  it("dates Beating the Blues' withdrawal from NICE's HTE8 text, and keeps TA97 as a superseded 2006 recommendation", () => {
+    const claims = toolNamed('Beating the Blues').endorsements;
+    const noLongerAvailable = claims.filter((claim) => claim.quote?.includes('no longer available to the NHS'));
+    expect(noLongerAvailable).toEqual([
+      expect.objectContaining({ guidanceCode: 'HTE8', status: 'withdrawn', decisionDate: '2023-05', sourceType: 'primary' }),
+    ]);
+    // About the product, not only HTE8's depression: it covers the tool's anxiety too.
+    expect(noLongerAvailable[0]!.conditions).toBeUndefined();
+    const ta97 = claims.find((claim) => claim.guidanceCode === 'TA97')!;
+    expect(ta97).toMatchObject({ status: 'withdrawn', decisionDate: '2006-02' });
+    expect(ta97.note).toContain('Its date is when the recommendation was made, not when it was superseded');
+  });
+
+  it('stops rather than show a tool the seed says is no longer available with a current claim', () => {
+    const withCurrentClaim = structuredClone(seed);
+    const hte8 = withCurrentClaim.find((tool) => tool.name === 'Beating the Blues')!.endorsements.find((record) => record.code === 'HTE8')!;
+    hte8.status = 'conditional: use while evidence generated';
+    expect(() => buildDefaultFeed(withCurrentClaim)).toThrow(/Beating the Blues: the seed says it is no longer available, but HTE8 would not read as withdrawn/);
+  });
+
+  it('claims no supersession the seed does not confirm (HTE16 to HTG712, HTE19 to HTG736)', () => {
+    for (const claim of feedClaims) expect(claim.supersedes, `${claim.guidanceCode}`).toBeUndefined();
+    expect(feedClaims.map((claim) => claim.guidanceCode)).not.toContainEqual(expect.stringMatching(/^HTG/));
   });
 
   it('scopes claims to the condition they are about', () => {
