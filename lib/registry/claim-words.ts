@@ -5,6 +5,11 @@ import type { Standing } from './standing';
 // A claim's scope and standing in words, shared by the card (in the page's content script: keep
 // this module tiny and free of verdict logic), the verdict's headline and the CLI.
 
+/** "the NHS website" starts a sentence as "The NHS website". */
+export function capitalise(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
 export function listInWords(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

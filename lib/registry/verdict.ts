@@ -2,7 +2,7 @@ import { conditionLabel } from '../feed/conditions';
 import type { Endorsement, Population } from '../feed/schema';
 import type { EndorsementStatus } from '../feed/vocabulary';
 import { formatPartialDate, formatTimestamp, partialDateHasPassed } from '../format/dates';
-import { listInWords, platformsInWords, populationInWords } from './claim-words';
+import { capitalise, listInWords, platformsInWords, populationInWords } from './claim-words';
 import { assessStanding, type AssessedClaim, type PageContext } from './standing';
 import type { FeedSummary, Product } from './types';
 import type { VerdictState } from './verdict-look';
@@ -131,7 +131,7 @@ function statementsOf(claims: readonly AssessedClaim[], productConditions: reado
       who,
       status: first.status,
       national: isNational(first),
-      text: `${who}: ${STATUS_PHRASES[first.status](forWhat)}${details.length ? ` (${details.join('; ')})` : ''}`,
+      text: `${capitalise(who)}: ${STATUS_PHRASES[first.status](forWhat)}${details.length ? ` (${details.join('; ')})` : ''}`,
     };
   });
 }

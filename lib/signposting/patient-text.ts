@@ -1,5 +1,6 @@
 import { formatPartialDate } from '../format/dates';
 import type { LookupMatch } from '../registry/lookup';
+import { capitalise } from '../registry/claim-words';
 import { productLinks } from '../registry/present';
 import type { AssessedClaim } from '../registry/standing';
 import type { Product } from '../registry/types';
@@ -82,7 +83,7 @@ export function endorsementSentences(claims: readonly AssessedClaim[], productCo
     const scope = conditions.length ? ` for ${conditionsInWords(conditions)}` : '';
     const says = claim.status === 'recommended' ? `recommends it${scope}` : `says it can be used${scope} while more evidence is generated`;
     const details = [...scopeQualifiers(claim).map(oneLine), ...references];
-    return `${who.charAt(0).toUpperCase()}${who.slice(1)} ${says}${details.length ? ` (${details.join('; ')})` : ''}.`;
+    return `${capitalise(who)} ${says}${details.length ? ` (${details.join('; ')})` : ''}.`;
   });
 }
 

@@ -75,6 +75,10 @@ export async function readFeeds(serviceWorker: Worker): Promise<FeedRecord[]> {
  * 'subscriptions'). Returns false, writing nothing, while the extension has not created its database.
  */
 export async function writeSubscriptions(serviceWorker: Worker, urls: readonly string[], addedAt = Date.now()): Promise<boolean> {
-  const value = { key: 'subscriptions', value: urls.map((url) => ({ url, addedAt })) };
-  return (await storeRequest(serviceWorker, { store: 'settings', mode: 'put', value })) !== null;
+  return writeSetting(serviceWorker, 'subscriptions', urls.map((url) => ({ url, addedAt })));
+}
+
+/** Writes one row of the settings table as the extension stores it. False while there is no database. */
+export async function writeSetting(serviceWorker: Worker, key: string, value: unknown): Promise<boolean> {
+  return (await storeRequest(serviceWorker, { store: 'settings', mode: 'put', value: { key, value } })) !== null;
 }
