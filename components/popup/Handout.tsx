@@ -79,6 +79,12 @@ export function HandoutPage({ deps, search, print }: { deps: RegistryDeps; searc
               <li key={index}>
                 <strong>{endorsement.issuer}</strong>: {endorsement.status}
                 {endorsement.code && ` · ${endorsement.code}`} · {endorsement.date}
+                {endorsement.scope && (
+                  <>
+                    <br />
+                    For: {endorsement.scope}
+                  </>
+                )}
                 <br />
                 Source: <span class="url">{endorsement.sourceUrl}</span>
               </li>

@@ -3,6 +3,7 @@ import { formatPartialDate, formatTimestamp } from '../format/dates';
 import { freshnessOf, type LookupMatch } from '../registry/lookup';
 import { feedsBehind } from '../registry/present';
 import type { FeedSummary } from '../registry/types';
+import { conditionsInWords, scopeQualifiers } from '../registry/verdict';
 import { endorsementSentences, endorsingClaims, oneLine, purposeSentence, signpostingFor, type PatientLink } from './patient-text';
 
 // The printable one-page handout: the same rules as the patient text (no patient fields; only a
@@ -12,6 +13,8 @@ import { endorsementSentences, endorsingClaims, oneLine, purposeSentence, signpo
 export interface HandoutEndorsement {
   issuer: string;
   status: string;
+  /** What the endorsement covers: conditions, ages, platform, setting. */
+  scope: string;
   code?: string;
   date: string;
   sourceUrl: string;
@@ -52,6 +55,7 @@ export function handoutFor(match: LookupMatch, feeds: readonly FeedSummary[], no
     endorsements: claims.map((claim) => ({
       issuer: oneLine(claim.authority.authority?.name ?? claim.issuer),
       status: STATUS_LABELS[claim.status],
+      scope: oneLine([conditionsInWords(claim.conditions ?? match.product.conditions), ...scopeQualifiers(claim)].filter(Boolean).join('; ')),
       ...(claim.guidanceCode ? { code: oneLine(claim.guidanceCode) } : {}),
       date: formatPartialDate(claim.decisionDate),
       sourceUrl: claim.sourceUrl,
