@@ -10,6 +10,7 @@ import type { LookupMatch } from '@/lib/registry/lookup';
 import { CLAIM_GROUP_TITLES, groupClaims } from '@/lib/registry/present';
 import type { AssessedClaim } from '@/lib/registry/standing';
 import { VERDICT_LABELS, verdictLook, type VerdictState } from '@/lib/registry/verdict-look';
+import { basisInWords } from '@/lib/trust/authority';
 
 // The trust card. Every text comes from feeds or pages, so it is rendered as text only
 // (JSX escapes it); links open only when they are http(s), which the feed schema enforces.
@@ -183,10 +184,7 @@ function MatchDetails({ match, now }: { match: LookupMatch; now: number }) {
 
 /** Where a claim comes from and how far it counts: plain on every claim, not small print. */
 function basisOf(claim: AssessedClaim): string {
-  const { authority } = claim;
-  if (authority.level === 'issuer') return `Published by ${authority.authority!.name} itself, signed with its key`;
-  if (authority.level === 'relayed') return `${authority.authority!.name}'s published decision, compiled by ${authority.curator} (feed: ${claim.feedPublisher})`;
-  return `Reported by ${claim.feedPublisher}: not checked against the issuer, so it does not decide the verdict`;
+  return basisInWords(claim);
 }
 
 function ClaimLine({ claim, now }: { claim: AssessedClaim; now: number }) {

@@ -14,6 +14,7 @@ import type { NamedText } from '../lib/publish/csv';
 import { lookupReport } from '../lib/publish/lookup';
 import type { ExitCode, Report } from '../lib/publish/report';
 import { feedSource, readSource, sourceLabel, type ReadDeps } from '../lib/publish/source';
+import { KEY_NOT_FOR_BUNDLED, judgingOf } from '../lib/publish/trust';
 import { validateFeedText } from '../lib/publish/validate';
 import { SignpostDatabase } from '../lib/storage/db';
 
@@ -21,19 +22,25 @@ const USAGE = `Signpost registry tools for feed publishers (see docs/feed-format
 
 Usage: npm run registry -- <command> [options]
 
-  validate FILE|URL
-      Check a feed as Signpost would load it. Prints one line per problem as FILE:PATH: message.
-      Exit 0: valid. Exit 1: rejected (not JSON, or the envelope is invalid). Exit 2: loads, but
-      some entries are quarantined (left out).
+  validate FILE|URL [--key PUBLIC-KEY ...]
+      Check a feed as Signpost would load and judge it. Prints one line per problem as
+      FILE:PATH: message, and for every claim what it will count for in Signpost (issuer, relayed,
+      or reported only). --key checks the signature first (the bundled feed is always checked
+      against Signpost's own key, and only it relays national bodies). Exit 0: valid. Exit 1: rejected (not JSON, the envelope is
+      invalid, the signature does not check out) or not publishable (a claim Signpost refuses,
+      such as an issuer name that imitates NICE). Exit 2: loads, but some entries are quarantined.
 
   build [--csv FILE ...] [--json FILE ...] --envelope FILE --out FILE
         [--sequence N] [--generated-at ISO-DATE-TIME]
       Build a feed from spreadsheet rows (CSV) and/or tools as JSON: at least one input. Writes
       nothing, and exits 1, if any problem would leave an entry out.
 
-  lookup URL [--feed FILE|URL ...]
-      Show what Signpost says about a page, from the given feeds
-      (default: the bundled feed, public/feeds/default.json).
+  lookup URL [--feed FILE|URL ...] [--key PUBLIC-KEY ...]
+      Show what Signpost says about a page, from the given feeds (default: the bundled feed,
+      public/feeds/default.json, checked against Signpost's own key): the verdict, who says it
+      and for what, why it may be out of date, each claim with how far it counts and its scope,
+      and whether patient text would be offered. --key checks the signature of the feeds given
+      with --feed; without it they are read unverified, so their claims are reported only.
 
   keygen --out FILE
       Make a signing key pair. Writes the private key (a JWK) to FILE, readable by you only, and
@@ -64,7 +71,7 @@ class UsageError extends Error {}
 type Parsed = { values: Record<string, string | string[] | undefined>; positionals: string[] };
 
 const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']>; run: (args: Parsed) => Promise<Report> }> = {
-  validate: { options: {}, run: validate },
+  validate: { options: { key: { type: 'string', multiple: true } }, run: validate },
   build: {
     options: {
       csv: { type: 'string', multiple: true },
@@ -76,20 +83,23 @@ const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']
     },
     run: build,
   },
-  lookup: { options: { feed: { type: 'string', multiple: true } }, run: lookup },
+  lookup: { options: { feed: { type: 'string', multiple: true }, key: { type: 'string', multiple: true } }, run: lookup },
   'check-text': { options: {}, run: checkText },
   keygen: { options: { out: { type: 'string' } }, run: keygenCommand },
   sign: { options: { key: { type: 'string' }, out: { type: 'string' } }, run: signCommand },
   verify: { options: { key: { type: 'string', multiple: true } }, run: verifyCommand },
 };
 
-async function validate({ positionals }: Parsed): Promise<Report> {
+async function validate({ values, positionals }: Parsed): Promise<Report> {
   const [target, ...extra] = positionals;
   if (!target || extra.length) throw new UsageError('validate takes one feed: a file or an https:// address');
   const source = feedSource(target);
+  const keys = list(values.key);
+  const judging = judgingOf(source, keys, DEFAULT_FEED);
+  if (judging.bundled && keys.length) return { exitCode: 1, lines: [KEY_NOT_FOR_BUNDLED] };
   const read = await readSource(source, readDeps);
   if (!read.ok) return { exitCode: 1, lines: [`${sourceLabel(source)}: ${read.message}`] };
-  return validateFeedText(sourceLabel(source), read.text, Date.now());
+  return validateFeedText(sourceLabel(source), read.text, { now: Date.now(), ...judging });
 }
 
 async function build({ values, positionals }: Parsed): Promise<Report> {
@@ -138,7 +148,8 @@ async function lookup({ values, positionals }: Parsed): Promise<Report> {
   }
   const db = new SignpostDatabase('signpost-registry-cli');
   try {
-    return await lookupReport({ ...readDeps, db, now: Date.now() }, url, (feeds.length ? [...new Set(feeds)] : [defaultFeed]).map(feedSource));
+    const sources = (feeds.length ? [...new Set(feeds)] : [defaultFeed]).map(feedSource);
+    return await lookupReport({ ...readDeps, db, now: Date.now(), bundledFeedPath: DEFAULT_FEED }, url, sources, list(values.key));
   } finally {
     db.close();
   }
@@ -211,8 +222,9 @@ async function main(argv: string[]): Promise<ExitCode> {
     if (report.lines.length) console.log(report.lines.join('\n'));
     return report.exitCode;
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`error: ${error.message}\n\n${USAGE}`);
+    if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${USAGE}`);
+    // Whatever a file or a server holds, the answer is a plain message, never a stack trace.
+    else console.error(`error: the command could not finish: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }

@@ -21,7 +21,7 @@ export interface BuildInput {
 
 export type BuildResult = { ok: true; text: string; lines: string[] } | { ok: false; lines: string[] };
 
-const ENVELOPE_FIELDS = ['publisher', 'sequence', 'expiresAt'];
+const ENVELOPE_FIELDS = ['publisher', 'sequence', 'expiresAt', 'staleAfterDays'];
 
 /** Used only while the real envelope is broken, so that the tools' own problems are listed too. */
 const STAND_IN_ENVELOPE = {
@@ -29,6 +29,7 @@ const STAND_IN_ENVELOPE = {
   sequence: 0,
   generatedAt: '2000-01-01T00:00:00Z',
   expiresAt: undefined,
+  staleAfterDays: undefined,
 };
 
 type Origin = { kind: 'csv'; draft: DraftTool } | { kind: 'json'; file: string; path: string };
@@ -54,6 +55,7 @@ export function buildFeed(input: BuildInput): BuildResult {
     sequence,
     generatedAt: input.generatedAt,
     expiresAt: envelope?.expiresAt,
+    staleAfterDays: envelope?.staleAfterDays,
     tools: entries.map((entry) => entry.raw),
   };
   const result = parseFeed(candidate);

@@ -1,8 +1,9 @@
 // `keygen`, `sign` and `verify`: the publisher's side of signed feeds, with the same code the
 // extension uses to check them (lib/feed/signature.ts).
-import { generateKeyPair, keyIdOf, publicKeyBytes, publicKeyOfJwk, readFeedDocument, signFeedText, verifyFeedDocument } from '../feed/signature';
+import { generateKeyPair, keyIdOf, publicKeyOfJwk, readFeedDocument, signFeedText } from '../feed/signature';
 import { SyncError } from '../sync/errors';
 import { parseJson, type Report } from './report';
+import { keysProblem, openFeed } from './trust';
 
 export interface KeygenResult {
   privateJwkText: string;
@@ -51,15 +52,10 @@ export async function signFeed(feedFile: string, feedText: string, keyFile: stri
 
 /** Exit 0 only when the file is signed by one of the given public keys; otherwise says why not. */
 export async function verifyFeed(file: string, text: string, publicKeys: readonly string[]): Promise<Report> {
-  const bad = publicKeys.filter((key) => publicKeyBytes(key) === null);
-  if (bad.length || publicKeys.length === 0) {
-    return { exitCode: 1, lines: [`${bad[0] ?? '(none given)'}: not a public key; expected "ed25519:" followed by 44 base64 characters`] };
-  }
-  try {
-    const verification = await verifyFeedDocument(readFeedDocument(text), publicKeys);
-    return { exitCode: 0, lines: [`${file}: valid signature by key ${verification.status === 'verified' ? verification.keyId : '?'}`] };
-  } catch (error) {
-    if (error instanceof SyncError) return { exitCode: 1, lines: [`${file}: not valid: ${error.message.replace(/ The previous copy is kept\.$/, '')}`] };
-    throw error;
-  }
+  // No key at all is reported like a bad one, so the message says what a key looks like.
+  const problem = keysProblem(publicKeys.length ? publicKeys : ['(none given)']);
+  if (problem) return { exitCode: 1, lines: [problem] };
+  const opened = await openFeed(text, publicKeys);
+  if (!opened.ok) return { exitCode: 1, lines: [`${file}: not valid: ${opened.message}`] };
+  return { exitCode: 0, lines: [`${file}: valid signature by key ${opened.verification.status === 'verified' ? opened.verification.keyId : '?'}`] };
 }

@@ -1,5 +1,5 @@
 import type { Endorsement } from '../feed/schema';
-import type { FeedSummary } from '../registry/types';
+import type { Claim, FeedSummary } from '../registry/types';
 import { imitatesName, nameProblem, sameName } from './names';
 import type { Authority, AuthorityScope, TrustRoot } from './trust-root';
 
@@ -76,12 +76,13 @@ export function feedTier(feed: FeedSummary, root: TrustRoot): number {
   return feed.policyPinned ? 2 : 1;
 }
 
-/** "NICE, compiled from nice.org.uk by Signpost UK seed registry" / "Reported by Example ICB feed": the basis of a claim in words. */
-export function basisInWords(authority: ClaimAuthority, claim: Pick<Endorsement, 'sourceUrl'>, feedPublisher: string): string {
-  if (authority.level === 'issuer') return `Published by ${authority.authority!.name} itself (signed with its key)`;
-  if (authority.level === 'relayed') {
-    const host = httpsHost(claim.sourceUrl)?.replace(/^www\./, '') ?? 'its own pages';
-    return `${authority.authority!.name}, compiled from ${host} by ${authority.curator}`;
-  }
-  return `Reported by ${feedPublisher}: not checked against the issuer`;
+/**
+ * Where a claim comes from and how far it counts, in the words the card and the publisher CLI
+ * share: plain on every claim, not small print.
+ */
+export function basisInWords(claim: Pick<Claim, 'authority' | 'feedPublisher'>): string {
+  const { authority } = claim;
+  if (authority.level === 'issuer') return `Published by ${authority.authority!.name} itself, signed with its key`;
+  if (authority.level === 'relayed') return `${authority.authority!.name}'s published decision, compiled by ${authority.curator} (feed: ${claim.feedPublisher})`;
+  return `Reported by ${claim.feedPublisher}: not checked against the issuer, so it does not decide the verdict`;
 }

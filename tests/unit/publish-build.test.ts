@@ -52,9 +52,15 @@ describe('build: the publisher guide example', () => {
   it('writes JSON with a 2-space indent and the envelope it was given', () => {
     const result = build(rows(ENDORSED), { sequence: 9 });
     if (!result.ok) throw new Error(result.lines.join('\n'));
-    expect(result.text).toMatch(/^\{\n {2}"format": "signpost-feed",\n {2}"version": 1,\n/);
+    expect(result.text).toMatch(/^\{\n {2}"format": "signpost-feed",\n {2}"version": 2,\n/);
     expect(JSON.parse(result.text)).toMatchObject({ sequence: 9, generatedAt: GENERATED, publisher: { id: 'test-pcn' } });
     expect(result.lines).toEqual(['built feed: 1 tool, 1 endorsement; publisher "Test PCN (test)" (test-pcn), sequence 9, generated 2026-11-25T09:00:00Z']);
+  });
+
+  it("takes the envelope's staleAfterDays, and refuses one over a year", () => {
+    const envelope = (staleAfterDays: number) => ({ name: 'envelope.json', text: JSON.stringify({ ...JSON.parse(ENVELOPE.text), staleAfterDays }) });
+    expect(built(rows(ENDORSED), { envelope: envelope(30) }).staleAfterDays).toBe(30);
+    expect(errors(rows(ENDORSED), { envelope: envelope(400) })[0]).toMatch(/^envelope\.json:staleAfterDays: /);
   });
 });
 

@@ -23,7 +23,14 @@ describe.concurrent('registry CLI', { timeout: 30_000 }, () => {
   it('validate: exit 0 for the guide\'s example feed', async () => {
     const run = await cli('validate', 'docs/examples/example-feed.json');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/3 tools loaded, 5 endorsements, 0 entries quarantined, 0 warnings\ndocs\/examples\/example-feed\.json: valid\n$/);
+    expect(run.stdout).toMatch(/3 tools loaded, 6 endorsements \(6 reported only\), 0 entries quarantined, \d+ warnings?\ndocs\/examples\/example-feed\.json: valid\n$/);
+  });
+
+  it('validate: exit 1 for a team feed that writes "NICE" and "N1CE"', async () => {
+    const run = await cli('validate', 'tests/fixtures/publish/hostile-team-feed.json');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('tests/fixtures/publish/hostile-team-feed.json:tools[0].endorsements[1]: error: refused: "N1CE" reads like NICE but is not its name');
+    expect(run.stdout).toMatch(/not publishable: Signpost would refuse 3 claims \(exit code 1\)\n$/);
   });
 
   it('validate: exit 2 when entries are quarantined', async () => {
@@ -36,7 +43,7 @@ describe.concurrent('registry CLI', { timeout: 30_000 }, () => {
     const out = join(mkdtempSync(join(tmpdir(), 'signpost-build-')), 'feed.json');
     const run = await cli('build', '--csv', 'docs/examples/example-tools.csv', '--envelope', 'docs/examples/example-envelope.json', '--out', out, '--generated-at', '2026-11-25T09:00:00Z');
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining(`wrote ${out}`) });
-    expect(validateFeedText(out, readFileSync(out, 'utf8'), Date.parse('2026-11-25T10:00:00Z')).exitCode).toBe(0);
+    expect((await validateFeedText(out, readFileSync(out, 'utf8'), { now: Date.parse('2026-11-25T10:00:00Z') })).exitCode).toBe(0);
   });
 
   it('build: exit 1 and nothing written when a row is wrong', async () => {
@@ -56,6 +63,12 @@ describe.concurrent('registry CLI', { timeout: 30_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('  Verdict: ');
     expect(run.stdout).toContain(`(${DEFAULT_FEED})`);
+    expect(run.stdout).toContain("the feed bundled with Signpost, signature checked against Signpost's own key");
+  });
+
+  it('lookup: exit 1, in plain words, for a --key with no feed to check', async () => {
+    const run = await cli('lookup', 'https://apps.apple.com/gb/app/example/id1000000001', '--key', 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=');
+    expect(run).toMatchObject({ code: 1, stdout: "--key checks feeds other than the bundled one, which is always checked against Signpost's own key\n" });
   });
 
   it('keygen, sign and verify: a feed signed with a new key verifies with its public key only', async () => {
