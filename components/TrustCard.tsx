@@ -5,12 +5,11 @@ import { conditionLabel } from '@/lib/feed/conditions';
 import { ISSUER_KIND_LABELS, STATUS_LABELS } from '@/lib/feed/vocabulary';
 import { formatPartialDate, formatTimestamp, partialDateHasPassed, relativeAge } from '@/lib/format/dates';
 import type { CardData } from '@/lib/registry/card-data';
-import { NOT_COUNTED, platformsInWords, populationInWords } from '@/lib/registry/claim-words';
+import { basisInWords, NOT_COUNTED, platformsInWords, populationInWords } from '@/lib/registry/claim-words';
 import type { LookupMatch } from '@/lib/registry/lookup';
 import { CLAIM_GROUP_TITLES, groupClaims } from '@/lib/registry/present';
 import type { AssessedClaim } from '@/lib/registry/standing';
 import { VERDICT_LABELS, verdictLook, type VerdictState } from '@/lib/registry/verdict-look';
-import { basisInWords } from '@/lib/trust/authority';
 
 // The trust card. Every text comes from feeds or pages, so it is rendered as text only
 // (JSX escapes it); links open only when they are http(s), which the feed schema enforces.
@@ -182,11 +181,6 @@ function MatchDetails({ match, now }: { match: LookupMatch; now: number }) {
   );
 }
 
-/** Where a claim comes from and how far it counts: plain on every claim, not small print. */
-function basisOf(claim: AssessedClaim): string {
-  return basisInWords(claim);
-}
-
 function ClaimLine({ claim, now }: { claim: AssessedClaim; now: number }) {
   const reviewPassed = claim.reviewDate !== undefined && partialDateHasPassed(claim.reviewDate, now);
   const who = claim.authority.authority?.name ?? claim.issuer;
@@ -201,7 +195,7 @@ function ClaimLine({ claim, now }: { claim: AssessedClaim; now: number }) {
         {claim.sourceType === 'vendor-stated' && <span class="tag vendor"> · Vendor-stated: the company's own claim</span>}
         {claim.sourceType === 'secondary' && <span class="tag"> · Reported by a secondary source</span>}
       </p>
-      <p class={`basis level-${claim.authority.level}`}>{basisOf(claim)}</p>
+      <p class={`basis level-${claim.authority.level}`}>{basisInWords(claim)}</p>
       {claim.standing !== 'in-force' && claim.standing !== 'reported' && claim.standing !== 'vendor-stated' && (
         <p class="warning">Not counted: {NOT_COUNTED[claim.standing]}.</p>
       )}

@@ -18,7 +18,7 @@ import type { SignpostDatabase } from '../storage/db';
 import { dexieRegistrySource } from '../storage/registry-source';
 import { SyncError } from '../sync/errors';
 import { storeFeed, syncFeed, validateFeed } from '../sync/sync';
-import { basisInWords } from '../trust/authority';
+import { basisInWords } from '../registry/claim-words';
 import { count, type Report } from './report';
 import { readSource, sourceLabel, type FeedSource, type ReadDeps } from './source';
 import { KEY_NOT_FOR_BUNDLED, judgingOf, keysProblem, levelInWords, openFeed, plainMessage, verificationInWords, type Judging } from './trust';
@@ -176,7 +176,7 @@ function claimLines(claim: AssessedClaim, labels: ReadonlyMap<string, string>, n
   const detail = (label: string, text: string | undefined) => (text ? [`      ${label}: ${text}`] : []);
   return [
     `    - ${who}${who === claim.issuer ? '' : ` (as "${claim.issuer}")`}: ${head.join('; ')}`,
-    `      Trust: ${levelInWords(claim)} — ${basisInWords(claim)}`,
+    `      Trust: ${levelInWords(claim.authority)}: ${basisInWords(claim)}`,
     ...detail('Not counted', notCounted),
     ...detail('About the date', claim.dateNote),
     ...detail('For', claim.conditions?.map(conditionLabel).join(', ')),

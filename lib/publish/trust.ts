@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
 import { publicKeyBytes, readFeedDocument, verifyFeedDocument, type FeedDocument, type Verification } from '../feed/signature';
-import type { Claim } from '../registry/types';
+import type { ClaimAuthority } from '../trust/authority';
 import { SyncError } from '../sync/errors';
 import type { FeedSource } from './source';
 
@@ -63,15 +63,7 @@ export function verificationInWords(verification: Verification, bundled: boolean
   }
 }
 
-/** "issuer", "relayed, compiled from nice.org.uk" or "reported only": the level a claim stands at. */
-export function levelInWords(claim: Pick<Claim, 'authority' | 'sourceUrl'>): string {
-  switch (claim.authority.level) {
-    case 'issuer':
-      return 'issuer';
-    case 'relayed':
-      // A relayed claim's source is on the authority's own https host: that is why it counts.
-      return `relayed, compiled from ${new URL(claim.sourceUrl).hostname.replace(/^www\./, '')}`;
-    case 'reported':
-      return 'reported only';
-  }
+/** "issuer", "relayed" or "reported only": the level a claim stands at. */
+export function levelInWords(authority: ClaimAuthority): string {
+  return authority.level === 'reported' ? 'reported only' : authority.level;
 }

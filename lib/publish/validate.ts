@@ -8,7 +8,8 @@ import { partialDateStart } from '../registry/standing';
 import type { FeedSummary } from '../registry/types';
 import { DEFAULT_STALE_AFTER_DAYS, feedNotRefreshed } from '../registry/verdict';
 import { feedSummary } from '../storage/registry-source';
-import { assessClaim, basisInWords, type ClaimAuthority, type TrustLevel } from '../trust/authority';
+import { basisInWords } from '../registry/claim-words';
+import { assessClaim, type ClaimAuthority, type TrustLevel } from '../trust/authority';
 import { nameProblem, sameName } from '../trust/names';
 import { SHIPPED_TRUST_ROOT, type Authority } from '../trust/trust-root';
 import { count, jsonProblemLine, located, parseJson, type Report } from './report';
@@ -178,8 +179,8 @@ function reportedBecause(claim: Endorsement, named: Authority | undefined, feed:
 function claimCount(claim: Endorsement, authority: ClaimAuthority, feed: FeedSummary): ClaimCount {
   const issuer = `"${claim.issuer}"`;
   if (authority.level !== 'reported') {
-    const basis = basisInWords({ authority, feedPublisher: feed.publisher.name });
-    return { level: authority.level, warn: false, message: `${issuer}: ${levelInWords({ authority, sourceUrl: claim.sourceUrl })}: ${basis}; it can decide the verdict` };
+    const basis = basisInWords({ authority, feedPublisher: feed.publisher.name, sourceUrl: claim.sourceUrl });
+    return { level: authority.level, warn: false, message: `${issuer}: ${levelInWords(authority)}: ${basis}; it can decide the verdict` };
   }
   const named = authorityNamed(claim.issuer);
   return {

@@ -1,6 +1,7 @@
 import type { Population } from '../feed/schema';
 import { PLATFORMS, type Platform } from '../feed/vocabulary';
 import type { Standing } from './standing';
+import type { Claim } from './types';
 
 // A claim's scope and standing in words, shared by the card (in the page's content script: keep
 // this module tiny and free of verdict logic), the verdict's headline and the CLI.
@@ -35,3 +36,25 @@ export const NOT_COUNTED: Record<Exclude<Standing, 'in-force' | 'reported' | 've
   'other-platform': 'it is about another platform than this page',
   'to-verify': 'it needs checking first',
 };
+
+/** "nice.org.uk" for https://www.nice.org.uk/guidance/…: where a relayed decision was compiled from. */
+function sourceSite(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return 'its own site';
+  }
+}
+
+/**
+ * Where a claim comes from and how far it counts, in the words the card and the publisher CLI
+ * share: plain on every claim, not small print (docs/trust-model.md §1).
+ */
+export function basisInWords(claim: Pick<Claim, 'authority' | 'feedPublisher' | 'sourceUrl'>): string {
+  const { authority } = claim;
+  if (authority.level === 'issuer') return `Published by ${authority.authority!.name} itself, signed with its key`;
+  if (authority.level === 'relayed') {
+    return `${authority.authority!.name}'s published decision, compiled from ${sourceSite(claim.sourceUrl)} by ${authority.curator} (feed: ${claim.feedPublisher})`;
+  }
+  return `Reported by ${claim.feedPublisher}: not checked against the issuer, so it does not decide the verdict`;
+}

@@ -1,5 +1,5 @@
 import type { Endorsement } from '../feed/schema';
-import type { Claim, FeedSummary } from '../registry/types';
+import type { FeedSummary } from '../registry/types';
 import { imitatesName, nameProblem, sameName } from './names';
 import type { Authority, AuthorityScope, TrustRoot } from './trust-root';
 
@@ -74,15 +74,4 @@ export function feedTier(feed: FeedSummary, root: TrustRoot): number {
   if (feed.verifiedKey === undefined || feed.teamOnly) return 0;
   if (root.authorities.some((authority) => authority.issuerKeys.includes(feed.verifiedKey!) || relayFor(authority, feed))) return 3;
   return feed.policyPinned ? 2 : 1;
-}
-
-/**
- * Where a claim comes from and how far it counts, in the words the card and the publisher CLI
- * share: plain on every claim, not small print.
- */
-export function basisInWords(claim: Pick<Claim, 'authority' | 'feedPublisher'>): string {
-  const { authority } = claim;
-  if (authority.level === 'issuer') return `Published by ${authority.authority!.name} itself, signed with its key`;
-  if (authority.level === 'relayed') return `${authority.authority!.name}'s published decision, compiled by ${authority.curator} (feed: ${claim.feedPublisher})`;
-  return `Reported by ${claim.feedPublisher}: not checked against the issuer, so it does not decide the verdict`;
 }

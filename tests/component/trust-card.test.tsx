@@ -19,9 +19,14 @@ function renderCard(data: ReturnType<typeof reply>, expanded = true) {
 
 describe('TrustCard states', () => {
   it.each([
-    ['recommended', [{ status: 'recommended', issuer: 'NICE', issuerKind: 'nice', guidanceCode: 'MTG99' }], '✓', /Recommended · NICE MTG99/],
-    ['conditional', [{ status: 'conditional', issuer: 'NICE', issuerKind: 'nice', guidanceCode: 'HTE99' }], '◐', /Can be used while more evidence is generated · NICE HTE99/],
-    ['research-only', [{ status: 'research-only', issuer: 'NICE', issuerKind: 'nice', guidanceCode: 'HTE8' }], '⚗', /Only in research · NICE HTE8/],
+    ['recommended', [{ status: 'recommended', issuer: 'NICE', issuerKind: 'nice', guidanceCode: 'MTG99' }], '✓', /Recommended.*NICE: recommended for COPD \(MTG99\)/],
+    [
+      'conditional',
+      [{ status: 'conditional', issuer: 'NICE', issuerKind: 'nice', guidanceCode: 'HTE99' }],
+      '◐',
+      /Can be used while more evidence is generated.*NICE: can be used for COPD while more evidence is generated \(HTE99\)/,
+    ],
+    ['research-only', [{ status: 'research-only', issuer: 'NICE', issuerKind: 'nice', guidanceCode: 'HTE8' }], '⚗', /Only in research.*NICE: only in research for COPD \(HTE8\)/],
     ['listed', [{ status: 'listed', issuer: 'NHS England' }], '☰', /Listed or available, not a recommendation/],
     ['no-endorsement', [], '○', /In your registry, no endorsement/],
     ['withdrawn', [{ status: 'withdrawn', issuer: 'NICE', issuerKind: 'nice' }], '⊘', /Withdrawn or no longer available/],
@@ -133,6 +138,97 @@ describe('TrustCard details', () => {
   });
 });
 
+describe('TrustCard: who says it, how far it counts, and whether it is current', () => {
+  const relayed = { level: 'relayed', authority: { id: 'nice', name: 'NICE', scope: 'national' }, curator: 'Signpost UK seed registry' } as const;
+  const reported = { level: 'reported' } as const;
+
+  it('says in the compact card, before Details, when a positive verdict may be out of date', () => {
+    const { region } = renderCard(reply([product('COPD Coach', [{ issuer: 'NICE', issuerKind: 'nice', status: 'conditional', guidanceCode: 'HTE19', reviewDate: '2026-05' }])]), false);
+    expect(region.querySelector('.verdict')!.textContent).toBe('Can be used while more evidence is generated, but may be out of date');
+    expect(region.querySelector('.stale')!.textContent).toBe('May be out of date: NICE HTE19: review date May 2026 has passed.');
+    expect(region.querySelector('.symbol')!.textContent).toBe('⌛');
+    expect(screen.queryByRole('heading')).toBeNull();
+  });
+
+  it('every claim says where it comes from and how far it counts; reported claims sit apart and never under NICE', () => {
+    const { region } = renderCard(
+      reply([
+        product('COPD Coach', [
+          { issuer: 'NICE', issuerKind: 'nice', status: 'conditional', guidanceCode: 'HTE19', sourceUrl: 'https://www.nice.org.uk/guidance/hte19', authority: relayed },
+          { issuer: 'NICE', issuerKind: 'nice', status: 'recommended', guidanceCode: 'MTG91', authority: reported },
+        ]),
+      ]),
+    );
+    const nice = within(region).getByRole('heading', { name: 'NICE' }).parentElement!;
+    expect(nice.textContent).toContain("NICE's published decision, compiled from nice.org.uk by Signpost UK seed registry (feed: Example Feed (test))");
+    expect(nice.textContent).not.toContain('MTG91');
+    const others = within(region).getByRole('heading', { name: 'Reported by feeds, not checked against the issuer' }).parentElement!;
+    expect(others.textContent).toContain('MTG91');
+    expect(others.textContent).toContain('Reported by Example Feed (test): not checked against the issuer, so it does not decide the verdict');
+    expect(region.querySelector('.verdict')!.textContent).toBe('Can be used while more evidence is generated');
+  });
+
+  it("shows each claim's date note, scope, note, review date, expiry and what to verify", () => {
+    const { region } = renderCard(
+      reply([
+        product('COPD Coach', [
+          {
+            issuer: 'NICE',
+            issuerKind: 'nice',
+            status: 'conditional',
+            dateNote: 'Final date not seen; draft June 2024.',
+            population: { minAge: 18, description: 'who cannot have face-to-face rehabilitation' },
+            platforms: ['ios'],
+            setting: 'once DTAC is in place',
+            versions: { ios: '3.2 to 3.x' },
+            reviewDate: '2027-06',
+            expiresAt: '2028-01',
+            note: 'Store listing matched by name only: verify.',
+          },
+          { issuer: 'Kaia Reviewers', status: 'conditional', verify: 'reported removed from the NHS offer' },
+        ]),
+      ]),
+    );
+    const text = region.textContent!;
+    for (const shown of [
+      'About the date: Final date not seen; draft June 2024.',
+      'Who: ages 18 and over, who cannot have face-to-face rehabilitation',
+      'Platforms: iOS only',
+      'Only: once DTAC is in place',
+      'Versions assessed: ios 3.2 to 3.x',
+      'Review date: June 2027',
+      'Valid until: January 2028',
+      'Note: Store listing matched by name only: verify.',
+      'To check before relying on it: reported removed from the NHS offer',
+      'Not counted: it needs checking first.',
+    ]) {
+      expect(text).toContain(shown);
+    }
+  });
+
+  it('says why a claim does not count: superseded, other platform', () => {
+    const { region } = renderCard(
+      reply([
+        product('COPD Coach', [
+          { issuer: 'NICE', status: 'recommended', guidanceCode: 'MTG1', decisionDate: '2020-01' },
+          { issuer: 'NICE', status: 'withdrawn', guidanceCode: 'MTG1', decisionDate: '2025-01' },
+          { issuer: 'Example ICB', status: 'recommended', platforms: ['android'] },
+        ]),
+      ]),
+    );
+    expect(region.querySelector('.verdict')!.textContent).toBe('Withdrawn or no longer available');
+    expect(region.textContent).toContain('Not counted: replaced by a newer decision of the same issuer.');
+    expect(region.textContent).toContain('Not counted: it is about another platform than this page.');
+  });
+
+  it('lists claims refused outright as left out, with the reason', () => {
+    const refused = { issuer: 'N1CE', feedPublisher: 'Impostor feed', reason: '"N1CE" reads like NICE but is not its name' };
+    const { region } = renderCard(reply([product('COPD Coach', [], { refusedClaims: [refused] })]));
+    const section = within(region).getByRole('heading', { name: 'Left out' }).parentElement!;
+    expect(section.textContent).toBe('Left outImpostor feed named “N1CE” as the issuer. Signpost left it out: "N1CE" reads like NICE but is not its name.');
+  });
+});
+
 describe('TrustCard keyboard and screen readers', () => {
   it('is compact by default; Details expands it, Escape collapses it and returns focus', () => {
     renderCard(reply([product('COPD Coach', [{ status: 'conditional' }])]), false);
@@ -156,9 +252,12 @@ describe('TrustCard keyboard and screen readers', () => {
     expect(onDismiss).toHaveBeenCalledOnce();
   });
 
-  it('gives screen readers the issuer kind and a pause between name and verdict', () => {
+  it('gives screen readers the issuer kind, a pause between name and verdict, and each statement as a list item', () => {
     const { region } = renderCard(reply([product('COPD Coach', [{ issuer: 'Example ICB', issuerKind: 'local-network', status: 'listed' }])]));
-    expect(region.querySelector('.headline')!.textContent).toBe('COPD Coach: Listed or available, not a recommendation · Example ICB');
+    expect(region.querySelector('.headline p')!.textContent).toBe('COPD Coach: Listed or available, not a recommendation');
+    expect(within(region.querySelector('.headline')! as HTMLElement).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'Example ICB: listed or available for COPD, not a recommendation',
+    ]);
     expect(region.querySelector('.claim-head')!.textContent).toContain('Example ICB (Local network)');
   });
 });

@@ -71,12 +71,12 @@ describe('lookup: an unsigned feed', () => {
         '  Conditions: COPD',
         '  Endorsements:',
         '    - Guidance Body (test): Can be used while more evidence is generated; HTE99; decided March 2025',
-        '      Trust: reported only — Reported by Test ICB (test): not checked against the issuer, so it does not decide the verdict',
+        '      Trust: reported only: Reported by Test ICB (test): not checked against the issuer, so it does not decide the verdict',
         '      For: COPD',
         "      Source: https://guidance.example.org/hte99 (the issuer's own page)",
         '      From feed: Test ICB (test) (icb.json)',
         '    - Coach Ltd (test): Recommended; date not stated',
-        '      Trust: reported only — Reported by Test ICB (test): not checked against the issuer, so it does not decide the verdict',
+        '      Trust: reported only: Reported by Test ICB (test): not checked against the issuer, so it does not decide the verdict',
         "      Source: https://coach.example.org/clinicians (vendor-stated: the company's own claim)",
         '      From feed: Test ICB (test) (icb.json)',
         '  Patient text: none. Signpost writes patient text only for a tool with a current positive decision from a body whose word it can check. Coach (test): In your registry, no endorsement. Claims only reported by a feed do not count.',
@@ -92,7 +92,7 @@ describe('lookup: an unsigned feed', () => {
     const { lines } = await lookup(APP_URL, { 'other.json': feed({ tools: [coach([niceClaim()])] }) });
     expect(lines).toContain('  Verdict: In your registry, no endorsement');
     expect(lines).toContain('    - NICE: Can be used while more evidence is generated; HTE99; decided March 2025');
-    expect(lines).toContain('      Trust: reported only — Reported by Example Publisher (test): not checked against the issuer, so it does not decide the verdict');
+    expect(lines).toContain('      Trust: reported only: Reported by Example Publisher (test): not checked against the issuer, so it does not decide the verdict');
     expect(lines.join('\n')).not.toMatch(/Says: NICE/);
   });
 
@@ -125,7 +125,7 @@ describe('lookup: the bundled feed, checked against its own key', () => {
         '  Conditions: COPD',
         '  Endorsements:',
         '    - NICE: Can be used while more evidence is generated; HTE99; decided March 2025',
-        "      Trust: relayed, compiled from nice.org.uk — NICE's published decision, compiled by Signpost UK seed registry (feed: Seed registry (test))",
+        "      Trust: relayed: NICE's published decision, compiled from nice.org.uk by Signpost UK seed registry (feed: Seed registry (test))",
         '      For: COPD',
         "      Source: https://www.nice.org.uk/guidance/hte99/chapter/1-Recommendations (the issuer's own page)",
         `      From feed: Seed registry (test) (${BUNDLED})`,
@@ -158,7 +158,7 @@ describe('lookup: the bundled feed, checked against its own key', () => {
     const { lines } = await lookup(APP_URL, { [BUNDLED]: await bundledFeed([scoped, android, toCheck]) });
     expect(lines.slice(lines.indexOf('    - NICE: Can be used while more evidence is generated; HTE99; decided March 2025'), lines.indexOf('    - NICE: Can be used while more evidence is generated; HTE97; decided March 2025'))).toEqual([
       '    - NICE: Can be used while more evidence is generated; HTE99; decided March 2025',
-      "      Trust: relayed, compiled from nice.org.uk — NICE's published decision, compiled by Signpost UK seed registry (feed: Seed registry (test))",
+      "      Trust: relayed: NICE's published decision, compiled from nice.org.uk by Signpost UK seed registry (feed: Seed registry (test))",
       '      About the date: The page gives the month only.',
       '      For: COPD',
       '      Who: ages 18 and over, adults who cannot attend in person',
@@ -216,7 +216,7 @@ describe('lookup: the bundled feed, checked against its own key', () => {
   it("relays nothing when the bundled key signs a feed at another address, even checked with --key", async () => {
     const { lines } = await lookup(APP_URL, { 'copy.json': await bundledFeed([niceClaim()]) }, { keys: [...BUNDLED_FEED_KEYS] });
     expect(lines).toContain('  Verdict: In your registry, no endorsement');
-    expect(lines).toContain('      Trust: reported only — Reported by Seed registry (test): not checked against the issuer, so it does not decide the verdict');
+    expect(lines).toContain('      Trust: reported only: Reported by Seed registry (test): not checked against the issuer, so it does not decide the verdict');
   });
 
   it.skipIf(!existsSync(DEFAULT_FEED))("reads the real bundled feed: NICE's research-only decision on Wysa's App Store page, relayed from nice.org.uk", async () => {
@@ -228,7 +228,7 @@ describe('lookup: the bundled feed, checked against its own key', () => {
     expect(report.exitCode).toBe(0);
     const nice = report.lines.findIndex((line) => /^    - NICE: Only in research; HTE8\b/.test(line));
     expect(nice).toBeGreaterThan(0);
-    expect(report.lines[nice + 1]).toMatch(/^      Trust: relayed, compiled from nice\.org\.uk — NICE's published decision, compiled by Signpost UK seed registry /);
+    expect(report.lines[nice + 1]).toMatch(/^      Trust: relayed: NICE's published decision, compiled from nice\.org\.uk by Signpost UK seed registry /);
     expect(report.lines).toContain('  Says: NICE: only in research for depression (HTE8)');
     expect(report.lines).toContainEqual(expect.stringMatching(/^  Patient text: none\. /));
     expect(report.lines).toContainEqual(expect.stringMatching(/^  public\/feeds\/default\.json \(.*\): the feed bundled with Signpost, signature checked against Signpost's own key/));

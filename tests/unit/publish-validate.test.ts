@@ -125,7 +125,7 @@ describe('validate: what each claim will count for in Signpost', () => {
       'feed.json:tools[0].endorsements[1]: warning: "NICE": reported only: a relayed claim must be a primary source on NICE\'s own site (nice.org.uk), so it will not decide the verdict',
     );
     expect(report.lines).toContain(
-      'feed.json:tools[0].endorsements[0]: "NICE": relayed, compiled from nice.org.uk: NICE\'s published decision, compiled by Signpost UK seed registry (feed: Example Publisher (test)); it can decide the verdict',
+      'feed.json:tools[0].endorsements[0]: "NICE": relayed: NICE\'s published decision, compiled from nice.org.uk by Signpost UK seed registry (feed: Example Publisher (test)); it can decide the verdict',
     );
     expect(report.lines.at(-2)).toMatch(/2 endorsements \(1 relayed, 1 reported only\)/);
   });
