@@ -43,7 +43,7 @@ function entry(target: Element, time: number, box: { left?: number; top: number;
   return { target, time, isIntersecting, boundingClientRect } as IntersectionObserverEntry;
 }
 
-const verdict: LinkVerdict = { url: 'https://www.sleepio.com/', name: 'Sleepio', state: 'recommended' };
+const verdict: LinkVerdict = { url: 'https://www.sleepio.com/', name: 'Sleepio', state: 'recommended', stale: false };
 let layer: LinkBadgeLayer;
 let anchors: HTMLAnchorElement[];
 const host = () => document.querySelector('signpost-link-badges') as HTMLElement;
@@ -97,6 +97,15 @@ describe('link badge layer', () => {
     expect(layer.verdictFor(anchors[1]!)).toBe(verdict);
     // The host has been measured; it is observed again only with the next measurement.
     expect(observer().observed.has(host())).toBe(false);
+  });
+
+  it('marks a link whose positive verdict may be out of date as OLD, never REC', () => {
+    layer.add([anchors[0]!], { ...verdict, stale: true });
+    runFrame();
+    observer().callback([entry(host(), 1, { left: 0, right: 0, top: 0, height: 0 }), entry(anchors[0]!, 1, { right: 200, top: 50, height: 20 })]);
+    const [badge] = badgeElements();
+    expect(badge!.textContent).toBe('⌛ OLD');
+    expect(badge!.title).toBe('Signpost: Sleepio: Recommended, but may be out of date');
   });
 
   it('measures a link that comes near again, with the host, before drawing its badge', () => {

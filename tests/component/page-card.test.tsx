@@ -4,7 +4,8 @@ import { lookupForCard, type LookupReply } from '@/lib/background/handlers';
 import { loadDismissed } from '@/lib/settings/dismissed';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { endorsement, feed, tool } from '../helpers/feeds';
-import { testDb, withFeeds } from '../helpers/db';
+import { testDb } from '../helpers/db';
+import { storeAsLocalAuthority, testKey } from '../helpers/trust';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const PAGE = 'https://apps.apple.com/gb/app/example-coach/id1000000001';
@@ -13,7 +14,8 @@ const PAGE = 'https://apps.apple.com/gb/app/example-coach/id1000000001';
 async function replyWith(status: 'recommended' | 'withdrawn', dismissed = false): Promise<LookupReply> {
   const db = testDb();
   const coach = tool({ id: 'coach', name: 'Example Coach', identifiers: { apple: ['1000000001'] }, endorsements: [endorsement({ status })] });
-  await withFeeds(db, { 'https://feed.example/feed.json': feed({ tools: [coach] }) }, NOW);
+  // Signed by a local body NHS IT's policy trusts, so its claim decides the verdict.
+  await storeAsLocalAuthority(db, 'https://feed.example/feed.json', feed({ tools: [coach] }), { id: 'example-charity', name: 'Example Charity (test)', key: testKey(7) }, { at: NOW });
   const reply = await lookupForCard({ registry: dexieRegistrySource(db), dismissed: () => loadDismissed(db), now: () => NOW }, PAGE);
   return { ...reply, dismissed };
 }

@@ -8,21 +8,24 @@ import { dexieSearchSource } from '@/lib/search/registry-search';
 import { EMPTY_PROFILE, loadProfile, saveProfile, type Profile } from '@/lib/settings/profile';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { expectNoAxeViolations } from '../helpers/axe';
-import { testDb, withFeeds } from '../helpers/db';
+import { testDb } from '../helpers/db';
+import { BUNDLED_TEST_FEED_URL, storeAsBundled } from '../helpers/trust';
 import { endorsement, feed, tool } from '../helpers/feeds';
 
 afterEach(cleanup);
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
-const NICE_FEED = 'https://nice.example/feed.json';
+// NICE's decisions reach the popup as the bundled registry relays them: from nice.org.uk.
+const NICE_FEED = BUNDLED_TEST_FEED_URL;
 const MOOD_BOT_PLAY = 'https://play.google.com/store/apps/details?id=com.example.moodbot';
 const nice = (status: 'recommended' | 'conditional' | 'research-only' | 'withdrawn', guidanceCode: string) =>
-  endorsement({ issuer: 'NICE', issuerKind: 'nice', status, guidanceCode, decisionDate: '2024-03', sourceUrl: `https://nice.example/${guidanceCode.toLowerCase()}` });
+  endorsement({ issuer: 'NICE', issuerKind: 'nice', status, guidanceCode, decisionDate: '2024-03', sourceUrl: `https://www.nice.org.uk/guidance/${guidanceCode.toLowerCase()}` });
 
 async function registry() {
   const db = testDb();
-  await withFeeds(db, {
-    [NICE_FEED]: feed({
+  await storeAsBundled(
+    db,
+    feed({
       publisher: { id: 'nice-test', name: 'NICE decisions (test)', kind: 'nice' },
       tools: [
         tool({ id: 'mood-bot', name: 'Mood Bot', identifiers: { googlePlay: ['com.example.moodbot'] }, conditions: ['depression', 'copd'], endorsements: [nice('research-only', 'HTE8')] }),
@@ -39,7 +42,7 @@ async function registry() {
         tool({ id: 'old-blues', name: 'Old Blues', identifiers: { apple: ['333333333'] }, conditions: ['copd'], endorsements: [nice('withdrawn', 'TA97')] }),
       ],
     }),
-  });
+  );
   return db;
 }
 
@@ -84,7 +87,8 @@ describe('the current tab', () => {
   it('shows the same card as the page overlay, expanded, for a tool page', async () => {
     const { container } = await renderPopup({ url: MOOD_BOT_PLAY });
     const card = await screen.findByRole('region', { name: CARD_REGION_NAME });
-    expect(card.querySelector('.headline')!.textContent).toBe('Mood Bot: Only in research · NICE HTE8');
+    expect(card.querySelector('.headline p')!.textContent).toBe('Mood Bot: Only in research');
+    expect(card.querySelector('.statements')!.textContent).toBe('NICE: only in research for depression and COPD (HTE8)');
     expect(within(card).getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded')).toBe('true');
     // Not endorsed, so endorsed tools for the same conditions are offered, as on the page.
     expect(within(card).getByRole('heading', { name: 'Endorsed tools for the same conditions' })).toBeTruthy();
@@ -148,7 +152,7 @@ describe('search', () => {
     const list = await search('copd');
     const options = within(list).getAllByRole('option');
     expect(options.map((option) => option.querySelector('.result-name')!.textContent)).toEqual(['Lung Coach', 'Breathe Well', 'Mood Bot', 'Old Blues']);
-    expect(options[0]!.textContent).toContain('Recommended · NICE MTG99');
+    expect(options[0]!.textContent).toContain('Recommended · NICE: recommended for COPD and asthma (MTG99)');
     expect(options[0]!.textContent).toContain('Matched condition COPD');
     expect(screen.getByRole('status', { name: '' }).textContent).toBe('4 tools match “copd”. Endorsed tools first.');
     await expectNoAxeViolations(container);
@@ -220,7 +224,9 @@ describe('tool detail and signposting a patient', () => {
   it('shows every claim through the card, links, facts with provenance, and freshness', async () => {
     const { container } = await openDetail('Lung Coach');
     const card = screen.getByRole('region', { name: CARD_REGION_NAME });
-    expect(card.querySelector('.headline')!.textContent).toBe('Lung Coach: Recommended · NICE MTG99');
+    expect(card.querySelector('.headline p')!.textContent).toBe('Lung Coach: Recommended');
+    expect(card.querySelector('.statements')!.textContent).toBe('NICE: recommended for COPD and asthma (MTG99)');
+    expect(card.textContent).toContain("NICE's published decision, compiled from nice.org.uk by Signpost UK seed registry (feed: NICE decisions (test))");
     expect((await screen.findByRole('region', { name: 'Peer notes (0)' })).textContent).toContain('No peer notes yet.');
     expect(card.textContent).toContain('Registry data from 1 November 2026');
     expect(screen.getByRole('link', { name: 'Website (opens in a new tab)' }).getAttribute('href')).toBe('https://lungcoach.example/');
@@ -236,7 +242,7 @@ describe('tool detail and signposting a patient', () => {
     expect(text.value).toBe(
       [
         'Breathe Well is an app for COPD.',
-        'NICE says it can be used while more evidence is generated (HTE19, March 2024).',
+        'NICE says it can be used for COPD while more evidence is generated (HTE19, March 2024).',
         'Get it here:',
         'App Store: https://apps.apple.com/gb/app/id111111111',
         'Google Play: https://play.google.com/store/apps/details?id=com.example.breathe',
@@ -268,7 +274,11 @@ describe('tool detail and signposting a patient', () => {
 
   it('writes no patient text for a withdrawn tool, and says why', async () => {
     await openDetail('Old Blues');
-    expect(screen.getByText(/Signpost does not write patient text for Old Blues: NICE TA97 lists it as withdrawn/)).toBeTruthy();
+    expect(
+      screen.getByText(
+        'Signpost writes patient text only for a tool with a current positive decision from a body whose word it can check. Old Blues: Withdrawn or no longer available (NICE: withdrawn or no longer available for COPD (TA97)).',
+      ),
+    ).toBeTruthy();
     expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
   });
