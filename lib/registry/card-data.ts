@@ -1,4 +1,5 @@
-import { lookupUrl, type LookupMatch, type LookupResult, type RegistrySource } from './lookup';
+import type { Platform } from '../feed/vocabulary';
+import { lookupUrl, platformOf, type LookupMatch, type LookupResult, type RegistrySource } from './lookup';
 import { mergeRecords } from './merge';
 import { productLinks, whoSaidIt } from './present';
 import type { ToolRecord } from './types';
@@ -34,7 +35,8 @@ const MAX_ALTERNATIVE_CANDIDATES = 200;
 export async function cardDataFor(source: CardSource, url: string, now: number, myConditions?: readonly string[]): Promise<CardData> {
   const lookup = await lookupUrl(source, url, now, myConditions);
   const [first] = lookup.matches;
-  const alternatives = first && NEEDS_ALTERNATIVES.has(first.verdict.state) ? await endorsedAlternatives(source, first, now) : [];
+  const platform = lookup.identity ? platformOf(lookup.identity) : undefined;
+  const alternatives = first && NEEDS_ALTERNATIVES.has(first.verdict.state) ? await endorsedAlternatives(source, first, now, first.product.conditions, platform) : [];
   return { ...lookup, alternatives, now };
 }
 
@@ -52,9 +54,16 @@ function fitsSamePatients(claim: AssessedClaim, current: LookupMatch): boolean {
 /**
  * Up to three tools endorsed (recommended, or conditional on evidence generation) by an authorised
  * issuer, currently, for any of the same conditions and the same patients: recommended first, then
- * the most conditions in common. `conditions` narrows the search (the clinician's own conditions).
+ * the most conditions in common. `conditions` narrows the search (the clinician's own conditions);
+ * `platform`, the page's, leaves out tools endorsed only for another.
  */
-export async function endorsedAlternatives(source: CardSource, current: LookupMatch, now: number, conditions: readonly string[] = current.product.conditions): Promise<Alternative[]> {
+export async function endorsedAlternatives(
+  source: CardSource,
+  current: LookupMatch,
+  now: number,
+  conditions: readonly string[] = current.product.conditions,
+  platform?: Platform,
+): Promise<Alternative[]> {
   if (conditions.length === 0) return [];
   const [records, feeds, root] = await Promise.all([source.recordsEndorsedFor(conditions, MAX_ALTERNATIVE_CANDIDATES), source.feedSummaries(), source.trustRoot()]);
   const byUrl = new Map(feeds.map((feed) => [feed.url, feed]));
@@ -62,7 +71,8 @@ export async function endorsedAlternatives(source: CardSource, current: LookupMa
   const candidates: Alternative[] = [];
   for (const product of mergeRecords(records.filter((r) => byUrl.has(r.feedUrl)), byUrl, root)) {
     if (product.name === current.product.name) continue;
-    const verdict = verdictFor(product, { now }, byUrl);
+    // On a store page, an alternative endorsed for another platform only is no alternative.
+    const verdict = verdictFor(product, { now, ...(platform ? { platform } : {}) }, byUrl);
     if ((verdict.state !== 'recommended' && verdict.state !== 'conditional') || verdict.stale.length > 0) continue;
     const fitting = verdict.decidingClaims.filter((claim) => fitsSamePatients(claim, current));
     const covered = endorsedConditions(fitting, product.conditions);

@@ -52,8 +52,8 @@ function voiceOf(claim: Claim): string {
 
 /**
  * Whether `newer` replaces `older`: it names the older guidance in `supersedes`; or it is a later
- * decision on the same guidance; or it is a later withdrawal naming no guidance. Undated decisions
- * on the same guidance cannot be ordered: then a withdrawal wins, the careful reading.
+ * decision on the same guidance; or it is a later withdrawal naming no guidance. Decisions on the
+ * same guidance that cannot be ordered (undated, or dated alike): a withdrawal wins.
  */
 export function replaces(newer: Claim, older: Claim): boolean {
   if (newer === older || voiceOf(newer) !== voiceOf(older)) return false;
@@ -61,7 +61,8 @@ export function replaces(newer: Claim, older: Claim): boolean {
   const sameGuidance = sameCode(newer.guidanceCode, older.guidanceCode) || (newer.status === 'withdrawn' && newer.guidanceCode === undefined);
   if (!sameGuidance) return false;
   const order = compareDecisionDates(newer.decisionDate, older.decisionDate);
-  if (order !== null) return order > 0;
+  if (order) return order > 0;
+  // Dated alike, or not orderable: the withdrawal wins, the careful reading.
   return newer.status === 'withdrawn' && older.status !== 'withdrawn';
 }
 

@@ -4,11 +4,14 @@
 // so these lines compare code paths with each other; they say nothing absolute about Chromium.
 import 'fake-indexeddb/auto';
 import type { DBCoreMutateRequest } from 'dexie';
+import { BUNDLED_FEED_KEYS } from '@/lib/feed/bundled-key';
 import type { Feed } from '@/lib/feed/schema';
+import { readFeedDocument, verifyFeedDocument } from '@/lib/feed/signature';
 import { cardDataFor } from '@/lib/registry/card-data';
 import { lookupUrl, type RegistrySource } from '@/lib/registry/lookup';
 import type { FeedSummary, ToolRecord } from '@/lib/registry/types';
-import { VERDICT_LABELS } from '@/lib/registry/verdict';
+import type { TrustRoot } from '@/lib/trust/trust-root';
+import { VERDICT_LABELS } from '@/lib/registry/verdict-look';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { storedToolRecords, toolRecord } from '@/lib/storage/tool-store';
@@ -49,11 +52,16 @@ function countingDb(): { db: SignpostDatabase; writes: Record<string, number> } 
 /** The card's one-line verdict for each URL, from the bundled feed: what the remote-lookup stand-in answers. */
 export async function bundledHeadlines(bundledFeedText: string, urls: readonly string[]): Promise<Map<string, string>> {
   const { db } = countingDb();
+  const bundledUrl = 'bundled';
   try {
-    await storeFeed(db, 'bundled', decodeFeed(bundledFeedText), { at: Date.now() });
+    // Checked against Signpost's own keys and judged as the bundled feed, as the extension does,
+    // so its relayed national decisions count (docs/trust-model.md §1).
+    const signature = await verifyFeedDocument(readFeedDocument(bundledFeedText), BUNDLED_FEED_KEYS);
+    await storeFeed(db, bundledUrl, decodeFeed(bundledFeedText), { at: Date.now(), signature });
+    const source = dexieRegistrySource(db, undefined, { isBundled: (url) => url === bundledUrl });
     const headlines = new Map<string, string>();
     for (const url of urls) {
-      const [first] = (await cardDataFor(dexieRegistrySource(db), url, Date.now())).matches;
+      const [first] = (await cardDataFor(source, url, Date.now())).matches;
       headlines.set(url, first ? `${first.product.name}: ${VERDICT_LABELS[first.verdict.state]}` : `This app: ${VERDICT_LABELS['not-in-registry']}`);
     }
     return headlines;
@@ -98,7 +106,8 @@ export async function nodeSync(feeds: FeedServer, size: number, lookups: { fakeI
 
     const urls = lookupUrlMix(size, Math.max(lookups.fakeIndexedDb, lookups.inMemory));
     const fakeIndexedDb = await timeLookups(dexieRegistrySource(db), urls.slice(0, lookups.fakeIndexedDb));
-    const inMemory = await timeLookups(inMemorySource(await storedToolRecords(db), await dexieRegistrySource(db).feedSummaries()), urls.slice(0, lookups.inMemory));
+    const stored = dexieRegistrySource(db);
+    const inMemory = await timeLookups(inMemorySource(await storedToolRecords(db), await stored.feedSummaries(), await stored.trustRoot()), urls.slice(0, lookups.inMemory));
     return {
       ms,
       rowsPerSecond: size / (ms / 1000),
@@ -123,12 +132,13 @@ async function timeLookups(source: RegistrySource, urls: readonly string[]): Pro
 }
 
 /** The same index as the 'keys' table index, held in a Map: what is left is lookupUrl's own work. */
-function inMemorySource(records: readonly ToolRecord[], feeds: FeedSummary[]): RegistrySource {
+function inMemorySource(records: readonly ToolRecord[], feeds: FeedSummary[], root: TrustRoot): RegistrySource {
   const byKey = new Map<string, ToolRecord[]>();
   for (const record of records) for (const key of record.keys) byKey.set(key, [...(byKey.get(key) ?? []), record]);
   return {
     recordsWithKeys: async (keys) => [...new Set(keys.flatMap((key) => byKey.get(key) ?? []))],
     feedSummaries: async () => feeds,
+    trustRoot: async () => root,
   };
 }
 

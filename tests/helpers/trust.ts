@@ -3,11 +3,12 @@
 // policy trusts, or as anything else. Every feed goes through the real parser first.
 import { BUNDLED_FEED_KEYS } from '@/lib/feed/bundled-key';
 import { parseFeed } from '@/lib/feed/parse';
-import type { Feed } from '@/lib/feed/schema';
+import type { Endorsement, Feed } from '@/lib/feed/schema';
 import type { Verification } from '@/lib/feed/signature';
 import { refreshPolicy } from '@/lib/settings/policy';
 import type { FeedRecord, SignpostDatabase } from '@/lib/storage/db';
 import { storeFeed } from '@/lib/sync/sync';
+import { endorsement } from './feeds';
 
 /** Where the extension reads its bundled feed from, as a test extension id would give it. */
 export const BUNDLED_TEST_FEED_URL = 'chrome-extension://signposttestextension/feeds/default.json';
@@ -55,4 +56,9 @@ export async function trustLocalAuthorities(db: SignpostDatabase, authorities: r
 export async function storeAsLocalAuthority(db: SignpostDatabase, url: string, feed: Feed | unknown, authority: LocalAuthorityInput, options: StoreOptions = {}) {
   await trustLocalAuthorities(db, [authority]);
   return storeParsed(db, url, feed, { signature: verifiedBy(authority.key), ...options });
+}
+
+/** A NICE decision as the bundled feed may relay it: a primary source on NICE's own site. */
+export function relayedNice(overrides: Partial<Endorsement> = {}): Endorsement {
+  return endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'conditional', sourceUrl: 'https://www.nice.org.uk/guidance', ...overrides });
 }

@@ -5,8 +5,9 @@ import { recogniseUrl } from '@/lib/lookup/recognise';
 import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { ToolReader } from '@/lib/storage/tool-store';
-import { endorsement, feed, tool } from '../helpers/feeds';
-import { testDb, withFeeds } from '../helpers/db';
+import { feed, tool } from '../helpers/feeds';
+import { testDb } from '../helpers/db';
+import { relayedNice, storeAsBundled } from '../helpers/trust';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
@@ -25,7 +26,8 @@ const copies = (area: { items: Record<string, unknown> }) => Object.keys(area.it
 
 async function registryWith(tools: ReturnType<typeof tool>[]) {
   const db = testDb();
-  await withFeeds(db, { 'https://feed.example/feed.json': feed({ tools }) }, NOW);
+  // The bundled feed, so its NICE decisions count as relayed (docs/trust-model.md §1).
+  await storeAsBundled(db, feed({ tools }), { at: NOW });
   const reader = new ToolReader(db);
   const context = { registry: dexieRegistrySource(db, reader), dismissed: () => loadDismissed(db), now: () => NOW };
   const deps = (area: SnapshotStorage) => ({
@@ -36,7 +38,7 @@ async function registryWith(tools: ReturnType<typeof tool>[]) {
   return { db, deps };
 }
 
-const COACH = tool({ id: 'coach', name: 'Example Coach', identifiers: { apple: ['1000000001'], googlePlay: ['org.example.coach'], web: [{ origin: 'https://coach.example' }] }, endorsements: [endorsement({ status: 'recommended' })] });
+const COACH = tool({ id: 'coach', name: 'Example Coach', identifiers: { apple: ['1000000001'], googlePlay: ['org.example.coach'], web: [{ origin: 'https://coach.example' }] }, endorsements: [relayedNice({ status: 'recommended' })] });
 const DIARY = tool({ id: 'diary', name: 'Example Diary', identifiers: { apple: ['1000000002'] } });
 
 afterEach(() => vi.useRealTimers());

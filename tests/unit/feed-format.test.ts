@@ -33,6 +33,10 @@ describe('parseFeed: envelope', () => {
     ['a fractional sequence', { sequence: 1.5 }, 'sequence'],
     ['a date without time', { generatedAt: '2026-11-01' }, 'generatedAt'],
     ['tools that are not a list', { tools: {} }, 'tools'],
+    ['a staleness period of no days', { staleAfterDays: 0 }, 'staleAfterDays'],
+    ['a staleness period over a year', { staleAfterDays: 366 }, 'staleAfterDays'],
+    ['a fractional staleness period', { staleAfterDays: 2.5 }, 'staleAfterDays'],
+    ['a publisher name with an invisible character', { publisher: { id: 'x', name: 'N\u200BICE', kind: 'nice' } }, 'publisher.name'],
   ])('rejects the whole feed for %s, naming the path', (_label, change, path) => {
     const result = parseFeed({ ...feed({ tools: [tool()] }), ...change });
     expect(result.ok).toBe(false);
@@ -40,7 +44,7 @@ describe('parseFeed: envelope', () => {
   });
 
   it('rejects a feed from a newer format version with a plain reason', () => {
-    const result = parseFeed(feed({ version: 2 }));
+    const result = parseFeed(feed({ version: 3 }));
     expect(result).toMatchObject({ ok: false, problems: [{ path: 'version', message: expect.stringMatching(/newer than this Signpost/) }] });
   });
 
@@ -48,7 +52,7 @@ describe('parseFeed: envelope', () => {
     expect(parseFeed(input).ok).toBe(false);
   });
 
-  it('tolerates unknown fields from newer publishers at every level', () => {
+  it('tolerates unknown fields from newer publishers at every level, dropping each with a warning that names it', () => {
     const input = {
       ...feed({ tools: [tool({ endorsements: [endorsement()] })] }),
       signatureHint: 'x',
@@ -60,6 +64,84 @@ describe('parseFeed: envelope', () => {
     expect(result.feed.tools).toHaveLength(1);
     expect(result.feed.tools[0]!.endorsements).toHaveLength(1);
     expect(result.feed.tools[0]).not.toHaveProperty('rating');
+    expect(result.warnings.map((warning) => warning.path)).toEqual(['signatureHint', 'tools[0].rating', 'tools[0].endorsements[0].future']);
+    expect(result.warnings[0]!.message).toBe('unknown field "signatureHint" is ignored; check its spelling against the feed format');
+  });
+
+  it('warns about a misspelt field wherever it is, so an expiry or a path never vanishes without a word', () => {
+    const input = feed({
+      publisher: { id: 'p', name: 'P', kind: 'other', homepage: 'https://p.example' } as never,
+      tools: [
+        tool({
+          identifiers: { apple: ['123456789'], windowsStore: ['x'], web: [{ origin: 'https://coach.example', path: '/app' }] } as never,
+          endorsements: [endorsement({ expiresOn: '2026-01', population: { description: 'adults', minimumAge: 18 } } as never)],
+          facts: [{ topic: 'cost', text: 'Free', sourceType: 'primary', when: '2025' } as never],
+        }),
+      ],
+    });
+    const result = parsed(input);
+    expect(result.warnings.map((warning) => warning.path)).toEqual([
+      'publisher.homepage',
+      'tools[0].identifiers.windowsStore',
+      'tools[0].identifiers.web[0].path',
+      'tools[0].endorsements[0].expiresOn',
+      'tools[0].endorsements[0].population.minimumAge',
+      'tools[0].facts[0].when',
+    ]);
+    // The claim is kept, without the expiry it meant to have: the warning is how the publisher learns.
+    expect(result.feed.tools[0]!.endorsements[0]).not.toHaveProperty('expiresAt');
+    expect(result.feed.tools[0]!.endorsements[0]!.population).toEqual({ description: 'adults' });
+  });
+});
+
+describe('parseFeed: format 2 (claim scope, validity and supersession)', () => {
+  const scoped = endorsement({
+    issuer: 'NICE',
+    issuerKind: 'nice',
+    status: 'conditional',
+    guidanceCode: 'HTE19',
+    platforms: ['ios', 'android'],
+    population: { minAge: 18, description: 'adults with COPD who cannot have face-to-face pulmonary rehabilitation' },
+    setting: 'only within NHS Talking Therapies, once DTAC is in place',
+    versions: { ios: '3.2 to 3.x', android: '3.1 or later' },
+    expiresAt: '2027-03',
+    supersedes: ['MTG68'],
+    verify: 'check the tool is still offered before relying on this',
+  });
+
+  it('keeps every format 2 field of a claim, and the publisher\'s staleness period, exactly as written', () => {
+    const input = feed({ version: 2, staleAfterDays: 180, tools: [tool({ endorsements: [scoped] })] });
+    const result = parsed(input);
+    expect(result.feed).toEqual({ ...input, notes: [] });
+    expect(result.quarantined).toEqual([]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('reads a format 1 feed as format 2, every format 2 field absent', () => {
+    const result = parsed(feed({ version: 1, tools: [tool({ endorsements: [endorsement()] })] }));
+    const [claim] = result.feed.tools[0]!.endorsements;
+    for (const field of ['platforms', 'population', 'setting', 'versions', 'expiresAt', 'supersedes', 'verify']) expect(claim).not.toHaveProperty(field);
+    expect(result.feed).not.toHaveProperty('staleAfterDays');
+  });
+
+  it.each([
+    ['a platform outside the vocabulary', { platforms: ['windows'] }, 'platforms[0]'],
+    ['an empty platform list', { platforms: [] }, 'platforms'],
+    ['an age range that ends before it starts', { population: { minAge: 18, maxAge: 5 } }, 'population'],
+    ['a population that says nothing', { population: {} }, 'population'],
+    ['a negative age', { population: { minAge: -1 } }, 'population.minAge'],
+    ['a fractional age', { population: { maxAge: 17.5 } }, 'population.maxAge'],
+    ['an empty setting', { setting: ' ' }, 'setting'],
+    ['a version range that is not text', { versions: { ios: 3 } }, 'versions.ios'],
+    ['an expiry that is not a date', { expiresAt: 'soon' }, 'expiresAt'],
+    ['an expiry of "unknown"', { expiresAt: 'unknown' }, 'expiresAt'],
+    ['a superseded code that is empty', { supersedes: [''] }, 'supersedes[0]'],
+    ['a verify note that is empty', { verify: '' }, 'verify'],
+  ])('quarantines a claim with %s, naming the path, and keeps the tool', (_label, change, path) => {
+    const result = parsed(feed({ version: 2, tools: [tool({ endorsements: [endorsement({ ...change } as never), endorsement({ issuer: 'Kept' })] })] }));
+    expect(result.feed.tools[0]!.endorsements.map((claim) => claim.issuer)).toEqual(['Kept']);
+    expect(result.quarantined).toHaveLength(1);
+    expect(result.quarantined[0]!.problems.map((problem) => problem.path)).toContain(`tools[0].endorsements[0].${path}`);
   });
 });
 
@@ -117,12 +199,50 @@ describe('parseFeed: text that could mislead', () => {
   it('quarantines an issuer that reorders itself to read as another ("\\u202EECIN" shows as "NICE")', () => {
     const result = parsed(feed({ tools: [tool({ endorsements: [endorsement({ issuer: '\u202EECIN' }), endorsement()] })] }));
     expect(result.feed.tools[0]!.endorsements).toHaveLength(1);
-    expect(result.quarantined[0]!.problems).toEqual([{ path: 'tools[0].endorsements[0].issuer', message: 'must not contain characters that reverse or reorder text' }]);
+    expect(result.quarantined[0]!.problems).toEqual([
+      { path: 'tools[0].endorsements[0].issuer', message: 'must not contain characters that reverse or reorder text' },
+      { path: 'tools[0].endorsements[0].issuer', message: expect.stringMatching(/^must not contain invisible characters or direction marks/) },
+    ]);
   });
 
   it('quarantines a tool whose name is only invisible characters', () => {
     const result = parsed(feed({ tools: [tool({ id: 'blank', name: '\u200B\u200D' }), tool()] }));
     expect(result.feed.tools.map((entry) => entry.id)).toEqual(['example-tool']);
-    expect(result.quarantined[0]).toMatchObject({ toolId: 'blank', problems: [{ path: 'tools[0].name', message: 'must contain visible text' }] });
+    expect(result.quarantined[0]).toMatchObject({
+      toolId: 'blank',
+      problems: [
+        { path: 'tools[0].name', message: 'must contain visible text' },
+        { path: 'tools[0].name', message: expect.stringMatching(/^must not contain invisible characters/) },
+      ],
+    });
+  });
+
+  it.each([
+    ['a zero-width space', 'NI\u200BCE'],
+    ['a soft hyphen', 'NI\u00ADCE'],
+    ['a word joiner', 'NI\u2060CE'],
+    ['a byte order mark inside it', 'NHS\uFEFFEngland'],
+  ])('quarantines an issuer with %s, whose reason says why', (_label, issuer) => {
+    const result = parsed(feed({ tools: [tool({ endorsements: [endorsement({ issuer }), endorsement()] })] }));
+    expect(result.feed.tools[0]!.endorsements).toHaveLength(1);
+    expect(result.quarantined[0]!.problems).toEqual([{ path: 'tools[0].endorsements[0].issuer', message: expect.stringMatching(/^must not contain invisible characters or direction marks/) }]);
+  });
+
+  it.each([
+    ['an issuer', (name: string) => tool({ endorsements: [endorsement({ issuer: name })] }), 'endorsements[0].issuer'],
+    ['a tool name', (name: string) => tool({ name }), 'name'],
+    ['a tool publisher', (name: string) => tool({ publisher: name }), 'publisher'],
+  ])('quarantines %s mixing Latin with Cyrillic or Greek look-alikes in one word', (_label, make, path) => {
+    for (const name of ['NI\u0421E', 'P\u0430ypal Health', '\u039d\u0399CE']) {
+      const result = parsed(feed({ tools: [make(name)] }));
+      expect(result.quarantined[0]!.problems).toEqual([{ path: `tools[0].${path}`, message: expect.stringMatching(/^mixes Latin letters with look-alike letters of another script/) }]);
+    }
+  });
+
+  it('accepts names written wholly in one script, or in several scripts word by word', () => {
+    const names = ['Café Santé', 'Здоровье', 'Υγεία', 'NHS Здоровье 漢字'];
+    const result = parsed(feed({ tools: names.map((name, index) => tool({ id: `t${index}`, name, endorsements: [endorsement({ issuer: name })] })) }));
+    expect(result.quarantined).toEqual([]);
+    expect(result.feed.tools.map((entry) => [entry.name, entry.endorsements[0]!.issuer])).toEqual(names.map((name) => [name, name]));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { handleMessage, type BackgroundContext } from '@/lib/background/handlers';
 import { NO_NOTES } from '@/lib/notes/view';
+import { SHIPPED_TRUST_ROOT } from '@/lib/trust/trust-root';
 
 function context(): BackgroundContext {
   return {
@@ -8,7 +9,12 @@ function context(): BackgroundContext {
     extensionOrigin: 'chrome-extension://signpost-id',
     now: () => 0,
     syncAll: vi.fn(async () => []),
-    registry: { recordsWithKeys: vi.fn(async () => []), recordsEndorsedFor: vi.fn(async () => []), feedSummaries: vi.fn(async () => []) },
+    registry: {
+      recordsWithKeys: vi.fn(async () => []),
+      recordsEndorsedFor: vi.fn(async () => []),
+      feedSummaries: vi.fn(async () => []),
+      trustRoot: vi.fn(async () => SHIPPED_TRUST_ROOT),
+    },
     dismissed: async () => new Set(['apple:123456789']),
     dismiss: vi.fn(async () => undefined),
     feeds: {

@@ -4,6 +4,7 @@ import { lookupUrl } from '@/lib/registry/lookup';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { testDb, withFeeds } from '../helpers/db';
+import { BUNDLED_TEST_FEED_URL, relayedNice, storeAsBundled, storeAsLocalAuthority, testKey } from '../helpers/trust';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const NATIONAL = 'https://national.example/feed.json';
@@ -60,6 +61,8 @@ describe('lookupUrl: web pages', () => {
 });
 
 describe('lookupUrl: store pages and merging', () => {
+  // A national decision relayed by the bundled feed, and an ICB's own (policy-trusted) formulary
+  // that lists the same App Store id and also a Google Play id.
   const national = feed({
     publisher: { id: 'national', name: 'National Body (test)', kind: 'nice' },
     tools: [
@@ -68,7 +71,7 @@ describe('lookupUrl: store pages and merging', () => {
         name: 'Breathe Coach',
         identifiers: { apple: ['111111111'] },
         conditions: ['copd'],
-        endorsements: [endorsement({ issuer: 'National Body', issuerKind: 'nice', status: 'conditional', guidanceCode: 'HTE99' })],
+        endorsements: [relayedNice({ guidanceCode: 'HTE99' })],
       }),
     ],
   });
@@ -80,29 +83,41 @@ describe('lookupUrl: store pages and merging', () => {
         name: 'BreatheCoach',
         identifiers: { apple: ['111111111'], googlePlay: ['org.example.breathe'] },
         conditions: ['copd', 'asthma'],
-        endorsements: [endorsement({ issuer: 'Example ICB formulary', issuerKind: 'local-network', status: 'not-recommended' })],
+        endorsements: [endorsement({ issuer: 'Example ICB', issuerKind: 'local-network', status: 'not-recommended' })],
       }),
     ],
   });
 
+  async function lookupTrusted(url: string) {
+    const db = testDb();
+    await storeAsBundled(db, national);
+    await storeAsLocalAuthority(db, LOCAL, local, { id: 'example-icb', name: 'Example ICB', key: testKey(11) });
+    return lookupUrl(dexieRegistrySource(db), url, NOW);
+  }
+
   it('merges a product known to several feeds into one, keeping each claim with its feed', async () => {
-    const result = await lookup({ [NATIONAL]: national, [LOCAL]: local }, 'https://apps.apple.com/gb/app/breathe/id111111111');
+    const result = await lookupTrusted('https://apps.apple.com/gb/app/breathe/id111111111');
     expect(result.matches).toHaveLength(1);
     const [match] = result.matches;
     expect(match!.product.name).toBe('Breathe Coach');
     expect(match!.product.otherNames).toEqual(['BreatheCoach']);
     expect(match!.product.conditions).toEqual(['copd', 'asthma']);
-    expect(match!.product.claims.map((c) => [c.issuer, c.status, c.feedUrl])).toEqual([
-      ['National Body', 'conditional', NATIONAL],
-      ['Example ICB formulary', 'not-recommended', LOCAL],
+    expect(match!.product.claims.map((c) => [c.issuer, c.status, c.feedUrl, c.authority.level])).toEqual([
+      ['NICE', 'conditional', BUNDLED_TEST_FEED_URL, 'relayed'],
+      ['Example ICB', 'not-recommended', LOCAL, 'issuer'],
     ]);
     expect(match!.verdict.state).toBe('disagreement');
   });
 
-  it('finds the same merged product from the other store, through the shared identifiers', async () => {
-    const result = await lookup({ [NATIONAL]: national, [LOCAL]: local }, 'https://play.google.com/store/apps/details?id=org.example.breathe');
+  it("on the other store's page answers only from the feed that lists it: no claim is carried over through a shared store id", async () => {
+    const result = await lookupTrusted('https://play.google.com/store/apps/details?id=org.example.breathe');
     expect(result.matches).toHaveLength(1);
-    expect(result.matches[0]!.product.claims).toHaveLength(2);
+    const [match] = result.matches;
+    expect(match!.product.name).toBe('BreatheCoach');
+    expect(match!.product.records).toEqual([{ feedUrl: LOCAL, toolId: 'breathe-local' }]);
+    expect(match!.product.claims.map((c) => [c.issuer, c.status])).toEqual([['Example ICB', 'not-recommended']]);
+    expect(match!.verdict.state).toBe('not-recommended');
+    // Only the feed behind the answer counts for how old it is.
     expect(result.freshness.dataFrom).toBe('2026-10-01T00:00:00Z');
   });
 
@@ -128,7 +143,7 @@ describe('lookupUrl: store pages and merging', () => {
 });
 
 describe('batchedSource: many lookups at once (a page of links)', () => {
-  it('gives every URL the same answer as a lookup on its own, with one feed read and one indexed read per round', async () => {
+  it('gives every URL the same answer as a lookup on its own, with one feed read, one trust-root read and one indexed read', async () => {
     const db = testDb();
     const national = feed({
       publisher: { id: 'national', name: 'National Body (test)', kind: 'nice' },
@@ -140,9 +155,10 @@ describe('batchedSource: many lookups at once (a page of links)', () => {
     const local = feed({ tools: [tool({ id: 'a-local', name: 'Tool A', identifiers: { apple: ['111111111'], googlePlay: ['org.example.a'] } })] });
     await withFeeds(db, { [NATIONAL]: national, [LOCAL]: local, 'https://sites.example/feed.json': siteFeed });
     const plain = dexieRegistrySource(db);
-    const calls = { feeds: 0, keys: 0 };
+    const calls = { feeds: 0, roots: 0, keys: 0 };
     const counted = {
       feedSummaries: () => (calls.feeds++, plain.feedSummaries()),
+      trustRoot: () => (calls.roots++, plain.trustRoot()),
       recordsWithKeys: (keys: readonly string[]) => (calls.keys++, plain.recordsWithKeys(keys)),
     };
     const urls = [
@@ -159,7 +175,8 @@ describe('batchedSource: many lookups at once (a page of links)', () => {
     expect(batched).toEqual(alone);
     expect(batched.map((result) => result.matches.map((match) => match.product.name))).toEqual([['Tool A'], ['Tool A'], ['Tool B'], ['Coach'], [], []]);
     expect(calls.feeds).toBe(1);
-    // The page's keys, then one widening round through the store ids found (Tool A's Play id).
-    expect(calls.keys).toBeLessThanOrEqual(3);
+    expect(calls.roots).toBe(1);
+    // Every page's own keys in one read: a page is never answered through other store ids.
+    expect(calls.keys).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { applyManagedPolicy } from '@/lib/background/policy';
 import { importFeedFile } from '@/lib/notes/team-feed';
 import { feedList, feedManager, pinnedKeysFor } from '@/lib/settings/feeds';
-import { loadPolicy, loadPolicyState, policySchema, readPolicy, refreshPolicy } from '@/lib/settings/policy';
+import { loadPolicy, loadPolicyState, policySchema, policyTrustRoot, readPolicy, refreshPolicy } from '@/lib/settings/policy';
 import { EMPTY_PROFILE, loadProfile, saveProfile } from '@/lib/settings/profile';
 import { subscribedFeedUrls } from '@/lib/settings/subscriptions';
 import { testDb } from '../helpers/db';
@@ -106,6 +106,38 @@ describe('managed policy', () => {
   });
 });
 
+describe('local authorities in the policy', () => {
+  const ICB = { id: 'example-icb', name: 'Example ICB', aliases: ['Example Integrated Care Board'], keys: [KEY] };
+
+  it('adds each as a local authority whose own keys speak for it, by its name and aliases', () => {
+    const read = readPolicy({ authorities: [ICB] });
+    if (!read.ok) throw new Error(read.problems.join('; '));
+    const added = policyTrustRoot(read.policy).authorities.filter((authority) => authority.scope === 'local');
+    expect(added).toEqual([
+      { id: 'local:example-icb', name: 'Example ICB', aliases: ['Example ICB', 'Example Integrated Care Board'], scope: 'local', kind: 'local-network', sourceHosts: [], issuerKeys: [KEY], relays: [] },
+    ]);
+  });
+
+  it.each([
+    ['no key', { ...ICB, keys: [] }, /^authorities\[0\]\.keys: /],
+    ['a key that is not one', { ...ICB, keys: ['ed25519:short'] }, /^authorities\[0\]\.keys\[0\]: /],
+    ['an id that is not one', { ...ICB, id: 'Example ICB' }, /^authorities\[0\]\.id: /],
+    ['a kind Signpost does not know', { ...ICB, kind: 'nice' }, /^authorities\[0\]\.kind: /],
+    ['an alias that is a national body\'s name', { ...ICB, aliases: ['NHS England'] }, /^authorities\[0\]\.aliases\[0\]: /],
+    ['a name mixing Latin with a Cyrillic look-alike', { ...ICB, name: 'Ex\u0430mple ICB' }, /^authorities\[0\]\.name: /],
+  ])('refuses an authority with %s, naming the path', (_what, authority, problem) => {
+    expect(readPolicy({ authorities: [authority] })).toEqual({ ok: false, problems: [expect.stringMatching(problem)] });
+  });
+
+  it('a refused policy keeps the last valid one in force, and with it the authorities it named', async () => {
+    const db = testDb();
+    await refreshPolicy(db, { authorities: [ICB] }, NOW);
+    const state = await refreshPolicy(db, { authorities: [{ ...ICB, name: 'NICE' }] }, NOW + 1);
+    expect(state.status).toMatchObject({ ok: false });
+    expect(state.policy.authorities.map((authority) => authority.name)).toEqual(['Example ICB']);
+  });
+});
+
 describe('deployment examples (docs/examples/policy)', () => {
   const schema = JSON.parse(readFileSync('public/managed_schema.json', 'utf8')) as { properties: Record<string, unknown> };
 
@@ -127,6 +159,7 @@ describe('deployment examples (docs/examples/policy)', () => {
       locked: JSON.parse(text(value('locked'))),
       championEmail: text(value('championEmail')),
       linkBadges: value('linkBadges') === 'dword:00000001',
+      authorities: JSON.parse(text(value('authorities'))),
     };
     const chrome = JSON.parse(readFileSync('docs/examples/policy/chrome-linux.json', 'utf8'))['3rdparty'].extensions.EXTENSION_ID;
     expect(readPolicy(policy)).toEqual({ ok: true, policy: policySchema.parse(chrome) });
@@ -134,5 +167,11 @@ describe('deployment examples (docs/examples/policy)', () => {
 
   it('the managed schema lists exactly the policy fields Signpost reads', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(policySchema.shape).sort());
+  });
+
+  it.each(['feeds', 'authorities'] as const)('the managed schema lists exactly the fields Signpost reads in each of "%s"', (field) => {
+    const described = schema.properties[field] as { items: { properties: Record<string, unknown> } };
+    const read = policySchema.shape[field].unwrap().element.shape;
+    expect(Object.keys(described.items.properties).sort()).toEqual(Object.keys(read).sort());
   });
 });

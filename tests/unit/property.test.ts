@@ -11,13 +11,14 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handleMessage, type BackgroundContext, type MessageSender } from '@/lib/background/handlers';
 import { parseFeed } from '@/lib/feed/parse';
 import { endorsementSchema, envelopeSchema, factSchema, toolIdSchema } from '@/lib/feed/schema';
-import { ENDORSEMENT_STATUSES, FACT_TOPICS, ISSUER_KINDS, PUBLISHER_KINDS, SOURCE_TYPES } from '@/lib/feed/vocabulary';
+import { ENDORSEMENT_STATUSES, FACT_TOPICS, ISSUER_KINDS, PLATFORMS, PUBLISHER_KINDS, SOURCE_TYPES } from '@/lib/feed/vocabulary';
 import { recogniseUrl } from '@/lib/lookup/recognise';
 import { requestSchema } from '@/lib/messaging/protocol';
 import { findPatientData, type PatientDataKind } from '@/lib/notes/patient-data';
 import { feedNoteSchema } from '@/lib/notes/schema';
 import { NOTE_VERDICTS, ROLES } from '@/lib/notes/vocabulary';
 import { NO_NOTES } from '@/lib/notes/view';
+import { SHIPPED_TRUST_ROOT } from '@/lib/trust/trust-root';
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
@@ -90,21 +91,43 @@ function mod11CheckDigit(nine: readonly number[]): number {
  * never a digit or "@", so no generated text can hold patient data by accident.
  */
 const TEXT_CHAR = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCXYZ éüßøłж漢字—’\'"<>&/;:=()!?.,-_'.split(''), '😀');
-const HOSTILE_TEXT = fc.constantFrom(
+/** Markup and prototype keys: valid text (and valid names), which must only ever be shown as text. */
+const HOSTILE_NAMES = [
   '<img src=x onerror="window.__xss=1">',
   '<script>window.__xss=1</script>',
   '"><svg onload=window.__xss=1>',
   'javascript:window.__xss=1',
   '{{constructor.constructor("return 1")()}}',
   '__proto__',
-  'evil\u200Bname',
-);
+];
+// An invisible character is allowed in free text, never in a name (see `name` below).
+const HOSTILE_TEXT = fc.constantFrom(...HOSTILE_NAMES, 'evil\u200Bname');
+
+const fitsIn = (max: number) => (value: string) => value.trim().length > 0 && value.trim().length <= max;
 
 /** A valid short text of at most `max` UTF-16 units after trimming. */
 const text = (max: number) =>
+  fc.oneof({ weight: 5, arbitrary: fc.string({ unit: TEXT_CHAR, minLength: 1, maxLength: Math.min(max, 40) }) }, { weight: 1, arbitrary: HOSTILE_TEXT }).filter(fitsIn(max));
+
+// Names (issuer, publisher, tool) are read as identities, so they must show what they say: no
+// invisible characters, and no word mixing Latin letters with Cyrillic or Greek look-alikes
+// (docs/trust-model.md, "Names"). A valid name is built of words each in one script, apart.
+const NAME_SCRIPTS = ['abcdefghijklmnopqrstuvwxyzABCXYZéüßøł', 'жабвгдЖБ', 'αβγδΩΣ', '漢字'];
+const NAME_SEPARATOR = fc.constantFrom(...' —’\'"<>&/;:=()!?.,-_'.split(''), '😀');
+const nameWord = fc.oneof(...NAME_SCRIPTS.map((letters) => fc.string({ unit: fc.constantFrom(...letters), minLength: 1, maxLength: 12 })));
+/** A valid name of at most `max` UTF-16 units after trimming. */
+const name = (max: number) =>
   fc
-    .oneof({ weight: 5, arbitrary: fc.string({ unit: TEXT_CHAR, minLength: 1, maxLength: Math.min(max, 40) }) }, { weight: 1, arbitrary: HOSTILE_TEXT })
-    .filter((value) => value.trim().length > 0 && value.trim().length <= max);
+    .oneof(
+      {
+        weight: 5,
+        arbitrary: fc
+          .tuple(nameWord, fc.array(fc.tuple(fc.string({ unit: NAME_SEPARATOR, minLength: 1, maxLength: 2 }), nameWord), { maxLength: 3 }))
+          .map(([first, rest]) => first + rest.map(([separator, word]) => separator + word).join('')),
+      },
+      { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_NAMES) },
+    )
+    .filter(fitsIn(max));
 
 const year = fc.integer({ min: 1000, max: 9999 }).map(String);
 const two = (min: number, max: number) => fc.integer({ min, max }).map((n) => String(n).padStart(2, '0'));
@@ -152,6 +175,24 @@ const badText = (max: number) =>
     fc.constantFrom('\u200B', '\u200B\u200D\uFEFF', '\u202EECIN', 'NICE\u2066x\u2069', 'a\u202Db'),
     fc.integer({ min: 1, max: 40 }).map((extra) => 'x'.repeat(max + extra)),
     notAString,
+  );
+/** Names that would read as another: invisible characters, or Latin mixed with look-alike letters in one word. */
+const badName = (max: number) =>
+  fc.oneof(
+    badText(max),
+    fc.constantFrom(
+      'NI\u200BCE',
+      'NI\u00ADCE',
+      '\u2060NICE',
+      'NHS\u200DEngland',
+      'NI\uFEFFCE',
+      '\u200ENICE',
+      'evil\u200Bname',
+      'NI\u0421E',
+      'P\u0430ypal',
+      '\u039d\u0399CE',
+      'Example ICBж',
+    ),
   );
 const badEnum = (vocabulary: readonly string[]) =>
   fc.oneof(
@@ -249,7 +290,7 @@ interface FieldRules {
 const ENDORSEMENT_RULES: FieldRules = {
   required: ['issuer', 'issuerKind', 'status', 'decisionDate', 'sourceUrl', 'sourceType'],
   invalid: {
-    issuer: badText(200),
+    issuer: badName(200),
     issuerKind: badEnum(ISSUER_KINDS),
     status: badEnum(ENDORSEMENT_STATUSES),
     guidanceCode: badText(40),
@@ -261,6 +302,17 @@ const ENDORSEMENT_RULES: FieldRules = {
     quote: badText(600),
     conditions: badTextArray(80, 30),
     note: badText(1000),
+    // Format v2: scope, validity and supersession.
+    platforms: fc.oneof(fc.constant([]), fc.constant(['ios', 'android', 'web', 'ios']), fc.constant('ios'), fc.constant(['windows']), fc.constant(['iOS']), notAString),
+    population: fc.oneof(
+      notAnObject,
+      fc.constantFrom({}, { minAge: 18, maxAge: 5 }, { minAge: -1 }, { maxAge: 121 }, { minAge: 1.5 }, { minAge: '18' }, { description: '' }, { description: '\u200B' }),
+    ),
+    setting: badText(300),
+    versions: fc.oneof(notAnObject, fc.constantFrom({ ios: '' }, { android: 'x'.repeat(61) }, { web: 3 })),
+    expiresAt: fc.oneof(badPartialDate, fc.constant('unknown')),
+    supersedes: badTextArray(40, 20),
+    verify: badText(500),
   },
 };
 
@@ -273,8 +325,8 @@ const TOOL_RULES: FieldRules = {
   required: ['id', 'name'],
   invalid: {
     id: badToolId,
-    name: badText(200),
-    publisher: badText(200).filter((value) => value !== null),
+    name: badName(200),
+    publisher: badName(200).filter((value) => value !== null),
     description: badText(1000),
     identifiers: badIdentifiers,
     conditions: badTextArray(80, 50),
@@ -321,6 +373,9 @@ type Mutation =
   | { op: 'replace'; value: unknown; fate: 'unknown' }
   | { op: 'duplicate-id'; fate: 'valid' };
 
+/** Fields no part of a feed has: kept out of the parsed data, and each one warned about. */
+const UNKNOWN_FIELDS = ['x-extra', 'onerror', 'innerHTML', 'href', '$schema', 'expiresOn'];
+
 function mutation(rules: FieldRules, { duplicates = false } = {}): fc.Arbitrary<Mutation> {
   const fields = Object.keys(rules.invalid);
   return fc.oneof(
@@ -330,11 +385,11 @@ function mutation(rules: FieldRules, { duplicates = false } = {}): fc.Arbitrary<
       arbitrary: fc.constantFrom(...fields).chain((field) => rules.invalid[field]!.map((value): Mutation => ({ op: 'set', field, value, fate: 'invalid' }))),
     },
     { weight: 1, arbitrary: fc.constantFrom(...rules.required).map((field): Mutation => ({ op: 'delete', field, fate: 'invalid' })) },
-    // Unknown fields are dropped, never refused, so newer publishers stay readable.
+    // Unknown fields (a misspelt "expiresOn" among them) are dropped with a warning, never refused, so newer publishers stay readable.
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.constantFrom('x-extra', 'onerror', 'innerHTML', 'href', '$schema'), fc.jsonValue({ maxDepth: 2 }))
+        .tuple(fc.constantFrom(...UNKNOWN_FIELDS), fc.jsonValue({ maxDepth: 2 }))
         .map(([field, value]): Mutation => ({ op: 'set', field, value, fate: 'valid' })),
     },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...fields), anyValue).map(([field, value]): Mutation => ({ op: 'set', field, value, fate: 'unknown' })) },
@@ -369,7 +424,7 @@ interface Generated<T> {
 const endorsementArb = fc.record({
   base: fc.record(
     {
-      issuer: text(200),
+      issuer: name(200),
       issuerKind: fc.constantFrom(...ISSUER_KINDS),
       status: fc.constantFrom(...ENDORSEMENT_STATUSES),
       guidanceCode: text(40),
@@ -381,6 +436,15 @@ const endorsementArb = fc.record({
       quote: text(600),
       conditions: fc.array(text(80), { maxLength: 3 }),
       note: text(1000),
+      platforms: fc.uniqueArray(fc.constantFrom(...PLATFORMS), { minLength: 1, maxLength: PLATFORMS.length }),
+      population: fc
+        .record({ minAge: fc.integer({ min: 0, max: 120 }), maxAge: fc.integer({ min: 0, max: 120 }), description: text(300) }, { requiredKeys: [] })
+        .filter((population) => Object.keys(population).length > 0 && (population.minAge ?? 0) <= (population.maxAge ?? 120)),
+      setting: text(300),
+      versions: fc.record({ ios: text(60), android: text(60), web: text(60) }, { requiredKeys: [] }),
+      expiresAt: partialDate,
+      supersedes: fc.array(text(40), { maxLength: 3 }),
+      verify: text(500),
     },
     { requiredKeys: ENDORSEMENT_RULES.required as ('issuer' | 'issuerKind' | 'status' | 'decisionDate' | 'sourceUrl' | 'sourceType')[] },
   ),
@@ -398,8 +462,8 @@ const factArb = fc.record({
 const toolArb = fc.record({
   base: fc.record(
     {
-      name: text(200),
-      publisher: fc.oneof(text(200), fc.constant(null)),
+      name: name(200),
+      publisher: fc.oneof(name(200), fc.constant(null)),
       description: text(1000),
       identifiers,
       conditions: fc.array(fc.oneof(fc.constantFrom('asthma', 'copd', 'insomnia'), text(80)), { maxLength: 3 }),
@@ -433,8 +497,11 @@ const noteArb = fc.record({
   change: mutation(NOTE_RULES, { duplicates: true }),
 });
 
+/** The envelope's other valid fields: format 1 is still read as format 2. */
+const envelopeArb = fc.record({ version: fc.constantFrom(1, 2), staleAfterDays: fc.integer({ min: 1, max: 365 }), expiresAt: timestamp }, { requiredKeys: ['version'] });
+
 const publisherArb = fc.record(
-  { id: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), name: text(200), kind: fc.constantFrom(...PUBLISHER_KINDS), url: goodUrl },
+  { id: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), name: name(200), kind: fc.constantFrom(...PUBLISHER_KINDS), url: goodUrl },
   { requiredKeys: ['id', 'name', 'kind'] },
 );
 
@@ -463,11 +530,23 @@ function fatesWithIds(entries: readonly { raw: unknown; fate: Fate }[]): Fate[] 
 
 const touches = (change: Mutation, field: string) => change.op === 'replace' || ((change.op === 'set' || change.op === 'delete') && change.field === field);
 
+/** An unknown field added to an entry: `entry` is the entry's path, `tool` the index of its tool. */
+interface AddedField {
+  entry: string;
+  tool: number;
+  field: string;
+}
+
+const addedField = (change: Mutation, entry: string, tool: number): AddedField[] =>
+  change.op === 'set' && UNKNOWN_FIELDS.includes(change.field) ? [{ entry, tool, field: change.field }] : [];
+
 interface BuiltFeed {
   raw: Record<string, unknown>;
   toolFates: Fate[];
   endorsementFates: Fate[][];
   factFates: Fate[][];
+  /** Unknown fields added to tools, endorsements and facts (notes are not warned about). */
+  addedFields: AddedField[];
   noteFates: Fate[];
 }
 
@@ -475,6 +554,7 @@ function buildFeed(
   publisher: Record<string, unknown>,
   tools: readonly (Generated<Record<string, unknown>> & { endorsements: Generated<Record<string, unknown>>[]; facts: Generated<Record<string, unknown>>[] })[],
   notes: readonly Generated<Record<string, unknown>>[],
+  envelope: Record<string, unknown> = { version: 1 },
 ): BuiltFeed {
   const toolEntries = tools.map((generated, index) => {
     const endorsements = generated.endorsements.map(({ base, change }) => ({ raw: applyMutation(base, change, ''), fate: change.fate }));
@@ -486,7 +566,7 @@ function buildFeed(
   return {
     raw: {
       format: 'signpost-feed',
-      version: 1,
+      ...envelope,
       publisher,
       sequence: 7,
       generatedAt: '2026-11-01T00:00:00Z',
@@ -497,8 +577,22 @@ function buildFeed(
     // A tool-level change to a list (or to the whole tool) means the generated items are not what was sent.
     endorsementFates: toolEntries.map((entry, index) => entry.endorsements.map((item) => (touches(tools[index]!.change, 'endorsements') ? 'unknown' : item.fate))),
     factFates: toolEntries.map((entry, index) => entry.facts.map((item) => (touches(tools[index]!.change, 'facts') ? 'unknown' : item.fate))),
+    addedFields: tools.flatMap((generated, index) => [
+      ...addedField(generated.change, `tools[${index}]`, index),
+      ...(['endorsements', 'facts'] as const).flatMap((list) =>
+        touches(generated.change, list) ? [] : generated[list].flatMap(({ change }, item) => addedField(change, `tools[${index}].${list}[${item}]`, index)),
+      ),
+    ]),
     noteFates: fatesWithIds(noteEntries),
   };
+}
+
+// Independent of lib/trust/names.ts: what a name read as an identity must never hold once accepted.
+const INVISIBLE_OR_REORDERING = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+const LATIN_LETTER = /\p{Script=Latin}/u;
+const LOOK_ALIKE_LETTER = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+function readsAsItself(value: string): boolean {
+  return !INVISIBLE_OR_REORDERING.test(value) && value.split(/[^\p{L}\p{M}]+/u).every((word) => !(LATIN_LETTER.test(word) && LOOK_ALIKE_LETTER.test(word)));
 }
 
 type Parsed = Extract<ReturnType<typeof parseFeed>, { ok: true }>;
@@ -509,7 +603,10 @@ function checkAcceptedFeed(result: Parsed): void {
   expect(TOOL_ID.test(feed.publisher.id)).toBe(true);
   expect(oneOf(PUBLISHER_KINDS, feed.publisher.kind)).toBe(true);
   if (feed.publisher.url !== undefined) expect(isWebLink(feed.publisher.url)).toBe(true);
+  expect(readsAsItself(feed.publisher.name)).toBe(true);
   for (const tool of feed.tools) {
+    expect(readsAsItself(tool.name)).toBe(true);
+    if (typeof tool.publisher === 'string') expect(readsAsItself(tool.publisher)).toBe(true);
     expect(TOOL_ID.test(tool.id)).toBe(true);
     expect(toolIdSchema.safeParse(tool.id).success).toBe(true);
     expect(tool.name.trim()).toBe(tool.name);
@@ -522,6 +619,10 @@ function checkAcceptedFeed(result: Parsed): void {
       expect(oneOf(ENDORSEMENT_STATUSES, endorsement.status)).toBe(true);
       expect(oneOf(ISSUER_KINDS, endorsement.issuerKind)).toBe(true);
       expect(oneOf(SOURCE_TYPES, endorsement.sourceType)).toBe(true);
+      expect(readsAsItself(endorsement.issuer)).toBe(true);
+      for (const platform of endorsement.platforms ?? []) expect(oneOf(PLATFORMS, platform)).toBe(true);
+      const { minAge = 0, maxAge = 120 } = endorsement.population ?? {};
+      expect(minAge).toBeLessThanOrEqual(maxAge);
       // Accepted data is a fixed point: parsing it again accepts it unchanged.
       expect(endorsementSchema.parse(endorsement)).toEqual(endorsement);
     }
@@ -607,6 +708,12 @@ function checkFates(built: BuiltFeed, result: Parsed, toolIndex: readonly (numbe
     if (fate === 'valid') expect(paths.has(`notes[${index}]`), `notes[${index}] should be accepted`).toBe(false);
     if (fate === 'invalid') expect(paths.has(`notes[${index}]`), `notes[${index}] should be quarantined`).toBe(true);
   });
+  // Every unknown field of an entry that was kept is warned about, so none vanishes without a word.
+  const warned = new Set(result.warnings.map((warning) => warning.path));
+  for (const { entry, tool, field } of built.addedFields) {
+    if (toolIndex[tool] === undefined || paths.has(entry)) continue;
+    expect(warned.has(`${entry}.${field}`), `${entry}.${field} should be warned about`).toBe(true);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,8 +760,8 @@ describe('parseFeed (property-based)', { timeout: 60_000 }, () => {
 
   it('generated feeds with mutated tools, endorsements, facts and notes: no crash, exactly the broken entries quarantined, every accepted entry safe', () => {
     fc.assert(
-      fc.property(publisherArb, fc.array(toolArb, { maxLength: 5 }), fc.array(noteArb, { maxLength: 5 }), (publisher, tools, notes) => {
-        const built = buildFeed(publisher, tools, notes);
+      fc.property(publisherArb, fc.array(toolArb, { maxLength: 5 }), fc.array(noteArb, { maxLength: 5 }), envelopeArb, (publisher, tools, notes, envelope) => {
+        const built = buildFeed(publisher, tools, notes, envelope);
         const result = parseFeed(built.raw);
         expect(result.ok, result.ok ? '' : JSON.stringify(result.problems)).toBe(true);
         if (!result.ok) return;
@@ -671,7 +778,8 @@ describe('parseFeed (property-based)', { timeout: 60_000 }, () => {
       fc.constantFrom<[string, unknown]>(
         ['format', 'signpost-feed-v2'],
         ['format', undefined],
-        ['version', 2],
+        // Newer than this Signpost reads (format 2, which also reads format 1).
+        ['version', 3],
         ['version', 0],
         ['version', 1.5],
         ['version', '1'],
@@ -680,6 +788,10 @@ describe('parseFeed (property-based)', { timeout: 60_000 }, () => {
         ['sequence', Number.NaN],
         ['generatedAt', '2026-11-01'],
         ['expiresAt', 'soon'],
+        ['staleAfterDays', 0],
+        ['staleAfterDays', 366],
+        ['staleAfterDays', 2.5],
+        ['staleAfterDays', '30'],
         ['tools', {}],
         ['tools', undefined],
         ['notes', 'none'],
@@ -691,6 +803,7 @@ describe('parseFeed (property-based)', { timeout: 60_000 }, () => {
         ['publisher', { id: 'p', name: 'P', kind: 'other', url: 'data:text/html,x' }],
       ),
       badUrl.map((url): [string, unknown] => ['publisher', { id: 'p', name: 'P', kind: 'other', url }]),
+      badName(200).map((publisherName): [string, unknown] => ['publisher', { id: 'p', name: publisherName, kind: 'other' }]),
     );
     fc.assert(
       fc.property(badEnvelope, fc.array(toolArb, { maxLength: 2 }), ([field, value], tools) => {
@@ -854,6 +967,7 @@ function mockContext() {
     recordsWithKeys: vi.fn(async () => []),
     recordsEndorsedFor: vi.fn(async () => []),
     feedSummaries: vi.fn(async () => []),
+    trustRoot: vi.fn(async () => SHIPPED_TRUST_ROOT),
     dismissed: vi.fn(async () => new Set<string>()),
     dismiss: vi.fn(async () => undefined),
     subscribe: vi.fn(async (url: string) => ({ ok: true as const, url, outcome: { url, status: 'unchanged' as const } })),
@@ -871,7 +985,7 @@ function mockContext() {
     extensionOrigin: EXTENSION_ORIGIN,
     now: mocks.now,
     syncAll: mocks.syncAll,
-    registry: { recordsWithKeys: mocks.recordsWithKeys, recordsEndorsedFor: mocks.recordsEndorsedFor, feedSummaries: mocks.feedSummaries },
+    registry: { recordsWithKeys: mocks.recordsWithKeys, recordsEndorsedFor: mocks.recordsEndorsedFor, feedSummaries: mocks.feedSummaries, trustRoot: mocks.trustRoot },
     dismissed: mocks.dismissed,
     dismiss: mocks.dismiss,
     feeds: { subscribe: mocks.subscribe, sync: mocks.sync, forget: mocks.forget },

@@ -1,25 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Endorsement } from '@/lib/feed/schema';
 import type { Product } from '@/lib/registry/types';
-import { verdictFor } from '@/lib/registry/verdict';
 import { MAX_CANDIDATES, alternativesFor, cardDataForMatch, dexieSearchSource, matchForRecord, registrySearch } from '@/lib/search/registry-search';
 import { buildSearchIndex, queryTokens, words } from '@/lib/search/search';
-import { product } from '../helpers/cards';
-import { testDb, withFeeds } from '../helpers/db';
+import { CARD_NOW as NOW, cardVerdict, product, type TestClaim } from '../helpers/cards';
+import { testDb } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
+import { BUNDLED_TEST_FEED_URL, relayedNice, storeAsBundled, storeAsLocalAuthority, storeParsed, testKey } from '../helpers/trust';
 
-const NOW = Date.parse('2026-11-25T12:00:00Z');
+const matchOf = (p: Product) => ({ product: p, verdict: cardVerdict(p) });
 
 function indexOf(products: Product[], myConditions: string[] = []) {
-  return buildSearchIndex(
-    products.map((p) => ({ product: p, verdict: verdictFor(p) })),
-    myConditions,
-  );
+  return buildSearchIndex(products.map(matchOf), myConditions);
 }
 
 const names = (index: ReturnType<typeof indexOf>, query: string) => index.search(query).hits.map((hit) => hit.entry.product.name);
 
-const claim = (status: Endorsement['status'], more: Partial<Endorsement> = {}): Partial<Endorsement> => ({ status, issuer: 'NICE', issuerKind: 'nice', ...more });
+const claim = (status: Endorsement['status'], more: TestClaim = {}): TestClaim => ({ status, issuer: 'NICE', issuerKind: 'nice', ...more });
 
 describe('query words', () => {
   it('lower-cases, drops accents and punctuation, and joins two-word statuses', () => {
@@ -87,6 +84,8 @@ describe('matching', () => {
     product('Vendor Pet', [claim('recommended', { issuer: 'Vendor Ltd', issuerKind: 'other', sourceType: 'vendor-stated' })], { conditions: ['obesity'] }),
     product('Old Blues', [claim('not-recommended', { issuer: 'Example ICB', issuerKind: 'local-network' })], { conditions: ['depression'] }),
     product('Café Coach', [], { conditions: ['asthma'], otherNames: ['Coffee Coach'] }),
+    // A feed's report of a charity's recommendation: findable by its words, never as "recommended" or by kind.
+    product('Reported Pal', [claim('recommended', { issuer: 'Pal Writers Group', issuerKind: 'charity', authority: { level: 'reported' } })], { conditions: ['low-back-pain'] }),
   ];
   const index = indexOf(products);
 
@@ -98,11 +97,12 @@ describe('matching', () => {
     ['a condition label word ("Overweight and obesity (weight management)")', 'weight', ['Vendor Pet']],
     ['a condition id', 'cardiac rehab', ['Activate Your Heart']],
     ['an issuer by name', 'british heart', ['Activate Your Heart']],
-    ['an issuer by kind', 'charity', ['Activate Your Heart']],
+    ['an issuer by kind (never a claim only reported by a feed)', 'charity', ['Activate Your Heart']],
+    ['a claim only reported by a feed, by its issuer\'s name', 'writers group', ['Reported Pal']],
     ['a local network', 'local', ['Old Blues']],
     ['a guidance code', 'mtg70', ['Sleepio']],
     ['a guidance code prefix', 'hte', ['Activate Your Heart', 'Wysa']],
-    ['"recommended" (never a tool that is *not* recommended, nor the vendor\'s own word)', 'recommended', ['Sleepio']],
+    ['"recommended" (never a tool that is *not* recommended, nor the vendor\'s own word, nor a feed\'s report)', 'recommended', ['Sleepio']],
     ['"not recommended"', 'not recommended', ['Old Blues']],
     ['"evidence" for conditional', 'evidence', ['Activate Your Heart']],
     ['"endorsed" for recommended or conditional', 'endorsed', ['Sleepio', 'Activate Your Heart']],
@@ -139,34 +139,44 @@ describe('matching', () => {
 });
 
 describe('the registry behind search (Dexie)', () => {
-  const NICE_FEED = 'https://nice.example/feed.json';
+  // NICE's decisions as the bundled feed relays them, and an ICB's own formulary (its key trusted
+  // by policy): both authorised, so both feeds' claims count.
+  const NICE_FEED = BUNDLED_TEST_FEED_URL;
   const ICB_FEED = 'https://icb.example/feed.json';
+  const OTHER_FEED = 'https://other.example/feed.json';
+  const icb = (status: Endorsement['status']) => endorsement({ issuer: 'Example ICB', issuerKind: 'local-network', status });
 
   async function registry() {
     const db = testDb();
-    await withFeeds(db, {
-      [NICE_FEED]: feed({
+    await storeAsBundled(
+      db,
+      feed({
         publisher: { id: 'nice', name: 'NICE (test)', kind: 'nice' },
         tools: [
-          tool({ id: 'breathe', name: 'Breathe Well', identifiers: { apple: ['111111111'] }, conditions: ['copd'], endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'conditional', guidanceCode: 'HTE19' })] }),
-          tool({ id: 'lungs', name: 'Lung Coach', identifiers: { apple: ['333333333'] }, conditions: ['copd', 'asthma'], endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'recommended' })] }),
-          tool({ id: 'asthma', name: 'Asthma Pal', conditions: ['asthma'], endorsements: [endorsement({ issuer: 'NICE', issuerKind: 'nice', status: 'recommended' })] }),
+          tool({ id: 'breathe', name: 'Breathe Well', identifiers: { apple: ['111111111'] }, conditions: ['copd'], endorsements: [relayedNice({ status: 'conditional', guidanceCode: 'HTE19' })] }),
+          tool({ id: 'lungs', name: 'Lung Coach', identifiers: { apple: ['333333333'] }, conditions: ['copd', 'asthma'], endorsements: [relayedNice({ status: 'recommended' })] }),
+          tool({ id: 'asthma', name: 'Asthma Pal', conditions: ['asthma'], endorsements: [relayedNice({ status: 'recommended' })] }),
         ],
       }),
-      [ICB_FEED]: feed({
+    );
+    await storeAsLocalAuthority(
+      db,
+      ICB_FEED,
+      feed({
         publisher: { id: 'icb', name: 'Example ICB (test)', kind: 'local-network' },
         tools: [
-          tool({ id: 'bw', name: 'BreatheWell app', identifiers: { apple: ['111111111'], googlePlay: ['com.example.breathe'] }, conditions: ['copd'], endorsements: [endorsement({ issuer: 'Example ICB', issuerKind: 'local-network', status: 'listed' })] }),
+          tool({ id: 'bw', name: 'BreatheWell app', identifiers: { apple: ['111111111'], googlePlay: ['com.example.breathe'] }, conditions: ['copd'], endorsements: [icb('listed')] }),
           tool({ id: 'mood', name: 'Mood Diary', identifiers: { googlePlay: ['com.example.mood'] }, conditions: ['copd', 'depression'], endorsements: [endorsement({ status: 'research-only' })] }),
         ],
       }),
-    });
+      { id: 'example-icb', name: 'Example ICB', key: testKey(11) },
+    );
     return { db, source: dexieSearchSource(db) };
   }
 
   it('merges one product across feeds by a shared store id, with both feeds\' claims', async () => {
     const { source } = await registry();
-    const search = registrySearch(source, []);
+    const search = registrySearch(source, [], () => NOW);
     const { hits } = await search.search('breathe');
     expect(hits).toHaveLength(1);
     const [breathe] = hits;
@@ -178,6 +188,38 @@ describe('the registry behind search (Dexie)', () => {
     expect((await search.search('example icb')).hits.map((hit) => hit.entry.product.name)).toEqual(['Breathe Well']);
     // A condition finds every tool for it, endorsed first.
     expect((await search.search('copd')).hits.map((hit) => hit.entry.product.name)).toEqual(['Lung Coach', 'Breathe Well', 'Mood Diary']);
+  });
+
+  it("groups a less trusted feed's record with the product it shares a store id with, but takes its name, identifiers and links only from the most trusted feeds", async () => {
+    const { source, db } = await registry();
+    await storeParsed(
+      db,
+      OTHER_FEED,
+      feed({
+        publisher: { id: 'other', name: 'Other (test)', kind: 'nice' },
+        tools: [
+          tool({
+            id: 'clone',
+            name: 'Breathe PRO',
+            identifiers: { apple: ['111111111', '666666666'], web: [{ origin: 'https://breathe-clone.example' }] },
+            conditions: ['copd', 'obesity'],
+            endorsements: [relayedNice({ status: 'recommended', guidanceCode: 'MTG91' })],
+          }),
+        ],
+      }),
+    );
+    const { hits } = await registrySearch(source, [], () => NOW).search('breathe');
+    expect(hits).toHaveLength(1);
+    const { product: breathe, verdict } = hits[0]!.entry;
+    expect(breathe.name).toBe('Breathe Well');
+    expect(breathe.otherNames).toEqual(['BreatheWell app', 'Breathe PRO']);
+    expect(breathe.identifiers).toEqual({ apple: ['111111111'], googlePlay: ['com.example.breathe'], web: [] });
+    expect(breathe.conditions).toEqual(['copd']);
+    // Its "NICE" claim is shown as reported and decides nothing.
+    expect(breathe.claims.filter((c) => c.feedUrl === OTHER_FEED).map((c) => c.authority.level)).toEqual(['reported']);
+    expect(verdict.state).toBe('conditional');
+    expect(verdict.reportedCount).toBe(1);
+    expect(await matchForRecord(source, `${OTHER_FEED} clone`, { now: NOW })).toEqual({ product: breathe, verdict });
   });
 
   it('reads only the rows whose words can match, through the database index', async () => {
@@ -206,33 +248,34 @@ describe('the registry behind search (Dexie)', () => {
 
   it('finds a product again by its record id, merged as search shows it', async () => {
     const { source } = await registry();
-    const entry = (await registrySearch(source, []).search('breathe')).hits[0]!.entry;
-    const again = await matchForRecord(source, entry.id);
+    const entry = (await registrySearch(source, [], () => NOW).search('breathe')).hits[0]!.entry;
+    const again = await matchForRecord(source, entry.id, { now: NOW });
     expect(again?.product).toEqual(entry.product);
+    expect(again?.verdict).toEqual(entry.verdict);
     // From the other feed's record of it, the same product.
-    expect((await matchForRecord(source, `${ICB_FEED} bw`))?.product.name).toBe('Breathe Well');
-    expect(await matchForRecord(source, `${ICB_FEED} nothing`)).toBeNull();
+    expect((await matchForRecord(source, `${ICB_FEED} bw`, { now: NOW }))?.product.name).toBe('Breathe Well');
+    expect(await matchForRecord(source, `${ICB_FEED} nothing`, { now: NOW })).toBeNull();
   });
 
   it('offers endorsed alternatives for my conditions first, in the card data of a searched tool', async () => {
     const { source } = await registry();
-    const mood = (await matchForRecord(source, `${ICB_FEED} mood`))!;
-    expect((await alternativesFor(source, mood.product, [])).map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well']);
+    const mood = (await matchForRecord(source, `${ICB_FEED} mood`, { now: NOW }))!;
+    expect((await alternativesFor(source, mood, [], NOW)).map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well']);
     const data = await cardDataForMatch(source, mood, NOW, ['copd']);
     expect(data.alternatives.map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well']);
     expect(data.identity).toBeNull();
     expect(data.matches).toEqual([mood]);
     expect(data.freshness).toMatchObject({ dataFrom: '2026-11-01T00:00:00Z', expiredPublishers: [] });
     // An endorsed tool is offered no alternatives, as on the page card.
-    const lung = (await matchForRecord(source, `${NICE_FEED} lungs`))!;
+    const lung = (await matchForRecord(source, `${NICE_FEED} lungs`, { now: NOW }))!;
     expect((await cardDataForMatch(source, lung, NOW, ['copd'])).alternatives).toEqual([]);
   });
 
   it('puts alternatives for my conditions before those sharing more conditions', async () => {
     const { source } = await registry();
-    const breathing = product('Breathing Diary', [], { conditions: ['asthma', 'copd'], records: [{ feedUrl: ICB_FEED, toolId: 'x' }] });
+    const breathing = matchOf(product('Breathing Diary', [], { conditions: ['asthma', 'copd'], records: [{ feedUrl: ICB_FEED, toolId: 'x' }] }));
     // Without a preference, the recommended tools come first: Lung Coach, Asthma Pal, then Breathe Well.
-    expect((await alternativesFor(source, breathing, [])).map((a) => a.name)).toEqual(['Lung Coach', 'Asthma Pal', 'Breathe Well']);
-    expect((await alternativesFor(source, breathing, ['copd'])).map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well', 'Asthma Pal']);
+    expect((await alternativesFor(source, breathing, [], NOW)).map((a) => a.name)).toEqual(['Lung Coach', 'Asthma Pal', 'Breathe Well']);
+    expect((await alternativesFor(source, breathing, ['copd'], NOW)).map((a) => a.name)).toEqual(['Lung Coach', 'Breathe Well', 'Asthma Pal']);
   });
 });

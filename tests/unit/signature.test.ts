@@ -32,7 +32,14 @@ describe('signing and verifying a feed', () => {
     const signed = await signFeedText(text, a.privateJwk);
     const document = readFeedDocument(signed);
     expect(document.signed?.feed).toBe(text);
-    expect(await verifyFeedDocument(document, [a.publicKey])).toEqual({ status: 'verified', keyId: await keyIdOf(a.publicKey) });
+    // The key that verified is kept: the trust root decides from it whom the feed may speak for.
+    expect(await verifyFeedDocument(document, [a.publicKey])).toEqual({ status: 'verified', keyId: await keyIdOf(a.publicKey), key: a.publicKey });
+  });
+
+  it('names the one key that verified, among several pinned', async () => {
+    const [a, b] = await pairs();
+    const document = readFeedDocument(await signFeedText(feedText(1), b.privateJwk));
+    expect(await verifyFeedDocument(document, [a.publicKey, b.publicKey])).toEqual({ status: 'verified', keyId: await keyIdOf(b.publicKey), key: b.publicKey });
   });
 
   it.each([
@@ -75,7 +82,7 @@ describe('pinned feeds in sync', () => {
   it('refuses a feed re-signed with a wrong key whole, keeping the last good data and every note, and says so', async () => {
     const [a, b] = await pairs();
     const db = await subscribedWithPin([a.publicKey], await signFeedText(feedText(1), a.privateJwk));
-    expect((await db.feeds.get(URL_A))?.signature).toMatchObject({ status: 'verified' });
+    expect((await db.feeds.get(URL_A))?.signature).toMatchObject({ status: 'verified', key: a.publicKey });
 
     const outcome = await syncWith(db, await signFeedText(feedText(2), b.privateJwk));
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'bad-signature' } });
@@ -92,6 +99,7 @@ describe('pinned feeds in sync', () => {
     const db = await subscribedWithPin([a.publicKey], await signFeedText(feedText(1, { nextKeys: [b.publicKey] }), a.privateJwk));
     expect((await loadSubscriptions(db))[0]?.keys).toEqual([a.publicKey, b.publicKey]);
     expect(await syncWith(db, await signFeedText(feedText(2), b.privateJwk))).toMatchObject({ status: 'updated' });
+    expect((await db.feeds.get(URL_A))?.signature).toMatchObject({ status: 'verified', key: b.publicKey });
     expect(await syncWith(db, await signFeedText(feedText(3), c.privateJwk))).toMatchObject({ status: 'failed', error: { code: 'bad-signature' } });
   });
 

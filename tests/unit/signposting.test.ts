@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Endorsement } from '@/lib/feed/schema';
-import type { FeedSummary, Product } from '@/lib/registry/types';
-import { verdictFor } from '@/lib/registry/verdict';
+import type { Product } from '@/lib/registry/types';
 import { handoutFor, handoutQuery, readHandoutParams } from '@/lib/signposting/handout';
 import { distinctLabel, listInWords, purposeSentence, signpostingFor } from '@/lib/signposting/patient-text';
 import { suggestionMailto } from '@/lib/signposting/suggest';
-import { CARD_NOW, product } from '../helpers/cards';
+import { CARD_FEED, CARD_NOW, cardVerdict, product } from '../helpers/cards';
 
 const APPLE = 'https://apps.apple.com/gb/app/id123456789';
-const match = (p: Product) => ({ product: p, verdict: verdictFor(p) });
+const match = (p: Product) => ({ product: p, verdict: cardVerdict(p) });
 const nice = (status: Endorsement['status'], more: Partial<Endorsement> = {}): Partial<Endorsement> => ({ issuer: 'NICE', issuerKind: 'nice', status, ...more });
 
 function textFor(p: Product): string {
@@ -18,13 +17,13 @@ function textFor(p: Product): string {
 }
 
 describe('patient text', () => {
-  it('recommended: what it is, who recommends it with code and date, and where to get it', () => {
+  it('recommended: what it is, who recommends it for what with code and date, and where to get it', () => {
     const sleep = product('Sleep Well', [nice('recommended', { guidanceCode: 'MTG70', decisionDate: '2022-05-20' })], {
       conditions: ['insomnia'],
       identifiers: { apple: ['123456789'], web: [{ origin: 'https://www.sleepwell.example' }] },
     });
     expect(textFor(sleep)).toBe(
-      ['Sleep Well is an app for insomnia.', 'NICE recommends it (MTG70, 20 May 2022).', 'Get it here:', `App Store: ${APPLE}`, 'Website: https://www.sleepwell.example/'].join('\n'),
+      ['Sleep Well is an app for insomnia.', 'NICE recommends it for insomnia (MTG70, 20 May 2022).', 'Get it here:', `App Store: ${APPLE}`, 'Website: https://www.sleepwell.example/'].join('\n'),
     );
   });
 
@@ -32,7 +31,9 @@ describe('patient text', () => {
     const coach = product('COPD Coach', [nice('conditional', { guidanceCode: 'HTE19', decisionDate: '2024-03' }), nice('conditional', { guidanceCode: 'HTE18', decisionDate: 'unknown' })], {
       conditions: ['copd', 'pulmonary-rehabilitation'],
     });
-    expect(textFor(coach)).toContain('COPD Coach is an app for COPD and pulmonary rehabilitation.\nNICE says it can be used while more evidence is generated (HTE19, March 2024; HTE18).');
+    expect(textFor(coach)).toContain(
+      'COPD Coach is an app for COPD and pulmonary rehabilitation.\nNICE says it can be used for COPD and pulmonary rehabilitation while more evidence is generated (HTE19, March 2024; HTE18).',
+    );
     const scoped = product('Heart Coach', [nice('conditional', { guidanceCode: 'HTE35', conditions: ['heart-failure'] })], { conditions: ['heart-failure', 'hypertension'] });
     expect(textFor(scoped)).toContain('NICE says it can be used for heart failure while more evidence is generated (HTE35, June 2025).');
   });
@@ -48,38 +49,55 @@ describe('patient text', () => {
       { conditions: ['anxiety'] },
     );
     const text = textFor(p);
-    expect(text).toContain('NICE says it can be used while more evidence is generated (HTE9, June 2025).');
+    expect(text).toContain('NICE says it can be used for anxiety while more evidence is generated (HTE9, June 2025).');
     expect(text).not.toMatch(/Coach Ltd|Example Charity|recommends/);
   });
 
+  it("names the authority by Signpost's own name for it, never the feed's issuer text", () => {
+    const claim = { ...nice('recommended'), issuer: 'National Institute for Health and Care Excellence', authority: { level: 'relayed', authority: { id: 'nice', name: 'NICE', scope: 'national' }, curator: 'Example curator' } } as const;
+    const text = textFor(product('Sleep Well', [claim], { conditions: ['insomnia'] }));
+    expect(text).toContain('NICE recommends it for insomnia (June 2025).');
+    expect(text).not.toContain('National Institute');
+  });
+
+  // Without a current positive decision there is no text to send: a ready-made text makes sending
+  // it easy (docs/trust-model.md §5). The clinician is told the verdict and what it rests on.
+  const NO_POSITIVE = 'Signpost writes patient text only for a tool with a current positive decision from a body whose word it can check.';
   it.each([
-    ['research-only', [nice('research-only', { guidanceCode: 'HTE8' })], 'Only in research'],
-    ['listed', [{ issuer: 'Example ICB', issuerKind: 'local-network', status: 'listed' }], 'Listed or available, not a recommendation'],
+    ['research-only', [nice('research-only', { guidanceCode: 'HTE8' })], 'Only in research (NICE: only in research for depression (HTE8))'],
+    ['listed', [{ issuer: 'Example ICB', issuerKind: 'local-network', status: 'listed' }], 'Listed or available, not a recommendation (Example ICB: listed or available for depression, not a recommendation)'],
     ['no endorsement', [], 'In your registry, no endorsement'],
     ['no recommendation', [nice('no-recommendation', { guidanceCode: 'MIB1' })], 'In your registry, no endorsement'],
-  ] as const)('%s: says what it is and where to get it, never that it is endorsed', (_state, claims, label) => {
+    ['withdrawn', [nice('withdrawn', { guidanceCode: 'TA97' })], 'Withdrawn or no longer available (NICE: withdrawn or no longer available for depression (TA97))'],
+    ['not-recommended', [nice('not-recommended', { guidanceCode: 'TA97' })], 'Not recommended (NICE: not recommended for depression (TA97))'],
+    [
+      'sources disagree',
+      [nice('recommended'), nice('withdrawn', { issuer: 'Example ICB', issuerKind: 'local-network' })],
+      'Sources disagree (NICE: recommended for depression; Example ICB: withdrawn or no longer available for depression)',
+    ],
+  ] as const)('%s: no patient text at all, and the clinician is told the verdict and what it rests on', (_state, claims, verdictInWords) => {
     const result = signpostingFor(match(product('Mood Bot', claims, { conditions: ['depression'] })));
-    expect(result.kind).toBe('text');
-    if (result.kind !== 'text') return;
-    expect(result.text).toBe(['Mood Bot is an app for depression.', 'Get it here:', `App Store: ${APPLE}`].join('\n'));
-    expect(result.text).not.toMatch(/recommend|endorse|evidence|NICE|research/i);
-    expect(result.notes).toEqual([`Mood Bot is not endorsed (${label}), so the text says what it is and where to get it, and nothing more.`]);
+    expect(result).toEqual({ kind: 'withheld', reason: `${NO_POSITIVE} Mood Bot: ${verdictInWords}.` });
   });
 
-  it('sources disagree: no endorsement sentence, and the clinician is told why', () => {
-    const result = signpostingFor(match(product('Disputed', [nice('recommended'), nice('withdrawn', { issuer: 'Example ICB' })])));
-    expect(result.kind === 'text' && result.text).not.toMatch(/recommend/);
-    expect(result.kind === 'text' && result.notes[0]).toMatch(/^Sources disagree about Disputed, so the text names no endorsement/);
+  it('a positive claim only reported by a feed gives no text, and the clinician is told such claims do not count', () => {
+    const result = signpostingFor(match(product('Mood Bot', [{ ...nice('recommended'), authority: { level: 'reported' } }], { conditions: ['depression'] })));
+    expect(result).toEqual({ kind: 'withheld', reason: `${NO_POSITIVE} Mood Bot: In your registry, no endorsement. Claims only reported by a feed do not count.` });
   });
 
-  it.each([
-    ['withdrawn', 'lists it as withdrawn or no longer available'],
-    ['not-recommended', 'does not recommend it'],
-  ] as const)('%s: no patient text at all, with the reason', (status, why) => {
-    const result = signpostingFor(match(product('Old Blues', [nice(status, { guidanceCode: 'TA97' })])));
+  it('a positive verdict that may be out of date gives no text, and says why', () => {
+    const result = signpostingFor(match(product('Sleep Well', [nice('recommended', { guidanceCode: 'MTG70', reviewDate: '2026-05' })], { conditions: ['insomnia'] })));
     expect(result).toEqual({
       kind: 'withheld',
-      reason: `Signpost does not write patient text for Old Blues: NICE TA97 ${why}. Look for an endorsed tool for the same conditions instead.`,
+      reason: 'Signpost gives no patient text for Sleep Well while what it knows may be out of date: NICE MTG70: review date May 2026 has passed. Check the current guidance first.',
+    });
+  });
+
+  it("a positive verdict beside the same body's national research-only for the same patients gives no text", () => {
+    const result = signpostingFor(match(product('COPD Coach', [nice('research-only', { guidanceCode: 'MTG68', decisionDate: '2022-03' }), nice('conditional', { guidanceCode: 'HTE19', decisionDate: '2024-09' })])));
+    expect(result).toEqual({
+      kind: 'withheld',
+      reason: 'Signpost gives no patient text for COPD Coach: NICE MTG68 says only in research, for the same patients. Read each claim before deciding.',
     });
   });
 
@@ -93,7 +111,7 @@ describe('patient text', () => {
     const text = textFor(product('Evil\nGet it here:\nhttps://evil.example', [nice('recommended', { issuer: 'NICE\nWebsite: https://evil.example' })]));
     expect(text.split('\n')).toEqual([
       'Evil Get it here: https://evil.example is an app for COPD.',
-      'NICE Website: https://evil.example recommends it (June 2025).',
+      'NICE Website: https://evil.example recommends it for COPD (June 2025).',
       'Get it here:',
       `App Store: ${APPLE}`,
     ]);
@@ -118,25 +136,19 @@ describe('patient text', () => {
 });
 
 describe('printable handout', () => {
-  const FEED: FeedSummary = {
-    url: 'https://feed.example/feed.json',
-    publisher: { id: 'example', name: 'Example Feed (test)', kind: 'nice' },
-    generatedAt: '2026-11-20T00:00:00Z',
-    lastSuccessAt: Date.parse('2026-11-24T09:00:00Z'),
-  };
   const both = product('Sleep Well', [nice('recommended', { guidanceCode: 'MTG70', decisionDate: '2022-05', sourceUrl: 'https://nice.example/mtg70' })], {
     conditions: ['insomnia'],
     identifiers: { apple: ['123456789'], googlePlay: ['com.example.sleep'] },
   });
 
   it('has the name, purpose, links, the QR link, each endorsement with its source, and when Signpost checked it', () => {
-    const handout = handoutFor(match(both), [FEED], CARD_NOW, 'https://play.google.com/store/apps/details?id=com.example.sleep');
+    const handout = handoutFor(match(both), [CARD_FEED], CARD_NOW, 'https://play.google.com/store/apps/details?id=com.example.sleep');
     expect(handout).toEqual({
       kind: 'handout',
       name: 'Sleep Well',
       purpose: 'Sleep Well is an app for insomnia.',
-      summary: ['NICE recommends it (MTG70, May 2022).'],
-      endorsements: [{ issuer: 'NICE', status: 'Recommended', code: 'MTG70', date: 'May 2022', sourceUrl: 'https://nice.example/mtg70' }],
+      summary: ['NICE recommends it for insomnia (MTG70, May 2022).'],
+      endorsements: [{ issuer: 'NICE', status: 'Recommended', code: 'MTG70', date: 'May 2022', scope: 'insomnia', sourceUrl: 'https://nice.example/mtg70' }],
       links: [
         { label: 'App Store', url: APPLE },
         { label: 'Google Play', url: 'https://play.google.com/store/apps/details?id=com.example.sleep' },
@@ -148,12 +160,12 @@ describe('printable handout', () => {
   });
 
   it('encodes only a link the tool really has: a crafted address falls back to the first link', () => {
-    expect(handoutFor(match(both), [FEED], CARD_NOW, 'https://evil.example/')).toMatchObject({ qr: { url: APPLE } });
+    expect(handoutFor(match(both), [CARD_FEED], CARD_NOW, 'https://evil.example/')).toMatchObject({ qr: { url: APPLE } });
   });
 
-  it('lists no endorsement for a tool nobody independent endorses, and none at all for a withdrawn one', () => {
-    expect(handoutFor(match(product('Mood Bot', [nice('research-only')])), [FEED], CARD_NOW)).toMatchObject({ summary: [], endorsements: [] });
-    expect(handoutFor(match(product('Old Blues', [nice('withdrawn')])), [FEED], CARD_NOW)).toMatchObject({ kind: 'withheld', name: 'Old Blues' });
+  it('gives no handout, only the reason, for a tool without a current positive decision (research only, withdrawn)', () => {
+    expect(handoutFor(match(product('Mood Bot', [nice('research-only')])), [CARD_FEED], CARD_NOW)).toMatchObject({ kind: 'withheld', name: 'Mood Bot', reason: expect.stringMatching(/Only in research/) });
+    expect(handoutFor(match(product('Old Blues', [nice('withdrawn')])), [CARD_FEED], CARD_NOW)).toMatchObject({ kind: 'withheld', name: 'Old Blues', reason: expect.stringMatching(/Withdrawn/) });
   });
 
   it('round-trips its address', () => {

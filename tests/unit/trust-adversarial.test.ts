@@ -291,6 +291,25 @@ const SITUATIONS: Situation[] = [
     expected: { state: 'withdrawn', badge: 'WDN', patient: 'withheld' },
   },
   {
+    name: 'decisions on the same guidance dated alike: the withdrawal wins',
+    setup: bundledWith(nice({ status: 'recommended', decisionDate: '2025-03' }), nice({ status: 'withdrawn', decisionDate: '2025-03' })),
+    expected: { state: 'withdrawn', badge: 'WDN', patient: 'withheld' },
+  },
+  {
+    name: 'an alternative endorsed for iOS only is not offered on a Google Play page',
+    page: PLAY_PAGE,
+    setup: (db) =>
+      storeAsBundled(
+        db,
+        bundled([
+          breathe([nice({ status: 'research-only' })]),
+          tool({ id: 'ios', name: 'iPhone Lungs', identifiers: { apple: ['1000000006'] }, conditions: ['copd'], endorsements: [nice({ guidanceCode: 'HTE6', platforms: ['ios'] })] }),
+          tool({ id: 'any', name: 'Lung Coach', identifiers: { apple: ['1000000003'] }, conditions: ['copd'], endorsements: [nice({ guidanceCode: 'HTE7' })] }),
+        ]),
+      ),
+    expected: { state: 'research-only', badge: 'RES', patient: 'withheld', alternatives: ['Lung Coach'] },
+  },
+  {
     name: 'undated decisions on the same guidance: the withdrawal wins',
     setup: bundledWith(nice({ status: 'recommended', decisionDate: 'unknown' }), nice({ status: 'withdrawn', decisionDate: 'unknown' })),
     expected: { state: 'withdrawn', badge: 'WDN', patient: 'withheld' },

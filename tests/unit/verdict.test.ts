@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Endorsement } from '@/lib/feed/schema';
-import type { Product } from '@/lib/registry/types';
-import { verdictFor } from '@/lib/registry/verdict';
-import { endorsement } from '../helpers/feeds';
+import { cardVerdict, product, type TestClaim } from '../helpers/cards';
 
-function productWith(...claims: Partial<Endorsement>[]): Product {
-  return {
-    name: 'Example',
-    otherNames: [],
-    publisher: null,
-    identifiers: {},
-    conditions: [],
-    facts: [],
-    records: [],
-    claims: claims.map((c) => ({ ...endorsement(c), feedUrl: 'https://feed.example', feedPublisher: 'Test' })),
-  };
-}
+// The verdict's precedence over claims already authorised by the trust root (tests/helpers/cards
+// gives each claim its own issuer's authority); who may speak for whom is tested in
+// trust-adversarial.test.ts.
+const productWith = (...claims: TestClaim[]) => product('Example', claims, { publisher: null, identifiers: {}, conditions: [], records: [] });
 
 describe('verdictFor', () => {
   it.each([
@@ -27,20 +16,28 @@ describe('verdictFor', () => {
     [[{ status: 'listed' }, { status: 'no-recommendation' }], 'listed'],
     [[{ status: 'no-recommendation' }], 'no-endorsement'],
     [[], 'no-endorsement'],
-    [[{ status: 'recommended' }, { status: 'withdrawn' }], 'disagreement'],
-    [[{ status: 'conditional' }, { status: 'not-recommended' }], 'disagreement'],
+    // Two bodies that disagree (one body's own newer withdrawal is "withdrawn": trust-adversarial).
+    [[{ status: 'recommended', issuer: 'A' }, { status: 'withdrawn', issuer: 'B' }], 'disagreement'],
+    [[{ status: 'conditional', issuer: 'A' }, { status: 'not-recommended', issuer: 'B' }], 'disagreement'],
   ] as const)('%j → %s', (claims, state) => {
-    expect(verdictFor(productWith(...claims)).state).toBe(state);
+    expect(cardVerdict(productWith(...claims)).state).toBe(state);
   });
 
   it('never lets a vendor-stated claim decide the verdict', () => {
-    const verdict = verdictFor(productWith({ status: 'recommended', sourceType: 'vendor-stated' }, { status: 'research-only' }));
+    const verdict = cardVerdict(productWith({ status: 'recommended', sourceType: 'vendor-stated' }, { status: 'research-only' }));
     expect(verdict.state).toBe('research-only');
     expect(verdict.vendorStatedCount).toBe(1);
   });
 
+  it('never lets a claim only reported by a feed decide the verdict, and counts it', () => {
+    const verdict = cardVerdict(productWith({ status: 'recommended', authority: { level: 'reported' } }, { status: 'listed' }));
+    expect(verdict.state).toBe('listed');
+    expect(verdict.reportedCount).toBe(1);
+    expect(verdict.claims.map((claim) => claim.standing)).toEqual(['reported', 'in-force']);
+  });
+
   it('names the claims that decided it', () => {
-    const verdict = verdictFor(productWith({ status: 'conditional', issuer: 'A' }, { status: 'conditional', issuer: 'B' }, { status: 'listed', issuer: 'C' }));
+    const verdict = cardVerdict(productWith({ status: 'conditional', issuer: 'A' }, { status: 'conditional', issuer: 'B' }, { status: 'listed', issuer: 'C' }));
     expect(verdict.decidingClaims.map((c) => c.issuer)).toEqual(['A', 'B']);
   });
 });
