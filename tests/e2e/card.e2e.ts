@@ -3,8 +3,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ExtensionSession } from './harness/browser';
+import { WYSA_HEADLINE, bundledFeed, bundledFeedDate } from './harness/bundled-feed';
+import { readHeadline } from './harness/card';
+import { localAuthority, subscribeAuthorisedFeed } from './harness/local-authority';
 import { startStoreSession, type StoreSession } from './harness/session';
-import { isFaviconRequest, type SiteServer } from './harness/server';
+import { isFaviconRequest, startFeedServer, type FeedServer, type SiteServer } from './harness/server';
+import { endorsement, tool } from '../helpers/feeds';
 import { controlWorker } from '../bench/worker-control';
 import { snapshotKey } from '@/lib/background/card-snapshot';
 
@@ -15,20 +19,37 @@ const UNKNOWN_APPLE = 'https://apps.apple.com/gb/app/example-health-companion/id
 const APPLE_DEVELOPER = 'https://apps.apple.com/gb/developer/example-health-ltd/id1000000001';
 const PLAY_INSTALL = 'button[aria-label="Install"]';
 const CARD = 'signpost-trust-card';
+const ICB = 'Example ICB (test)';
+/** An app the bundled feed knows only from a GitHub scrape: reported, so it decides nothing. */
+const NHS_APP_HEADLINE = 'NHS App: In your registry, no endorsement';
 
 let site: SiteServer;
+let feeds: FeedServer;
 let session: ExtensionSession;
 let stores: StoreSession;
 /** Requests made by the extension itself (its service worker or its pages), never the page's. */
 let extensionRequests: string[] = [];
 
 beforeAll(async () => {
-  stores = await startStoreSession();
+  [feeds, stores] = await Promise.all([startFeedServer(), startStoreSession()]);
   ({ site, session, extensionRequests } = stores);
+  // The bundled tools endorsed for depression are past their review date or limited to NHS
+  // Talking Therapies, so none is an alternative to Wysa: the ICB's current recommendation is.
+  await subscribeAuthorisedFeed(session, feeds, await localAuthority('example-icb', ICB), '/icb/feed.json', [
+    tool({
+      id: 'example-mood-course',
+      name: 'Example Mood Course (test)',
+      identifiers: { web: [{ origin: 'https://mood.example' }] },
+      conditions: ['depression'],
+      endorsements: [endorsement({ issuer: ICB, issuerKind: 'local-network', status: 'recommended', decisionDate: '2026-10', sourceUrl: 'https://icb.example/formulary' })],
+    }),
+  ]);
+  // Subscribing fetched the ICB's feed; the visits below must fetch nothing.
+  extensionRequests.length = 0;
 });
 
 afterAll(async () => {
-  await stores?.close();
+  await Promise.allSettled([stores?.close(), feeds?.close()]);
 });
 
 async function visit(url: string): Promise<Page> {
@@ -78,23 +99,24 @@ async function badgeOfActiveTab(): Promise<{ text: string; title: string }> {
 }
 
 describe('trust card on store pages', () => {
-  test('the NHS App by its Apple id: listed by an NHS programme, with issuer, date and source', async () => {
+  test('the NHS App by its Apple id: a listing reported by the bundled feed, with issuer, date and source, that decides nothing', async () => {
     const page = await visit(NHS_APP_APPLE);
-    expect(await summary(page)).toBe('NHS App: Listed or available, not a recommendation · NHS England / NHS Digital');
+    expect(await summary(page)).toBe(NHS_APP_HEADLINE);
     await card(page).getByRole('button', { name: 'Details' }).click();
     const details = card(page).locator('.details');
     await expect.poll(() => details.textContent()).toContain('NHS England / NHS Digital');
     const text = (await details.textContent()) ?? '';
     expect(text).toContain('January 2019');
-    expect(text).toContain('Registry data from 25 November 2026');
+    expect(text).toContain(`Reported by ${bundledFeed.publisher.name}: not checked against the issuer, so it does not decide the verdict`);
+    expect(text).toContain(`Registry data from ${bundledFeedDate}`);
     expect(await card(page).getByRole('link', { name: 'Read the source (opens in a new tab)' }).first().getAttribute('href')).toMatch(/^https:\/\//);
-    await expect.poll(badgeOfActiveTab).toEqual({ text: 'LIST', title: 'Signpost: NHS App: Listed or available, not a recommendation' });
+    await expect.poll(badgeOfActiveTab).toEqual({ text: 'NONE', title: `Signpost: ${NHS_APP_HEADLINE}` });
     await page.close();
   });
 
   test('the NHS App by its Play id on a real Google Play page: same product, install button left clear, no layout shift', async () => {
     const page = await visit(NHS_APP_PLAY);
-    expect(await summary(page)).toContain('NHS App: Listed or available, not a recommendation');
+    expect(await summary(page)).toContain(NHS_APP_HEADLINE);
     const [cardBox, installBox] = await Promise.all([card(page).boundingBox(), page.locator(PLAY_INSTALL).first().boundingBox()]);
     expect(installBox).not.toBeNull();
     const overlap =
@@ -120,18 +142,26 @@ describe('trust card on store pages', () => {
     await page.close();
   });
 
-  test('Wysa: NICE HTE8 research only, never recommended', async () => {
+  test('Wysa: NICE HTE8 research only, never recommended, and the passed review date shown in the compact card', async () => {
     const page = await visit(WYSA_PLAY);
-    expect(await summary(page)).toBe('Wysa: Only in research · NICE HTE8');
+    await summary(page);
+    expect(await readHeadline(card(page))).toEqual(WYSA_HEADLINE);
     await card(page).getByRole('button', { name: 'Details' }).click();
     const claims = (await card(page).locator('.claims').allTextContents()).join('\n');
     expect(claims).toContain('Only in research · HTE8');
+    expect(claims).toContain(`NICE's published decision, compiled from nice.org.uk by Signpost UK seed registry (feed: ${bundledFeed.publisher.name})`);
     expect(claims).not.toMatch(/\bRecommended\b/);
     expect(claims).not.toContain('Can be used while more evidence is generated');
-    // Endorsed alternatives are offered, each named with who endorsed it and for what.
+    // Endorsed alternatives are offered, each named with who endorsed it and for what; HTE8's own
+    // tools are past their review date and limited to NHS Talking Therapies, so none of them is.
     const alternatives = await card(page).getByRole('heading', { name: 'Endorsed tools for the same conditions' }).locator('xpath=..').textContent();
-    expect(alternatives).toMatch(/— Can be used while more evidence is generated \(NICE HTE\d+\) for (Depression|Anxiety)/);
-    await expect.poll(badgeOfActiveTab).toMatchObject({ text: 'RES' });
+    expect(alternatives).toContain(`Example Mood Course (test) (opens in a new tab) — Recommended (${ICB}) for Depression`);
+    expect(alternatives).not.toContain('HTE8');
+    // A research-only warning stays RES when it may be out of date: never softened to OLD.
+    await expect.poll(badgeOfActiveTab).toEqual({
+      text: 'RES',
+      title: 'Signpost: Wysa: Only in research\nNICE: only in research for depression (HTE8)\nOut of date: NICE HTE8: review date May 2026 has passed',
+    });
     await page.close();
   });
 
@@ -156,12 +186,12 @@ describe('trust card on store pages', () => {
     const page = await visit(NHS_APP_PLAY);
     expect(await summary(page)).toContain('NHS App');
     await page.evaluate(() => history.pushState({}, '', '/store/apps/details?id=bot.touchkin'));
-    await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 5000 }).toBe('Wysa: Only in research · NICE HTE8');
+    await expect.poll(() => readHeadline(card(page)), { timeout: 5000 }).toEqual(WYSA_HEADLINE);
     expect(await page.locator(CARD).count()).toBe(1);
     await page.evaluate(() => history.pushState({}, '', '/store/apps/dev?id=123'));
     await expect.poll(() => page.locator(CARD).count(), { timeout: 5000 }).toBe(0);
     await page.goBack();
-    await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 5000 }).toBe('Wysa: Only in research · NICE HTE8');
+    await expect.poll(() => readHeadline(card(page)), { timeout: 5000 }).toEqual(WYSA_HEADLINE);
     await page.goBack();
     await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 5000 }).toContain('NHS App');
     expect(await page.locator(CARD).count()).toBe(1);
@@ -221,8 +251,8 @@ describe('trust card on store pages', () => {
       await extensionPage.close();
       const page = await visitWatchingCard(NHS_APP_APPLE);
       await expect.poll(() => page.evaluate(() => (window as unknown as { signpostHeadlines: string[] }).signpostHeadlines)).toEqual([
-        'NHS App (stored copy): Listed or available, not a recommendation · NHS England / NHS Digital',
-        'NHS App: Listed or available, not a recommendation · NHS England / NHS Digital',
+        'NHS App (stored copy): In your registry, no endorsement',
+        NHS_APP_HEADLINE,
       ]);
       expect(await page.locator(CARD).count()).toBe(1);
       await page.close();

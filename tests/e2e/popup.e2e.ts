@@ -7,26 +7,45 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ExtensionSession } from './harness/browser';
+import { WYSA_HEADLINE } from './harness/bundled-feed';
+import { readHeadline } from './harness/card';
+import { localAuthority, subscribeAuthorisedFeed } from './harness/local-authority';
+import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
-
+import { endorsement, tool } from '../helpers/feeds';
 
 const WYSA_PLAY = 'https://play.google.com/store/apps/details?id=bot.touchkin';
 // Extension pages forbid inline scripts (CSP), so axe is evaluated through the DevTools protocol.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const POPUP_SIZE = { width: 380, height: 560 };
+const ICB = 'Example ICB (test)';
 
 let session: ExtensionSession;
 let stores: StoreSession;
+let feeds: FeedServer;
 /** Requests made by the extension itself (its service worker or its pages), never the page's. */
 let extensionRequests: string[] = [];
 
 beforeAll(async () => {
-  stores = await startStoreSession();
+  [feeds, stores] = await Promise.all([startFeedServer(), startStoreSession()]);
   ({ session, extensionRequests } = stores);
+  // Patient text is written only for a current authorised recommendation, and the bundled feed
+  // only reports the NHS App's listing: the ICB recommending it is what lets a clinician signpost it.
+  await subscribeAuthorisedFeed(session, feeds, await localAuthority('example-icb', ICB), '/icb/feed.json', [
+    tool({
+      id: 'nhs-app',
+      name: 'NHS App',
+      identifiers: { apple: ['1388411277'], googlePlay: ['com.nhs.online.nhsonline'] },
+      conditions: ['long-term-conditions-general'],
+      endorsements: [endorsement({ issuer: ICB, issuerKind: 'local-network', status: 'recommended', decisionDate: '2026-10', sourceUrl: 'https://icb.example/formulary' })],
+    }),
+  ]);
+  // Subscribing fetched the ICB's feed; the popup itself must fetch nothing.
+  extensionRequests.length = 0;
 });
 
 afterAll(async () => {
-  await stores?.close();
+  await Promise.allSettled([stores?.close(), feeds?.close()]);
 });
 
 /** Opens the store page, then the popup as a tab that checks it. */
@@ -67,7 +86,7 @@ async function searchInPopup(text: string) {
 describe('toolbar popup', () => {
   test('opens on the current tab\'s verdict (Wysa on Google Play), worded as on the page, with no accessibility violations', async () => {
     const { store, popup } = await popupFor(WYSA_PLAY);
-    await expect.poll(() => card(popup).locator('.headline').textContent(), { timeout: 10_000 }).toBe('Wysa: Only in research · NICE HTE8');
+    await expect.poll(() => readHeadline(card(popup)), { timeout: 10_000 }).toEqual(WYSA_HEADLINE);
     expect(await card(popup).getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded')).toBe('true');
     expect(await popup.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(POPUP_SIZE.width);
     expect(await axeViolations(popup)).toEqual([]);
@@ -96,7 +115,8 @@ describe('toolbar popup', () => {
     const text = await popup.getByRole('textbox', { name: /Text for the patient/ }).inputValue();
     expect(text.startsWith(`${first} is `)).toBe(true);
     expect(text.split('\n')[0]).toContain('COPD');
-    expect(text).toMatch(/NICE (recommends it|says it can be used( for [^.]+)? while more evidence is generated) \(HTE\d+/);
+    // Scope (ages, setting) comes before the guidance code: "(ages 18 and over; …; HTE19)".
+    expect(text).toMatch(/NICE (recommends it|says it can be used( for [^.]+)? while more evidence is generated) \(([^()]+; )?HTE\d+\)/);
     expect(text).not.toMatch(/Wysa/);
     // A QR code whenever the registry has a link to give (the tool with links is checked below).
     expect(await popup.getByRole('img', { name: /^QR code for https:\/\// }).count()).toBe(text.includes('Get it here:') ? 1 : 0);
@@ -111,7 +131,9 @@ describe('toolbar popup', () => {
     const { store, popup } = await searchInPopup('NHS App');
     await popup.getByRole('option').filter({ has: popup.locator('.result-name', { hasText: /^NHS App$/ }) }).click();
     await popup.getByRole('heading', { level: 2, name: 'NHS App' }).waitFor();
-    expect(await popup.getByRole('textbox', { name: /Text for the patient/ }).inputValue()).toContain('App Store: https://apps.apple.com/gb/app/id1388411277');
+    const text = await popup.getByRole('textbox', { name: /Text for the patient/ }).inputValue();
+    expect(text).toContain(`${ICB} recommends it for long-term conditions (general)`);
+    expect(text).toContain('App Store: https://apps.apple.com/gb/app/id1388411277');
     // Two websites: told apart by address, so the choice means something.
     expect(await popup.getByRole('radio', { name: 'Website (www.nhs.uk/nhs-app)' }).count()).toBe(1);
     await popup.getByRole('radio', { name: 'Google Play' }).check();
@@ -121,7 +143,7 @@ describe('toolbar popup', () => {
     const [handout] = await Promise.all([session.context.waitForEvent('page'), popup.getByRole('button', { name: /Printable handout/ }).click()]);
     await handout.getByRole('heading', { level: 1, name: 'NHS App' }).waitFor();
     expect(await handout.getByRole('img', { name: 'QR code for https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline' }).count()).toBe(1);
-    expect(await handout.locator('.checked').textContent()).toMatch(/^Signpost checked this on \d+ \w+ \d{4} from Signpost UK seed registry/);
+    expect(await handout.locator('.checked').textContent()).toMatch(/^Signpost checked this on \d+ \w+ \d{4} from Example ICB \(test\) formulary, Signpost UK seed registry/);
     expect(await axeViolations(handout)).toEqual([]);
     await Promise.all([store.close(), popup.close(), handout.close()]);
   });

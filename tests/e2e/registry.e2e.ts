@@ -1,19 +1,14 @@
 // The registry in a real browser: the installed extension fills IndexedDB from the bundled feed
 // without touching the network, and syncs a subscribed feed with conditional requests.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SyncOutcome } from '@/lib/sync/sync';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { launchWithExtension, type ExtensionSession } from './harness/browser';
+import { bundledFeed } from './harness/bundled-feed';
 import { countTools, readFeeds, writeSubscriptions } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
-import { REPO_ROOT } from './harness/paths';
 import { startFeedServer, startSiteServer, type FeedServer, type SiteServer } from './harness/server';
 import { waitFor } from './harness/wait';
-import { readFeedDocument } from '@/lib/feed/signature';
-
-const bundledFeed = readFeedDocument(readFileSync(join(REPO_ROOT, 'public/feeds/default.json'), 'utf8')).json as { tools: unknown[] };
 
 let site: SiteServer;
 let feeds: FeedServer;
@@ -41,8 +36,9 @@ describe('registry in the installed extension', () => {
     });
 
     expect(row.lastError).toBeUndefined();
-    // Checked against the key that ships with Signpost, by the worker's own WebCrypto.
-    expect(row.signature).toEqual({ status: 'verified', keyId: '99a56a445e214bab' });
+    // Checked against the key that ships with Signpost, by the worker's own WebCrypto. The key is
+    // kept with the result: the trust root decides by it what the feed may relay for NICE and others.
+    expect(row.signature).toEqual({ status: 'verified', keyId: '99a56a445e214bab', key: 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=' });
     expect(row.lastSuccessAt).toEqual(expect.any(Number));
     expect(row.counts?.tools).toBe(bundledFeed.tools.length);
     expect(await countTools(session.serviceWorker)).toBe(bundledFeed.tools.length);

@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionSession } from './harness/browser';
+import { readHeadline } from './harness/card';
 import { waitForRegistry } from './harness/idb';
 import { REPO_ROOT } from './harness/paths';
 import { isFaviconRequest, startSiteServer, type SiteServer } from './harness/server';
 
 const GRANTED_BUILD = join(REPO_ROOT, '.output/chrome-mv3-e2e-sites');
 const CARD = 'signpost-trust-card';
+/** NICE's recommendation of Sleepio, named with who says it, for what, and its scope. */
+const SLEEPIO_HEADLINE = { verdict: 'Sleepio: Recommended', statements: [expect.stringMatching(/^NICE: recommended for insomnia \(MTG70; .*primary care/)] };
 
 let site: SiteServer;
 let granted: ExtensionSession;
@@ -49,7 +52,7 @@ const badges = (page: Page) => page.locator('signpost-link-badges .badge');
 describe('tool websites (permission granted)', () => {
   test('a tool\'s own website gets its card', async () => {
     const page = await visit(granted, 'https://www.sleepio.com/');
-    await expect.poll(() => headline(page), { timeout: 10_000 }).toBe('Sleepio: Recommended · NICE MTG70');
+    await expect.poll(() => readHeadline(card(page)), { timeout: 10_000 }).toEqual(SLEEPIO_HEADLINE);
     await page.close();
   });
 
@@ -70,9 +73,9 @@ describe('link badges (permission granted, badges switched on)', () => {
     await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
     const titles = await badges(page).evaluateAll((elements) => elements.map((element) => element.getAttribute('title')));
     expect(titles.sort()).toEqual([
-      'Signpost: NHS App: Listed or available, not a recommendation',
-      'Signpost: NHS App: Listed or available, not a recommendation',
-      'Signpost: NHS App: Listed or available, not a recommendation',
+      'Signpost: NHS App: In your registry, no endorsement',
+      'Signpost: NHS App: In your registry, no endorsement',
+      'Signpost: NHS App: In your registry, no endorsement',
       'Signpost: Sleepio: Recommended',
     ]);
     expect(await badges(page).allTextContents()).toContain('✓ REC');
@@ -100,7 +103,7 @@ describe('link badges (permission granted, badges switched on)', () => {
     await page.waitForTimeout(500);
     expect(await page.locator(CARD).count()).toBe(0);
     await page.locator('a[data-e2e="tool-site"][href="https://www.sleepio.com/"]').focus();
-    await expect.poll(() => headline(page), { timeout: 5000 }).toBe('Sleepio: Recommended · NICE MTG70');
+    await expect.poll(() => readHeadline(card(page)), { timeout: 5000 }).toEqual(SLEEPIO_HEADLINE);
     await page.locator('a[data-e2e="apple-app"]').first().hover();
     await expect.poll(() => headline(page), { timeout: 5000 }).toContain('NHS App');
     await page.close();

@@ -3,13 +3,10 @@
 // passed, each as the clinician sees it in the compact card and the toolbar badge.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { generateKeyPair, signFeedText, type KeyPair } from '@/lib/feed/signature';
 import { endorsement, feed, tool } from '../helpers/feeds';
-import { readFeeds, writeSetting } from './harness/idb';
-import { openSettings } from './harness/pages';
+import { localAuthority, subscribeAuthorisedFeed, subscribeThroughSettings } from './harness/local-authority';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
-import { waitFor } from './harness/wait';
 
 const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
 const NHS_APP_PLAY = 'https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline&hl=en_GB';
@@ -21,7 +18,6 @@ const IMPOSTOR = 'Impostor Feed (test)';
 
 let feeds: FeedServer;
 let stores: StoreSession;
-let icbKey: KeyPair;
 
 /** An unsigned feed that writes issuer "NICE" for Active 10 and for a clone app it lists beside it. */
 const impostorFeed = feed({
@@ -37,51 +33,29 @@ const impostorFeed = feed({
   ],
 });
 
-/** The ICB's own signed feed: one claim for the iOS app only, one whose review date has passed. */
-const icbFeed = feed({
-  version: 2,
-  generatedAt: new Date().toISOString(),
-  publisher: { id: 'example-icb', name: `${ICB} formulary`, kind: 'local-network' },
-  tools: [
-    tool({
-      id: 'nhs-app',
-      name: 'NHS App',
-      identifiers: { apple: ['1388411277'], googlePlay: ['com.nhs.online.nhsonline'] },
-      conditions: ['long-term-conditions-general'],
-      endorsements: [endorsement({ issuer: ICB, issuerKind: 'local-network', status: 'recommended', decisionDate: '2026-10', platforms: ['ios'] })],
-    }),
-    tool({
-      id: 'couch-to-5k',
-      name: 'NHS Couch to 5K',
-      identifiers: { apple: ['1082307672'] },
-      conditions: ['physical-activity'],
-      endorsements: [endorsement({ issuer: ICB, issuerKind: 'local-network', status: 'recommended', decisionDate: '2025-01', reviewDate: '2026-01' })],
-    }),
-  ],
-});
-
-async function subscribe(url: string, key?: string): Promise<void> {
-  const settings = await openSettings(stores.session);
-  await settings.getByLabel('Feed address').fill(url);
-  if (key) await settings.getByLabel("Publisher's signing key (optional)").fill(key);
-  await settings.getByRole('button', { name: 'Check feed' }).click();
-  await settings.locator('.preview').getByRole('button', { name: 'Subscribe' }).click();
-  await waitFor(async () => (await readFeeds(stores.session.serviceWorker)).find((row) => row.url === url)?.sequence !== undefined, { timeoutMs: 15_000, message: `the feed ${url} stored` });
-  await settings.close();
-}
+/** The ICB's own tools, in its signed feed: one claim for the iOS app only, one whose review date has passed. */
+const icbTools = [
+  tool({
+    id: 'nhs-app',
+    name: 'NHS App',
+    identifiers: { apple: ['1388411277'], googlePlay: ['com.nhs.online.nhsonline'] },
+    conditions: ['long-term-conditions-general'],
+    endorsements: [endorsement({ issuer: ICB, issuerKind: 'local-network', status: 'recommended', decisionDate: '2026-10', platforms: ['ios'] })],
+  }),
+  tool({
+    id: 'couch-to-5k',
+    name: 'NHS Couch to 5K',
+    identifiers: { apple: ['1082307672'] },
+    conditions: ['physical-activity'],
+    endorsements: [endorsement({ issuer: ICB, issuerKind: 'local-network', status: 'recommended', decisionDate: '2025-01', reviewDate: '2026-01' })],
+  }),
+];
 
 beforeAll(async () => {
-  icbKey = await generateKeyPair();
   [feeds, stores] = await Promise.all([startFeedServer(), startStoreSession()]);
-  // NHS IT's policy names the ICB and its key, as the worker caches a managed policy once read
-  // (reading storage.managed itself is covered by tests/unit/policy.test.ts).
-  await writeSetting(stores.session.serviceWorker, 'policy', {
-    policy: { authorities: [{ id: 'example-icb', name: ICB, kind: 'local-network', keys: [icbKey.publicKey] }] },
-    status: { ok: true, at: Date.now() },
-  });
-  await subscribe(feeds.publish('/impostor/feed.json', impostorFeed));
-  const icbUrl = feeds.publish('/icb/feed.json', JSON.parse(await signFeedText(`${JSON.stringify(icbFeed, null, 2)}\n`, icbKey.privateJwk)));
-  await subscribe(icbUrl, icbKey.publicKey);
+  // NHS IT's policy names the ICB and its key; nobody names the impostor.
+  await subscribeThroughSettings(stores.session, feeds.publish('/impostor/feed.json', impostorFeed));
+  await subscribeAuthorisedFeed(stores.session, feeds, await localAuthority('example-icb', ICB), '/icb/feed.json', icbTools);
 });
 
 afterAll(async () => {

@@ -6,9 +6,12 @@
 // every payload shows as literal text, no payload element exists, nothing ran (window.__xss stays
 // undefined, no dialog opened, the extension pages' CSP never had to refuse an inline handler),
 // and the entries with javascript:/data: links were quarantined, so no such link is anywhere.
+// The feed is signed by a charity NHS IT's policy names (under the same hostile name), so its
+// recommendation decides the verdict and the popup writes patient text and a handout with it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { countRows, countTools, readFeeds } from './harness/idb';
+import { localAuthority, publishSigned, trustLocalAuthorities, type LocalAuthority } from './harness/local-authority';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
 import { openSettings } from './harness/pages';
@@ -40,7 +43,8 @@ const HOSTILE_FEED = {
   version: 1,
   publisher: { id: 'xss-probe', name: PUBLISHER_NAME, kind: 'charity', url: 'https://publisher.example/' },
   sequence: 1,
-  generatedAt: '2026-11-01T00:00:00Z',
+  // Generated now: a feed past its refresh period gives no patient text.
+  generatedAt: new Date().toISOString(),
   tools: [
     {
       id: 'xss-probe',
@@ -93,11 +97,13 @@ const FORBIDDEN_LINK = /^\s*(javascript|data|vbscript):/i;
 let feeds: FeedServer;
 let stores: StoreSession;
 let feedUrl = '';
+let charity: LocalAuthority;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  [feeds, stores] = await Promise.all([startFeedServer(), startStoreSession()]);
-  feedUrl = feeds.publish('/hostile/feed.json', HOSTILE_FEED);
+  [feeds, stores, charity] = await Promise.all([startFeedServer(), startStoreSession(), localAuthority('xss-probe', `Charity ${SCRIPT}`, 'charity')]);
+  await trustLocalAuthorities(stores.session, [charity]);
+  feedUrl = await publishSigned(feeds, '/hostile/feed.json', HOSTILE_FEED, charity);
   const { context } = stores.session;
   context.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -183,6 +189,7 @@ describe('hostile feed text is shown as text and never runs', () => {
   test('subscribed through the settings page: the preview shows the payloads as text; entries with javascript:/data: links are quarantined', async () => {
     const settings = await openSettingsPage();
     await settings.getByLabel('Feed address').fill(feedUrl);
+    await settings.getByLabel("Publisher's signing key (optional)").fill(charity.key.publicKey);
     await settings.getByRole('button', { name: 'Check feed' }).click();
     const preview = settings.locator('.preview');
     await expect.poll(() => preview.textContent()).toContain(PUBLISHER_NAME);
@@ -194,6 +201,7 @@ describe('hostile feed text is shown as text and never runs', () => {
     await expect.poll(() => countRows(serviceWorker, 'teamNotes'), { timeout: 15_000 }).toBe(1);
     const record = (await readFeeds(serviceWorker)).find((row) => row.url === feedUrl);
     expect(record?.lastError).toBeUndefined();
+    expect(record?.signature).toMatchObject({ status: 'verified', key: charity.key.publicKey });
     // Three endorsements and one fact had javascript:, data: or a javascript: split by a newline.
     expect(record?.counts).toMatchObject({ tools: 1, endorsements: 1, quarantined: 4, notes: 1 });
     expect(record?.quarantined?.map((entry) => entry.path).sort()).toEqual(['tools[0].endorsements[1]', 'tools[0].endorsements[2]', 'tools[0].endorsements[3]', 'tools[0].facts[2]']);
