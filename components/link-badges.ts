@@ -75,7 +75,7 @@ export function createLinkBadgeLayer(): LinkBadgeLayer {
     const element = document.createElement('span');
     element.className = 'badge';
     element.style.background = look.color;
-    element.title = `Signpost: ${verdict.name}: ${look.label}`;
+    element.title = `Signpost: ${verdict.name}: ${look.label}${verdict.said ? `. ${verdict.said}` : ''}`;
     element.textContent = `${look.symbol} ${look.short}`;
     return element;
   };

@@ -50,6 +50,8 @@ export interface LinkVerdict {
   state: VerdictState;
   /** What it rests on may be out of date (docs/trust-model.md §4). */
   stale: boolean;
+  /** Who says it and for what: the verdict's lead statement, as the card words it. */
+  said?: string;
 }
 
 type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true } | SubscribeReply | SyncFeedReply | ForgetReply | SaveNoteReply | ToolNotes;
@@ -118,6 +120,8 @@ async function linkVerdicts(context: BackgroundContext, urls: readonly string[])
   const results = await Promise.all(urls.map((url) => lookupUrl(source, url, now)));
   return results.flatMap((result, index) => {
     const [first] = result.matches;
-    return first ? [{ url: urls[index]!, name: first.product.name, state: first.verdict.state, stale: first.verdict.stale.length > 0 }] : [];
+    if (!first) return [];
+    const [lead] = first.verdict.headline;
+    return [{ url: urls[index]!, name: first.product.name, state: first.verdict.state, stale: first.verdict.stale.length > 0, ...(lead ? { said: lead.text } : {}) }];
   });
 }

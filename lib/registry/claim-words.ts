@@ -11,6 +11,12 @@ export function capitalise(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
+/** "COPD", "low back pain", "once DTAC is in place": text read mid-sentence, acronyms kept. */
+export function inSentence(text: string): string {
+  const [first = '', second = ''] = text;
+  return second && second === second.toLowerCase() ? first.toLowerCase() + text.slice(1) : text;
+}
+
 export function listInWords(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
@@ -19,7 +25,7 @@ export function populationInWords(population: Population): string {
   const { minAge, maxAge, description } = population;
   const ages =
     minAge !== undefined && maxAge !== undefined ? `ages ${minAge} to ${maxAge}` : minAge !== undefined ? `ages ${minAge} and over` : maxAge !== undefined ? `ages up to ${maxAge}` : '';
-  return [ages, description].filter(Boolean).join(', ');
+  return [ages, description && inSentence(description)].filter(Boolean).join(', ');
 }
 
 const PLATFORM_SHORT: Record<Platform, string> = { ios: 'iOS', android: 'Android', web: 'web' };

@@ -2,7 +2,7 @@ import { conditionLabel } from '../feed/conditions';
 import type { Endorsement, Population } from '../feed/schema';
 import type { EndorsementStatus } from '../feed/vocabulary';
 import { formatPartialDate, formatTimestamp, partialDateHasPassed } from '../format/dates';
-import { capitalise, listInWords, platformsInWords, populationInWords } from './claim-words';
+import { capitalise, inSentence, listInWords, platformsInWords, populationInWords } from './claim-words';
 import { assessStanding, type AssessedClaim, type PageContext } from './standing';
 import type { FeedSummary, Product } from './types';
 import type { VerdictState } from './verdict-look';
@@ -83,11 +83,8 @@ export function isNarrowed(claim: Endorsement): boolean {
   return claim.population !== undefined || claim.setting !== undefined;
 }
 
-/** "COPD", "low back pain": labels read mid-sentence, acronyms kept. */
 function conditionInSentence(condition: string): string {
-  const label = conditionLabel(condition).replace(/\s+/g, ' ').trim();
-  const [first = '', second = ''] = label;
-  return second && second === second.toLowerCase() ? first.toLowerCase() + label.slice(1) : label;
+  return inSentence(conditionLabel(condition).replace(/\s+/g, ' ').trim());
 }
 
 export function conditionsInWords(conditions: readonly string[]): string {
@@ -99,7 +96,7 @@ export function scopeQualifiers(claim: Endorsement): string[] {
   return [
     claim.population && populationInWords(claim.population),
     claim.platforms && platformsInWords(claim.platforms),
-    claim.setting && claim.setting.replace(/\s+/g, ' ').trim(),
+    claim.setting && inSentence(claim.setting.replace(/\s+/g, ' ').trim()),
   ].filter((part): part is string => Boolean(part));
 }
 

@@ -100,12 +100,12 @@ describe('link badge layer', () => {
   });
 
   it('marks a link whose positive verdict may be out of date as OLD, never REC', () => {
-    layer.add([anchors[0]!], { ...verdict, stale: true });
+    layer.add([anchors[0]!], { ...verdict, stale: true, said: 'NICE: recommended for insomnia (MTG70)' });
     runFrame();
     observer().callback([entry(host(), 1, { left: 0, right: 0, top: 0, height: 0 }), entry(anchors[0]!, 1, { right: 200, top: 50, height: 20 })]);
     const [badge] = badgeElements();
     expect(badge!.textContent).toBe('⌛ OLD');
-    expect(badge!.title).toBe('Signpost: Sleepio: Recommended, but may be out of date');
+    expect(badge!.title).toBe('Signpost: Sleepio: Recommended, but may be out of date. NICE: recommended for insomnia (MTG70)');
   });
 
   it('measures a link that comes near again, with the host, before drawing its badge', () => {

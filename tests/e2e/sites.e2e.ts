@@ -76,7 +76,8 @@ describe('link badges (permission granted, badges switched on)', () => {
       'Signpost: NHS App: In your registry, no endorsement',
       'Signpost: NHS App: In your registry, no endorsement',
       'Signpost: NHS App: In your registry, no endorsement',
-      'Signpost: Sleepio: Recommended',
+      // Who says it and for what, as on the card (the bundled MTG70 claim with its scope).
+      expect.stringMatching(/^Signpost: Sleepio: Recommended\. NICE: recommended for insomnia \(MTG70; /),
     ]);
     expect(await badges(page).allTextContents()).toContain('✓ REC');
     const layout = () => page.evaluate(() => JSON.stringify([...document.querySelectorAll('a')].map((a) => a.getBoundingClientRect())));
