@@ -19,7 +19,9 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-describe.concurrent('registry CLI', { timeout: 30_000 }, () => {
+// Each test starts the CLI several times (a Node process with tsx, 2 to 4 s each on a loaded
+// 2-core machine) and they run together: the limit is there to catch a hung process, not to time one.
+describe.concurrent('registry CLI', { timeout: 120_000 }, () => {
   it('validate: exit 0 for the guide\'s example feed', async () => {
     const run = await cli('validate', 'docs/examples/example-feed.json');
     expect(run.code).toBe(0);
