@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { CARD_NOTES_FRAME_MATCHES, CARD_NOTES_PAGE } from './lib/notes/card-notes-address';
 
 // Permissions are justified one by one in docs/permissions.md. Default host permissions are the
 // two app stores only; every other site is reached through an optional permission the user grants
@@ -69,6 +70,11 @@ export default defineConfig({
     host_permissions: ['https://apps.apple.com/*', 'https://play.google.com/*', ...(mode === E2E_SITES_MODE ? ['https://*/*', 'http://*/*'] : [])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: 'Signpost' },
+    // The card's peer notes page, framed in the card on the two stores only (lib/notes/card-notes-address.ts).
+    // Its scripts and styles need not be listed: the framed page loads them itself, as the extension.
+    // A dynamic URL (Chrome, Edge) changes every session, so no page can probe for it to learn that
+    // Signpost is installed, or frame it on its own.
+    web_accessible_resources: [{ resources: [CARD_NOTES_PAGE.slice(1)], matches: CARD_NOTES_FRAME_MATCHES, use_dynamic_url: true }],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

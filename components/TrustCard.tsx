@@ -19,17 +19,30 @@ export const CARD_REGION_NAME = 'Signpost trust check';
 export interface TrustCardProps {
   data: CardData;
   /**
-   * Peer notes on the matched tool, drawn by the caller: the popup renders them in place, the card
-   * on a web page loads their code only when details are opened (see components/notes/LazyPeerNotes.tsx).
+   * Peer notes on the matched tool, drawn by the caller and mounted only while details are open:
+   * the popup renders them in place, the card on a web page frames Signpost's own notes page
+   * (components/notes/CardNotes.tsx).
    */
   notesSlot?: ComponentChildren;
   /** Hides the card for this tool from now on. */
   onDismiss?: () => void;
   initiallyExpanded?: boolean;
+  /**
+   * Ignore events a script made up (`isTrusted` false): set by the card on a web page, whose scripts
+   * must not be able to open, close or dismiss it. Extension pages (the popup) trust their own.
+   */
+  trustedEventsOnly?: boolean;
 }
 
-export function TrustCard({ data, notesSlot, onDismiss, initiallyExpanded = false }: TrustCardProps) {
+export function TrustCard({ data, notesSlot, onDismiss, initiallyExpanded = false, trustedEventsOnly = false }: TrustCardProps) {
   const [expanded, setExpanded] = useState(initiallyExpanded);
+  /** Wraps every handler of the card: the one place events are screened. */
+  const onlyIfTrusted =
+    <E extends Event>(handler: (event: E) => void) =>
+    (event: E) => {
+      if (trustedEventsOnly && !event.isTrusted) return;
+      handler(event);
+    };
   const toggle = useRef<HTMLButtonElement>(null);
   const [primary, ...others] = data.matches;
   const state: VerdictState = primary?.verdict.state ?? 'not-in-registry';
@@ -39,12 +52,12 @@ export function TrustCard({ data, notesSlot, onDismiss, initiallyExpanded = fals
   const detailsId = 'signpost-card-details';
 
   // Escape only when focus is inside the card: the page's own Escape handling stays the page's.
-  const onKeyDown = (event: KeyboardEvent) => {
+  const onKeyDown = onlyIfTrusted((event: KeyboardEvent) => {
     if (event.key !== 'Escape' || !expanded) return;
     event.stopPropagation();
     setExpanded(false);
     toggle.current?.focus();
-  };
+  });
 
   return (
     <section
@@ -84,12 +97,12 @@ export function TrustCard({ data, notesSlot, onDismiss, initiallyExpanded = fals
           class="toggle"
           aria-expanded={expanded}
           aria-controls={detailsId}
-          onClick={() => setExpanded(!expanded)}
+          onClick={onlyIfTrusted(() => setExpanded(!expanded))}
         >
           {expanded ? 'Hide details' : 'Details'}
         </button>
         {onDismiss && (
-          <button type="button" class="dismiss" aria-label={`Stop showing Signpost for ${name}`} onClick={onDismiss}>
+          <button type="button" class="dismiss" aria-label={`Stop showing Signpost for ${name}`} onClick={onlyIfTrusted(onDismiss)}>
             <span aria-hidden="true">×</span>
           </button>
         )}

@@ -2,14 +2,16 @@ import { render } from 'preact';
 import type { LookupReply } from '@/lib/background/handlers';
 import { CARD_MARGIN, chooseCorner, cornerBox, type Box } from '@/lib/page/placement';
 import { noteSubjectOf } from '@/lib/registry/present';
-import { LazyPeerNotes } from './notes/LazyPeerNotes';
-import { messageNoteActions } from './notes/message-actions';
+import { CardNotes } from './notes/CardNotes';
 import { TrustCard } from './TrustCard';
 import cardCss from './trust-card.css?inline';
 
 // The card floats in a shadow root attached to <html>: the page's CSS cannot reach in, the card's
 // cannot leak out, and a fixed position never shifts the page's layout. Host styles are inline
 // and !important because page stylesheets with `* { … !important }` would otherwise win.
+// The root is closed and the card acts only on trusted events: the page's scripts can neither read
+// the card nor press its buttons (a page could otherwise hide cards by the dozen). It holds only
+// public verdict text; peer notes live in a frame of Signpost's own (notes/CardNotes.tsx).
 
 const HOST_TAG = 'signpost-trust-card';
 const HOST_STYLE: Record<string, string> = {
@@ -33,9 +35,6 @@ const HOST_STYLE: Record<string, string> = {
   bottom: `${CARD_MARGIN}px`,
 };
 
-/** The card shows the newest few notes of each kind; the toolbar popup shows them all. */
-const CARD_NOTES_LIMIT = 3;
-
 export interface CardOverlay {
   show(reply: LookupReply, identityKey: string, onDismiss: () => void): void;
   remove(): void;
@@ -45,6 +44,8 @@ export interface CardOverlay {
 /** `avoidSelector` matches what the card must never cover (a store's install button), if anything. */
 export function createCardOverlay(avoidSelector?: string): CardOverlay {
   let host: HTMLElement | null = null;
+  /** The closed root: `host.shadowRoot` is null, to the page and to this script alike. */
+  let shadow: ShadowRoot | null = null;
   let mount: HTMLElement | null = null;
   let frame = 0;
   const resizeObserver = new ResizeObserver(() => schedulePlacement());
@@ -71,7 +72,7 @@ export function createCardOverlay(avoidSelector?: string): CardOverlay {
     if (host?.isConnected && mount) return mount;
     host = document.createElement(HOST_TAG);
     for (const [property, value] of Object.entries(HOST_STYLE)) host.style.setProperty(property, value, 'important');
-    const shadow = host.attachShadow({ mode: 'open' });
+    shadow = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = cardCss;
     mount = document.createElement('div');
@@ -87,15 +88,13 @@ export function createCardOverlay(avoidSelector?: string): CardOverlay {
       const target = ensureHost();
       // A new key per page identity: moving to another app starts from a fresh, collapsed card.
       const [primary] = reply.matches;
-      const notes = primary && (
-        <LazyPeerNotes subject={noteSubjectOf(primary.product)} conditions={primary.product.conditions} actions={messageNoteActions} limit={CARD_NOTES_LIMIT} idPrefix="signpost-notes" />
-      );
-      render(<TrustCard key={identityKey} data={reply} notesSlot={notes} onDismiss={onDismiss} />, target);
+      const notes = primary && <CardNotes topic={{ subject: noteSubjectOf(primary.product), conditions: primary.product.conditions }} />;
+      render(<TrustCard key={identityKey} data={reply} notesSlot={notes} onDismiss={onDismiss} trustedEventsOnly />, target);
       resizeObserver.disconnect();
       // Observing starts with one callback once the card is laid out: that places it.
       if (target.firstElementChild) resizeObserver.observe(target.firstElementChild);
     },
-    isInUse: () => Boolean(host && (host.matches(':hover') || host.shadowRoot?.activeElement)),
+    isInUse: () => Boolean(host && (host.matches(':hover') || shadow?.activeElement)),
     remove() {
       if (!host) return;
       if (mount) render(null, mount);
@@ -104,6 +103,7 @@ export function createCardOverlay(avoidSelector?: string): CardOverlay {
       window.removeEventListener('resize', schedulePlacement);
       host.remove();
       host = null;
+      shadow = null;
       mount = null;
     },
   };

@@ -16,6 +16,8 @@ import { verdictLook } from '@/lib/registry/verdict-look';
 //   few dozen small boxes, and the script a few dozen elements.
 // - Writes happen in the observer's callback, together; requests to measure again (scroll,
 //   resize, mutations) are batched once per animation frame.
+// - The shadow root is closed: a page that planted links to every tool it can think of must not
+//   read back which ones Signpost knows, and what it says of them, from the badges' text.
 // - The layer is hidden from assistive technology: the words are on the trust card, which opens
 //   when the link itself is hovered or focused, so keyboard and screen-reader users meet the same
 //   information at the link, in the page's own tab order.
@@ -58,7 +60,7 @@ export function createLinkBadgeLayer(): LinkBadgeLayer {
     host.style.setProperty(property, value, 'important');
   }
   host.setAttribute('aria-hidden', 'true');
-  const shadow = host.attachShadow({ mode: 'open' });
+  const shadow = host.attachShadow({ mode: 'closed' });
   const style = document.createElement('style');
   style.textContent = BADGE_CSS;
   shadow.append(style);

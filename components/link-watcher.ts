@@ -71,14 +71,17 @@ export function watchLinks(ctx: ContentScriptContext, card: PageCard): void {
     const verdict = anchor ? layer.verdictFor(anchor) : undefined;
     return verdict ? { anchor: anchor!, verdict } : null;
   };
+  // Only a person's own hover or focus opens or closes a card: a page's made-up events
+  // (isTrusted false) must not open the card of every tool it plants a link to.
   const open = (event: Event) => {
+    if (!event.isTrusted) return;
     const link = badgedLink(event.target);
     if (!link) return;
     clearTimeout(hideTimer);
-    void card.showFor(link.verdict.url);
+    void card.showFor(link.verdict.url, { forLink: true });
   };
   const close = (event: Event) => {
-    if (!badgedLink(event.target)) return;
+    if (!event.isTrusted || !badgedLink(event.target)) return;
     clearTimeout(hideTimer);
     hideTimer = window.setTimeout(() => {
       if (!card.isInUse()) card.hide();

@@ -9,15 +9,18 @@ export interface PageCard {
    * Shows the card for `url`, or nothing if the registry does not know it and `quietIfUnknown`.
    * The lookup starts at once; drawing waits for `ready` (the page must exist to be measured).
    * `answers` replaces the one live lookup: each is drawn in turn, in place of the one before.
+   * `forLink`: the card of a link on the page, not of the page itself; closing it hides nothing.
    */
-  showFor(url: string, options?: { quietIfUnknown?: boolean; ready?: Promise<void>; answers?: Promise<LookupReply | undefined>[] }): Promise<void>;
+  showFor(url: string, options?: { quietIfUnknown?: boolean; ready?: Promise<void>; answers?: Promise<LookupReply | undefined>[]; forLink?: boolean }): Promise<void>;
   hide(): void;
   /** True while the pointer or keyboard focus is in the card. */
   isInUse(): boolean;
 }
 
-/** The background's card for a page. */
+/** The background's card for the page itself, at `url` (its address now; the background answers only for it). */
 export const lookupCard = (url: string) => browser.runtime.sendMessage({ type: 'lookup', url }) as Promise<LookupReply | undefined>;
+/** The background's card for a link on the page, answered only for a link it gave this page a verdict for. */
+const lookupLinkCard = (url: string) => browser.runtime.sendMessage({ type: 'lookup-link-card', url }) as Promise<LookupReply | undefined>;
 
 export function createPageCard(avoidSelector?: string): PageCard {
   const overlay = createCardOverlay(avoidSelector);
@@ -25,13 +28,13 @@ export function createPageCard(avoidSelector?: string): PageCard {
   let shownUrl: string | null = null;
 
   return {
-    async showFor(url, { quietIfUnknown = false, ready, answers } = {}) {
+    async showFor(url, { quietIfUnknown = false, ready, answers, forLink = false } = {}) {
       if (url === shownUrl) return;
       const current = ++generation;
       // Never leave the previous tool's card up while the next one is looked up.
       overlay.remove();
       shownUrl = null;
-      for (const answer of answers ?? [lookupCard(url)]) {
+      for (const answer of answers ?? [forLink ? lookupLinkCard(url) : lookupCard(url)]) {
         const reply = await answer;
         await ready;
         if (current !== generation) return;
@@ -43,7 +46,8 @@ export function createPageCard(avoidSelector?: string): PageCard {
         overlay.show(reply, url, () => {
           overlay.remove();
           shownUrl = null;
-          void browser.runtime.sendMessage({ type: 'dismiss', keys: reply.dismissKeys });
+          // The background hides the listing of the page the card is for, only if that is still this page.
+          if (!forLink) void browser.runtime.sendMessage({ type: 'dismiss', url });
         });
       }
     },

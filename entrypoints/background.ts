@@ -1,10 +1,11 @@
 import { badgeFor } from '@/lib/background/badge';
 import { cardSnapshotScheduler, forgetCards } from '@/lib/background/card-snapshot';
 import { handleMessage, lookupForCard, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
+import { pageLinks } from '@/lib/background/page-links';
 import { applyManagedPolicy } from '@/lib/background/policy';
 import { syncSitesScript } from '@/lib/background/site-access';
 import { localNoteActions } from '@/lib/notes/actions';
-import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
+import { hiddenListingKeys, hideCard } from '@/lib/settings/dismissed';
 import { loadProfile } from '@/lib/settings/profile';
 import { BUNDLED_FEED_PATH, feedManager } from '@/lib/settings/feeds';
 import { SignpostDatabase } from '@/lib/storage/db';
@@ -14,8 +15,6 @@ import { ToolReader } from '@/lib/storage/tool-store';
 
 const SYNC_ALARM = 'signpost-sync';
 const SYNC_PERIOD_MINUTES = 6 * 60;
-/** The unlisted script entrypoints/card-notes.tsx, as WXT outputs it. */
-const CARD_NOTES_SCRIPT = '/card-notes.js';
 
 export default defineBackground(() => {
   const db = new SignpostDatabase();
@@ -32,23 +31,30 @@ export default defineBackground(() => {
     },
   });
   const reader = new ToolReader(db);
+
+  const showBadge = async (tabId: number, reply: LookupReply) => {
+    const badge = badgeFor(reply);
+    await browser.action.setBadgeText({ tabId, text: badge?.text ?? '' });
+    await browser.action.setTitle({ tabId, title: badge?.title ?? 'Signpost' });
+    if (badge) await browser.action.setBadgeBackgroundColor({ tabId, color: badge.color });
+  };
+
   const context: BackgroundContext = {
     extensionId: browser.runtime.id,
     extensionOrigin,
     registry: dexieRegistrySource(db, reader),
     now: Date.now,
-    dismissed: () => loadDismissed(db),
+    hiddenListings: () => hiddenListingKeys(db),
     myConditions: async () => (await loadProfile(db)).myConditions,
-    dismiss: async (keys) => {
-      await addDismissed(db, keys);
-      await forgetCards(browser.storage.local, keys);
+    hideCard: async (card) => {
+      await hideCard(db, card);
+      await forgetCards(browser.storage.local, [card.key]);
     },
+    pageLinks: pageLinks(),
+    showVerdictOnToolbar: (tabId, reply) => void showBadge(tabId, reply),
     syncAll: feeds.syncAll,
     feeds,
     notes: localNoteActions(db, Date.now),
-    injectCardNotes: async (tabId, frameId) => {
-      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CARD_NOTES_SCRIPT] });
-    },
   };
 
   // The store pages' cards, copied to storage.local for a cold worker (lib/background/card-snapshot.ts),
@@ -84,27 +90,18 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void startSyncing());
   browser.permissions.onAdded.addListener(() => void syncSitesScript(browser));
   browser.permissions.onRemoved.addListener(() => void syncSitesScript(browser));
+  // A closed tab's pages can ask nothing more; what they were told about their links goes with them.
+  browser.tabs.onRemoved.addListener((tabId) => context.pageLinks.forgetTab(tabId));
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_ALARM) void context.syncAll();
   });
-
-  const showBadge = async (tabId: number, reply: LookupReply) => {
-    const badge = badgeFor(reply);
-    await browser.action.setBadgeText({ tabId, text: badge?.text ?? '' });
-    await browser.action.setTitle({ tabId, title: badge?.title ?? 'Signpost' });
-    if (badge) await browser.action.setBadgeBackgroundColor({ tabId, color: badge.color });
-  };
 
   // Chromium drops replies given as non-native promises (Dexie's), so answer through sendResponse.
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     const reply = handleMessage(context, message, sender);
     if (!reply) return undefined;
     reply.then(
-      (value) => {
-        sendResponse(value);
-        const tabId = sender.tab?.id;
-        if (tabId !== undefined && 'matches' in value) void showBadge(tabId, value);
-      },
+      (value) => sendResponse(value),
       (error: unknown) => {
         console.error('Signpost: message failed', error);
         sendResponse(undefined);

@@ -24,6 +24,8 @@ export const OPTIONAL_HOST_PERMISSIONS = ['https://*/*', 'http://*/*'];
 export const ED25519_FIREFOX = 129;
 export const ED25519_CHROMIUM = 137;
 export const MANAGED_SCHEMA_FILE = 'managed_schema.json';
+/** The one file a web page may load: the card's peer-notes page, framed in the card on the two stores. */
+export const CARD_NOTES_PAGE_FILE = 'card-notes.html';
 
 export const outputDir = (browser: TargetBrowser, mode?: string) => join(REPO_ROOT, '.output', `${browser}-mv3${mode ? `-${mode}` : ''}`);
 
@@ -37,6 +39,7 @@ export interface Manifest {
   background?: { service_worker?: string; scripts?: string[] };
   minimum_chrome_version?: string;
   storage?: { managed_schema?: string };
+  web_accessible_resources?: { resources?: string[]; matches?: string[]; extension_ids?: string[]; use_dynamic_url?: boolean }[];
   browser_specific_settings?: {
     gecko?: { id?: string; strict_min_version?: string; data_collection_permissions?: { required?: string[] } };
     gecko_android?: { strict_min_version?: string };
@@ -97,6 +100,18 @@ export function manifestProblems(browser: TargetBrowser, manifest: Manifest, { d
   if (!sameSet(manifest.optional_host_permissions, OPTIONAL_HOST_PERMISSIONS)) {
     problems.push(`optional_host_permissions are ${JSON.stringify(manifest.optional_host_permissions)}`);
   }
+  // Whatever is web-accessible, a page can load or frame; to other pages, it tells that Signpost is installed.
+  const [exposed, ...more] = manifest.web_accessible_resources ?? [];
+  if (
+    more.length > 0 ||
+    !sameSet(exposed?.resources, [CARD_NOTES_PAGE_FILE]) ||
+    !sameSet(exposed?.matches, STORE_HOST_PERMISSIONS) ||
+    exposed?.extension_ids !== undefined ||
+    exposed?.use_dynamic_url !== true
+  ) {
+    problems.push(`web_accessible_resources are ${JSON.stringify(manifest.web_accessible_resources)}, not ${CARD_NOTES_PAGE_FILE} alone, to the two app stores, by a dynamic URL`);
+  }
+  if (dir && !existsSync(join(dir, CARD_NOTES_PAGE_FILE))) problems.push(`${CARD_NOTES_PAGE_FILE} is web-accessible but not in the build`);
 
   if (browser === 'firefox') {
     const gecko = manifest.browser_specific_settings?.gecko;

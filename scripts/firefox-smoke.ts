@@ -83,7 +83,7 @@ class Bidi {
 
   /** Evaluates an expression (awaiting a promise) in a tab and returns its JSON-serialised value. */
   async evaluate<T>(context: string, expression: string): Promise<T> {
-    const reply = await this.send<{ type: string; result?: { type: string; value?: string }; exceptionDetails?: { text: string } }>('script.evaluate', {
+    const reply = await this.send<ScriptReply>('script.evaluate', {
       expression: `(async () => JSON.stringify(await (${expression})))()`,
       target: { context },
       awaitPromise: true,
@@ -92,7 +92,48 @@ class Bidi {
     if (reply.type === 'exception') throw new Error(`evaluate failed: ${reply.exceptionDetails?.text}`);
     return JSON.parse(reply.result?.value ?? 'null') as T;
   }
+
+  /**
+   * Runs `body` (the source of a function of the root) against the shadow root of the first
+   * `hostTag` element and returns its JSON-serialised value; null when there is none. Signpost's
+   * roots are closed, so the page's own scripts get null for `host.shadowRoot`: BiDi reaches them
+   * from outside the page, as DevTools would, by serialising the host with its shadow tree.
+   */
+  async inShadowRoot<T>(context: string, hostTag: string, body: string): Promise<T | null> {
+    const host = await this.send<{ type: string; result?: { value?: { shadowRoot?: { sharedId?: string } | null } } }>('script.evaluate', {
+      expression: `document.querySelector(${JSON.stringify(hostTag)})`,
+      target: { context },
+      awaitPromise: false,
+      serializationOptions: { includeShadowTree: 'all', maxDomDepth: 0 },
+    });
+    const sharedId = host.result?.value?.shadowRoot?.sharedId;
+    if (!sharedId) return null;
+    const reply = await this.send<ScriptReply>('script.callFunction', {
+      functionDeclaration: `async function () { return JSON.stringify(await (${body})(this)); }`,
+      this: { sharedId },
+      target: { context },
+      awaitPromise: true,
+      resultOwnership: 'none',
+    });
+    if (reply.type === 'exception') throw new Error(`in ${hostTag}'s shadow root: ${reply.exceptionDetails?.text}`);
+    return JSON.parse(reply.result?.value ?? 'null') as T;
+  }
+
+  /** A person's click (trusted, unlike a script's `click()`) at a point of the tab's viewport. */
+  async click(context: string, point: { x: number; y: number }): Promise<void> {
+    const [x, y] = [Math.round(point.x), Math.round(point.y)];
+    const pointer = [{ type: 'pointerMove', x, y }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }];
+    await this.send('input.performActions', { context, actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: pointer }] });
+  }
+
+  /** The frames inside a tab, with their addresses. */
+  async childFrames(context: string): Promise<{ context: string; url: string }[]> {
+    const tree = await this.send<{ contexts: { children?: { context: string; url: string; children?: unknown[] }[] }[] }>('browsingContext.getTree', { root: context });
+    return tree.contexts.flatMap((top) => top.children ?? []);
+  }
 }
+
+type ScriptReply = { type: string; result?: { type: string; value?: string }; exceptionDetails?: { text: string } };
 
 async function poll<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + TIMEOUT_MS;
@@ -151,18 +192,22 @@ function writePrefs(profile: string, extensionId: string): void {
   writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
 }
 
-/** Opens the card's details (once) and reads its first claim and its peer-notes region. */
-const CARD_DETAILS = `(() => {
-  const root = document.querySelector('signpost-trust-card')?.shadowRoot;
-  if (!root) return null;
+const CARD_HOST = 'signpost-trust-card';
+/** The card's headline, read from its shadow root. */
+const CARD_HEADLINE = `(root) => root.querySelector('.headline')?.textContent ?? null`;
+/** Where to click the card's Details button (scrolled into view first); null while it is not drawn. */
+const DETAILS_BUTTON = `(root) => {
   const toggle = [...root.querySelectorAll('button')].find((button) => button.textContent.trim() === 'Details');
-  if (toggle) toggle.click();
-  const claims = root.querySelector('.claims li, .claims')?.innerText ?? '';
-  const notes = [...root.querySelectorAll('section, [role="region"]')].find((region) => /^Peer notes/.test(region.getAttribute('aria-label') ?? region.querySelector('h2, h3, h4')?.textContent ?? ''));
-  return { claims, notes: notes?.innerText ?? '' };
-})()`;
-
-const CARD_HEADLINE = `document.querySelector('signpost-trust-card')?.shadowRoot?.querySelector('.headline')?.textContent ?? null`;
+  if (!toggle) return null;
+  toggle.scrollIntoView({ block: 'nearest' });
+  const box = toggle.getBoundingClientRect();
+  return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+}`;
+/** The first claim of the opened details, and the notes frame's name. */
+const CARD_DETAILS = `(root) => ({
+  claims: root.querySelector('.claims li, .claims')?.innerText ?? '',
+  notesFrame: root.querySelector('iframe')?.title ?? '',
+})`;
 
 async function main(): Promise<void> {
   if (!FIREFOX) throw new Error('No Firefox found: `apt-get install -y firefox-esr`, or set FIREFOX_PATH.');
@@ -209,7 +254,7 @@ async function main(): Promise<void> {
     const visit = async (page: { url: string; expect: string }) => {
       const context = (await bidi!.send<{ context: string }>('browsingContext.create', { type: 'tab' })).context;
       await bidi!.send('browsingContext.navigate', { context, url: page.url, wait: 'complete' });
-      const headline = await poll(`the card on ${page.url}`, () => bidi!.evaluate<string | null>(context, CARD_HEADLINE), (value) => value?.includes(page.expect) === true);
+      const headline = await poll(`the card on ${page.url}`, () => bidi!.inShadowRoot<string>(context, CARD_HOST, CARD_HEADLINE), (value) => value?.includes(page.expect) === true);
       report.push(`  card on ${page.url}: "${headline}"`);
       return context;
     };
@@ -227,15 +272,31 @@ async function main(): Promise<void> {
       report.push('  the bundled feed is signed and its key pinned, so these cards mean Firefox\'s WebCrypto verified its Ed25519 signature');
     }
 
-    // 3. The card's details and peer notes: the notes code (card-notes.js) is injected on demand by
-    // the background through scripting.executeScript, then reads the notes from IndexedDB.
-    const details = (await poll(
-      "the card's details and peer notes",
-      () => bidi!.evaluate<{ claims: string; notes: string } | null>(contexts[0]!, CARD_DETAILS),
-      (value) => value !== null && value.notes.length > 0,
+    // 3. The card's details and peer notes. The card's shadow root is closed to the page, and the card
+    // acts only on a person's input: Details is clicked through BiDi's input actions. The notes are
+    // Signpost's own page, framed in the card (web-accessible to the stores only), which asks the
+    // background (an event page in Firefox) for them.
+    const shadowRootToPage = await bidi.evaluate<boolean>(contexts[0]!, `document.querySelector('${CARD_HOST}')?.shadowRoot === null`);
+    if (!shadowRootToPage) throw new Error("the card's shadow root is open to the page");
+    report.push("  the card's shadow root is closed: the page's own scripts read null");
+    const details = await bidi.inShadowRoot<{ x: number; y: number }>(contexts[0]!, CARD_HOST, DETAILS_BUTTON);
+    if (!details) throw new Error("no Details button on the card");
+    await bidi.click(contexts[0]!, details);
+    const opened = (await poll(
+      "the card's details and its notes frame",
+      () => bidi!.inShadowRoot<{ claims: string; notesFrame: string }>(contexts[0]!, CARD_HOST, CARD_DETAILS),
+      (value) => Boolean(value?.notesFrame),
     ))!;
-    report.push(`  details, first claim: "${details.claims.replace(/\s+/g, ' ').trim().slice(0, 120)}…"`);
-    report.push(`  peer notes injected: "${details.notes.replace(/\s+/g, ' ').trim().slice(0, 100)}"`);
+    report.push(`  details, first claim: "${opened.claims.replace(/\s+/g, ' ').trim().slice(0, 120)}…"`);
+    const notesText = await poll(
+      'the peer notes in their frame',
+      async () => {
+        const frame = (await bidi!.childFrames(contexts[0]!)).find((child) => child.url.includes('/card-notes.html#'));
+        return frame ? bidi!.evaluate<string>(frame.context, `document.body.innerText`) : '';
+      },
+      (text) => text.includes('Peer notes ('),
+    );
+    report.push(`  ${opened.notesFrame}, in Signpost's own framed page: "${notesText.replace(/\s+/g, ' ').trim().slice(0, 100)}"`);
     for (const context of contexts) await bidi.send('browsingContext.close', { context });
 
     // 4. Tool websites: the e2e-sites build holds the optional site permission from install, so its

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { FeedListEntry } from '@/lib/settings/feeds';
 import type { Profile } from '@/lib/settings/profile';
+import { HiddenCards } from '../HiddenCards';
 import { FeedsSection } from './FeedsSection';
 import type { OptionsPorts } from './ports';
 import { isLocked, NO_POLICY, type PolicyState } from '@/lib/settings/policy';
@@ -16,6 +17,7 @@ const CLOCK_TICK_MS = 60_000;
 const SECTIONS = [
   ['feeds', 'Feeds'],
   ['other-websites', 'Other websites'],
+  ['hidden-cards', 'Hidden cards'],
   ['profile', 'Your profile'],
   ['notes', 'Peer notes'],
   ['transfer', 'Export and import'],
@@ -78,6 +80,7 @@ export function OptionsPage({ ports }: { ports: OptionsPorts }) {
         <div id="other-websites">
           <SiteAccess key={generation} access={ports.siteAccess} badgesLocked={isLocked(policy.policy, 'linkBadges')} />
         </div>
+        <HiddenCards port={ports.hiddenCards} whenNone="say-so" sectionClass="panel" buttonClass="button secondary" />
         {profile ? (
           <>
             <ProfileSection key={generation} initial={profile} onSave={saveProfile} championEmailLocked={isLocked(policy.policy, 'championEmail')} />

@@ -4,6 +4,7 @@ import { loadPolicyState } from '@/lib/settings/policy';
 import { loadProfile, saveProfile } from '@/lib/settings/profile';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { askBackground } from '../ask-background';
+import { dexieHiddenCardsPort } from '../hidden-cards-port';
 import { dexieNotesPort } from './notes-port';
 import type { OptionsPorts } from './ports';
 import { browserSiteAccess } from './SiteAccess';
@@ -48,6 +49,7 @@ export function browserOptionsPorts(): OptionsPorts {
       save: (profile) => saveProfile(db, profile),
     },
     siteAccess: browserSiteAccess,
+    hiddenCards: dexieHiddenCardsPort(db),
     download: (fileName, text) => {
       const href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
       Object.assign(document.createElement('a'), { href, download: fileName }).click();

@@ -4,6 +4,7 @@ import type { NotesImportResult } from '@/lib/notes/transfer';
 import type { FeedListEntry, ForgetReply, PreviewResult, SubscribeReply, SyncFeedReply } from '@/lib/settings/feeds';
 import type { PolicyState } from '@/lib/settings/policy';
 import type { Profile } from '@/lib/settings/profile';
+import type { HiddenCardsPort } from '../hidden-cards-port';
 import type { SiteAccessPort } from './SiteAccess';
 
 // What the settings page needs from the browser, injected so component tests need no extension APIs.
@@ -45,6 +46,7 @@ export interface OptionsPorts {
   notes: NotesPort;
   profile: ProfilePort;
   siteAccess: SiteAccessPort;
+  hiddenCards: HiddenCardsPort;
   /** Saves a file to the user's downloads. */
   download(fileName: string, text: string): void;
   now(): number;

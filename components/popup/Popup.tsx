@@ -6,6 +6,7 @@ import { noteSubjectOf } from '@/lib/registry/present';
 import { alternativesFor, registrySearch } from '@/lib/search/registry-search';
 import { productRecordId, type SearchEntry } from '@/lib/search/search';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
+import { HiddenCards } from '../HiddenCards';
 import { CurrentPage, type PageState } from './CurrentPage';
 import type { PopupDeps } from './deps';
 import { SEARCH_INPUT_ID, SearchPanel } from './SearchPanel';
@@ -89,6 +90,7 @@ export function Popup({ deps }: { deps: PopupDeps }) {
             hasMyConditions={profile.myConditions.length > 0}
             inputRef={searchInput}
           />
+          <HiddenCards port={deps.hiddenCards} whenNone="nothing" />
         </main>
       )}
     </div>

@@ -3,6 +3,7 @@ import { dexieSearchSource } from '@/lib/search/registry-search';
 import { loadProfile } from '@/lib/settings/profile';
 import { handoutQuery } from '@/lib/signposting/handout';
 import { SignpostDatabase } from '@/lib/storage/db';
+import { dexieHiddenCardsPort } from '../hidden-cards-port';
 import type { CurrentTab, PopupDeps, RegistryDeps } from './deps';
 
 export function browserRegistryDeps(db: SignpostDatabase): RegistryDeps {
@@ -19,6 +20,7 @@ export function browserPopupDeps(): PopupDeps {
     openHandout: (recordId, link) => void browser.tabs.create({ url: browser.runtime.getURL('/handout.html') + handoutQuery(recordId, link) }),
     openSettings: () => void browser.runtime.openOptionsPage(),
     notes: localNoteActions(db, Date.now),
+    hiddenCards: dexieHiddenCardsPort(db),
   };
 }
 

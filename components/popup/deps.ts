@@ -1,7 +1,6 @@
-import type { NoteActions } from '@/lib/notes/actions';
-import type { NoteSubject } from '@/lib/notes/schema';
-import type { ToolNotes } from '@/lib/notes/view';
+import type { ToolNoteActions } from '@/lib/notes/actions';
 import type { SearchSource } from '@/lib/search/registry-search';
+import type { HiddenCardsPort } from '../hidden-cards-port';
 import type { Profile } from '@/lib/settings/profile';
 
 // Everything the popup and the handout page need from outside, passed in, so component tests run
@@ -25,5 +24,6 @@ export interface PopupDeps extends RegistryDeps {
   /** Opens the printable handout for a product (by its record id) in a new tab. */
   openHandout(recordId: string, link: string | null): void;
   openSettings(): void;
-  notes: NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> };
+  hiddenCards: HiddenCardsPort;
+  notes: ToolNoteActions;
 }

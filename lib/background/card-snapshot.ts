@@ -5,7 +5,7 @@ import type { LookupReply } from './handlers';
 // So the worker keeps, in storage.local, the card it would show on the store page of every app its
 // registry knows; the store content script paints that at once and the live answer, which it still
 // asks for, replaces it moments later. The copy is rewritten after every change to feeds or
-// settings (dismissals included), so it is never staler than the registry for longer than one
+// settings (hidden cards included), so it is never staler than the registry for longer than one
 // rewrite, and it is skipped for registries too large to copy (the card then waits, as before).
 
 /** Store pages copied at most: a few MB in storage.local at ~3 KB a card. */
@@ -41,7 +41,9 @@ export interface CardSnapshotDeps {
 /** Rewrites the whole copy; returns how many store pages it holds (0 when the registry is too big). */
 export async function writeCardSnapshot({ area, storeKeys, cardFor }: CardSnapshotDeps): Promise<number> {
   const keys = (await storeKeys()).filter((key) => storePageUrl(key) !== null);
-  const entries = keys.length <= CARD_SNAPSHOT_LIMIT ? await Promise.all(keys.map(async (key) => [snapshotKey(key), await cardFor(storePageUrl(key)!)] as const)) : [];
+  const cards = keys.length <= CARD_SNAPSHOT_LIMIT ? await Promise.all(keys.map(async (key) => [snapshotKey(key), await cardFor(storePageUrl(key)!)] as const)) : [];
+  // A hidden listing has no copy: showing it again (a settings write) brings it back at the next rewrite.
+  const entries = cards.filter(([, card]) => !card.dismissed);
   const written = entries.map(([key]) => key);
   const kept = new Set(written);
   const previous = (await area.get(SNAPSHOT_INDEX))[SNAPSHOT_INDEX];
@@ -53,8 +55,8 @@ export async function writeCardSnapshot({ area, storeKeys, cardFor }: CardSnapsh
 }
 
 /**
- * Drops the stored cards of tools just hidden by the clinician, before the dismissal is answered,
- * so that the next store page of the tool does not flash its card before the rewrite.
+ * Drops the stored cards of listings just hidden by the clinician, before the dismissal is
+ * answered, so that the next visit to the listing does not flash its card before the rewrite.
  */
 export async function forgetCards(area: SnapshotStorage, pageKeys: readonly string[]): Promise<void> {
   await area.remove(pageKeys.map(snapshotKey));

@@ -1,14 +1,16 @@
-import { productKeys, pageKeys } from '../lookup/keys';
-import { requestSchema } from '../messaging/protocol';
+import { listingKey } from '../lookup/keys';
+import { extensionPageRequestSchema, pageRequestSchema, type ExtensionPageRequest, type PageRequest } from '../messaging/protocol';
 import { cardDataFor, type CardData, type CardSource } from '../registry/card-data';
 import type { NoteActions, SaveNoteReply } from '../notes/actions';
 import type { NoteSubject } from '../notes/schema';
 import type { ToolNotes } from '../notes/view';
 import { batchedSource } from '../registry/batched-source';
-import { lookupUrl } from '../registry/lookup';
+import { lookupUrl, type LookupResult } from '../registry/lookup';
 import type { VerdictState } from '../registry/verdict-look';
+import type { HiddenCard } from '../settings/dismissed';
 import type { FeedManager, ForgetReply, SubscribeReply, SyncFeedReply } from '../settings/feeds';
 import type { SyncOutcome } from '../sync/sync';
+import type { PageDocument, PageLinks } from './page-links';
 
 export interface BackgroundContext {
   extensionId: string;
@@ -16,12 +18,16 @@ export interface BackgroundContext {
   extensionOrigin: string;
   registry: CardSource;
   syncAll: () => Promise<SyncOutcome[]>;
-  dismissed: () => Promise<Set<string>>;
-  dismiss: (keys: readonly string[]) => Promise<void>;
+  /** The listings whose card the clinician hid (listingKey in lib/lookup/keys.ts). */
+  hiddenListings: () => Promise<Set<string>>;
+  /** Hides one listing's card, and drops its stored copy. */
+  hideCard: (card: HiddenCard) => Promise<void>;
+  /** What each web page has been told about its links. */
+  pageLinks: PageLinks;
+  /** Shows a tab's verdict on the toolbar icon, which no page can draw on. */
+  showVerdictOnToolbar: (tabId: number, reply: LookupReply) => void;
   feeds: Pick<FeedManager, 'subscribe' | 'sync' | 'forget'>;
   notes: NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> };
-  /** Runs the card's notes script (entrypoints/card-notes.tsx) in one frame of a tab. */
-  injectCardNotes: (tabId: number, frameId: number) => Promise<void>;
   now: () => number;
   /** The clinician's own conditions (Settings → Your profile): they choose which condition leads a verdict. */
   myConditions?: () => Promise<readonly string[]>;
@@ -29,20 +35,19 @@ export interface BackgroundContext {
 
 export interface MessageSender {
   id?: string;
-  /** The sending page or frame: for a content script, the web page it runs in. */
+  /** The sending document's address, as the browser knows it: for a content script, the web page it runs in. */
   url?: string;
-  /** Set for content scripts: the tab and frame they run in. */
+  /** Set for content scripts (and extension pages in a tab): the tab and frame they run in. */
   tab?: { id?: number };
   frameId?: number;
+  /** The sending document (Chromium); a navigation gives a new one. */
+  documentId?: string;
 }
 
-/** What the content script gets back: the card's data, and whether the clinician hid this tool. */
+/** What the content script gets back: the card's data, and whether the clinician hid this listing. */
 export interface LookupReply extends CardData {
   dismissed: boolean;
-  /** Keys to send back with a "dismiss" message for this tool. */
-  dismissKeys: string[];
 }
-
 /** A link's badge: only for links to tools the registry knows. */
 export interface LinkVerdict {
   url: string;
@@ -54,63 +59,126 @@ export interface LinkVerdict {
   said?: string;
 }
 
-type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: true } | SubscribeReply | SyncFeedReply | ForgetReply | SaveNoteReply | ToolNotes;
+type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: boolean } | SubscribeReply | SyncFeedReply | ForgetReply | SaveNoteReply | ToolNotes;
+
+/** A web page's document, as a content script's sender names it. */
+interface WebPage extends PageDocument {
+  url: string;
+}
+
+const TOP_FRAME = 0;
 
 /**
- * Answers a runtime message, or returns undefined to ignore it: messages from other extensions
- * and anything that fails validation get no answer at all.
+ * Answers a runtime message, or returns undefined to ignore it: messages from other extensions,
+ * anything that fails validation, and anything its sender may not ask get no answer at all.
+ * Signpost's own pages may ask for notes, syncs, feed changes and any card; a content script only
+ * about the page it runs in: whatever a page manages to make its content script send, it learns no
+ * more than its own card and its links' verdicts, and changes nothing but the hiding of its own card.
  */
 export function handleMessage(context: BackgroundContext, message: unknown, sender: MessageSender): Promise<Reply> | undefined {
   if (sender.id !== context.extensionId) return undefined;
-  const request = requestSchema.safeParse(message);
-  if (!request.success) return undefined;
-  switch (request.data.type) {
-    case 'lookup':
-      return lookupForCard(context, request.data.url);
-    case 'lookup-links':
-      return linkVerdicts(context, request.data.urls);
-    case 'dismiss':
-      return context.dismiss(request.data.keys).then(() => ({ ok: true as const }));
-    case 'sync-now':
-      return context.syncAll();
-    case 'save-note':
-      return context.notes.save(request.data.draft);
-    case 'delete-note':
-      return context.notes.remove(request.data.id, request.data.subject);
-    case 'restore-note':
-      return context.notes.restore(request.data.id, request.data.subject);
-    case 'notes-for':
-      return context.notes.forTool(request.data.subject);
-    case 'load-card-notes': {
-      const tabId = sender.tab?.id;
-      // Only a content script has a tab to inject into; extension pages render notes themselves.
-      if (tabId === undefined || sender.frameId === undefined) return undefined;
-      return context.injectCardNotes(tabId, sender.frameId).then(() => ({ ok: true as const }));
-    }
+  if (fromExtensionPage(context, sender)) {
+    const request = extensionPageRequestSchema.safeParse(message);
+    return request.success ? answerExtensionPage(context, request.data) : undefined;
   }
-  // Changing subscriptions is for the settings page: content scripts run inside web pages, so
-  // whatever a page manages to make one send must not be able to add or remove a feed.
-  if (!fromExtensionPage(context, sender)) return undefined;
-  switch (request.data.type) {
-    case 'subscribe-feed':
-      return context.feeds.subscribe(request.data.url, request.data.keys);
-    case 'sync-feed':
-      return context.feeds.sync(request.data.url);
-    case 'forget-feed':
-      return context.feeds.forget(request.data.url);
-  }
+  const page = webPageOf(sender);
+  const request = pageRequestSchema.safeParse(message);
+  return page && request.success ? answerWebPage(context, request.data, page) : undefined;
 }
 
 // Compared as text: URL parsers disagree on the origin of non-web schemes such as chrome-extension:.
 const fromExtensionPage = (context: BackgroundContext, sender: MessageSender) => sender.url?.startsWith(`${context.extensionOrigin}/`) === true;
 
-/** The card for a page: its data, and whether the clinician hid this tool. */
-export async function lookupForCard(context: Pick<BackgroundContext, 'registry' | 'dismissed' | 'now' | 'myConditions'>, url: string): Promise<LookupReply> {
+function answerExtensionPage(context: BackgroundContext, request: ExtensionPageRequest): Promise<Reply> {
+  switch (request.type) {
+    case 'lookup':
+      return lookupForCard(context, request.url);
+    case 'lookup-links':
+      return linkVerdicts(context, request.urls);
+    case 'sync-now':
+      return context.syncAll();
+    case 'save-note':
+      return context.notes.save(request.draft);
+    case 'delete-note':
+      return context.notes.remove(request.id, request.subject);
+    case 'restore-note':
+      return context.notes.restore(request.id, request.subject);
+    case 'notes-for':
+      return context.notes.forTool(request.subject);
+    case 'subscribe-feed':
+      return context.feeds.subscribe(request.url, request.keys);
+    case 'sync-feed':
+      return context.feeds.sync(request.url);
+    case 'forget-feed':
+      return context.feeds.forget(request.url);
+  }
+}
+
+function answerWebPage(context: BackgroundContext, request: PageRequest, page: WebPage): Promise<Reply> | undefined {
+  switch (request.type) {
+    case 'lookup':
+      if (!sameOrigin(request.url, page.url)) return undefined;
+      return lookupForCard(context, request.url).then((reply) => {
+        // The icon shows the tab's page: not a frame's, not a link's.
+        if (page.frameId === TOP_FRAME) context.showVerdictOnToolbar(page.tabId, reply);
+        return reply;
+      });
+    case 'lookup-links': {
+      const admitted = context.pageLinks.admit(page, request.urls);
+      // Beyond the cap, nothing more is looked up.
+      if (admitted.urls.length === 0) return Promise.resolve([]);
+      return linkVerdicts(context, admitted.urls).then((verdicts) => {
+        admitted.recordVerdicts(verdicts.map((verdict) => verdict.url));
+        return verdicts;
+      });
+    }
+    case 'lookup-link-card':
+      return context.pageLinks.hasVerdict(page, request.url) ? lookupForCard(context, request.url) : undefined;
+    case 'dismiss':
+      // Only the page's own card: a link's card is closed by the content script, and hides nothing.
+      return sameOrigin(request.url, page.url) ? hidePageCard(context, request.url) : undefined;
+  }
+}
+
+/** A content script's sender as a web page document; null when it is not one (no tab, no address). */
+function webPageOf(sender: MessageSender): WebPage | null {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || sender.url === undefined || !URL.canParse(sender.url)) return null;
+  const { origin, pathname } = new URL(sender.url);
+  return { tabId, frameId: sender.frameId ?? TOP_FRAME, url: sender.url, documentKey: sender.documentId ?? `${origin}${pathname}` };
+}
+
+/**
+ * An address of the sender's own site. Not the exact address: a store that changes app without a
+ * reload (Google Play) may still be reported at the old one when its content script asks. A page
+ * can move itself to any address of its own origin (history.pushState), so answering for those
+ * tells it nothing it could not get by navigating; another site's address is refused.
+ */
+function sameOrigin(url: string, pageUrl: string): boolean {
+  return URL.canParse(url) && new URL(url).origin === new URL(pageUrl).origin;
+}
+
+/** The listing a page is, with the product's name: what hiding its card records. */
+function listingOf({ identity, matches }: LookupResult): Omit<HiddenCard, 'at'> | null {
+  if (!identity) return null;
+  const [first] = matches;
+  const key = listingKey(identity, first?.product.identifiers);
+  return key === null ? null : { key, name: first?.product.name ?? null };
+}
+
+/** The card for a page: its data, and whether the clinician hid this listing. */
+export async function lookupForCard(context: Pick<BackgroundContext, 'registry' | 'hiddenListings' | 'now' | 'myConditions'>, url: string): Promise<LookupReply> {
   const myConditions = await context.myConditions?.().catch(() => undefined);
-  const [data, dismissed] = await Promise.all([cardDataFor(context.registry, url, context.now(), myConditions), context.dismissed()]);
-  const [first] = data.matches;
-  const dismissKeys = first ? productKeys(first.product.identifiers) : data.identity ? pageKeys(data.identity) : [];
-  return { ...data, dismissKeys, dismissed: dismissKeys.some((key) => dismissed.has(key)) };
+  const [data, hidden] = await Promise.all([cardDataFor(context.registry, url, context.now(), myConditions), context.hiddenListings()]);
+  const listing = listingOf(data);
+  return { ...data, dismissed: listing !== null && hidden.has(listing.key) };
+}
+
+async function hidePageCard(context: BackgroundContext, url: string): Promise<{ ok: boolean }> {
+  const listing = listingOf(await lookupUrl(context.registry, url, context.now()));
+  if (!listing) return { ok: false };
+  await context.hideCard({ ...listing, at: context.now() });
+  return { ok: true };
 }
 
 async function linkVerdicts(context: BackgroundContext, urls: readonly string[]): Promise<LinkVerdict[]> {

@@ -18,6 +18,11 @@ export function webIdentifierHost(identifier: WebIdentifier): string {
   return normaliseHost(new URL(identifier.origin).hostname);
 }
 
+/** One website claim (a site, or a path of it) as a key. */
+function siteKey(identifier: WebIdentifier): string {
+  return `site:${webIdentifierHost(identifier)}${identifier.pathPrefix ?? '/'}`;
+}
+
 export function identifierKeys(identifiers: Identifiers): string[] {
   const keys = new Set<string>();
   for (const id of identifiers.apple ?? []) keys.add(appleKey(id));
@@ -31,9 +36,7 @@ export function identifierKeys(identifiers: Identifiers): string[] {
  * and path. A shared host alone is not enough (two tools of one company share its domain).
  */
 export function productKeys(identifiers: Identifiers): string[] {
-  const keys = [...(identifiers.apple ?? []).map(appleKey), ...(identifiers.googlePlay ?? []).map(playKey)];
-  for (const web of identifiers.web ?? []) keys.push(`site:${webIdentifierHost(web)}${web.pathPrefix ?? '/'}`);
-  return keys;
+  return [...(identifiers.apple ?? []).map(appleKey), ...(identifiers.googlePlay ?? []).map(playKey), ...(identifiers.web ?? []).map(siteKey)];
 }
 
 /**
@@ -66,20 +69,36 @@ export function pathHasPrefix(path: string, prefix: string): boolean {
 }
 
 /**
- * How specifically a tool's web identifiers claim this page: the longest matching path prefix,
- * then the most specific host. -1 when none matches. Subdomains inherit only whole-site claims.
+ * How specifically one web identifier claims this page: the longer its path prefix, then the more
+ * specific its host, the higher. -1 when it does not. Subdomains inherit only whole-site claims.
  */
+function webIdentifierScore(web: WebIdentifier, chain: readonly string[], path: string): number {
+  const hostDepth = chain.indexOf(webIdentifierHost(web));
+  const prefix = web.pathPrefix ?? '/';
+  // A claim on a path of one site (www.nhs.uk/nhs-app) says nothing about its subdomains.
+  const hostFits = prefix === '/' ? hostDepth !== -1 : hostDepth === 0;
+  if (!hostFits || !pathHasPrefix(path, prefix)) return -1;
+  return prefix.length * 100 + (100 - hostDepth);
+}
+
+/** How specifically a tool's web identifiers claim this page: the best of webIdentifierScore, -1 when none does. */
 export function webMatchScore(identifiers: Identifiers, host: string, path: string): number {
   const chain = hostChain(host);
-  let best = -1;
+  return Math.max(-1, ...(identifiers.web ?? []).map((web) => webIdentifierScore(web, chain, path)));
+}
+
+/**
+ * The listing a page is, the unit in which the clinician hides a card: a store page by its own
+ * id (not the product's other stores), a website by the tool's claim that matched it. Null for a
+ * website no claim of `identifiers` covers.
+ */
+export function listingKey(identity: PageIdentity, identifiers: Identifiers = {}): string | null {
+  if (identity.kind !== 'web') return pageKeys(identity)[0]!;
+  const chain = hostChain(identity.host);
+  let best: { web: WebIdentifier; score: number } | null = null;
   for (const web of identifiers.web ?? []) {
-    const hostDepth = chain.indexOf(webIdentifierHost(web));
-    const prefix = web.pathPrefix ?? '/';
-    // A claim on a path of one site (www.nhs.uk/nhs-app) says nothing about its subdomains.
-    const hostFits = prefix === '/' ? hostDepth !== -1 : hostDepth === 0;
-    if (!hostFits || !pathHasPrefix(path, prefix)) continue;
-    const score = (web.pathPrefix ?? '/').length * 100 + (100 - hostDepth);
-    best = Math.max(best, score);
+    const score = webIdentifierScore(web, chain, identity.path);
+    if (score > (best?.score ?? -1)) best = { web, score };
   }
-  return best;
+  return best ? siteKey(best.web) : null;
 }

@@ -3,8 +3,9 @@ import type { NoteSubject } from './schema';
 import { deleteNote, restoreNote, saveNote, toolNotes } from './store';
 import type { NoteProblem, ToolNotes } from './view';
 
-// What the notes UI can do, the same for the card on a web page (through messages to the
-// background) and for the popup (straight to the database): both end in these functions.
+// What the notes UI can do. Notes are shown and written only in Signpost's own documents: the
+// popup, straight on the database (localNoteActions), and the notes page framed in the card on a
+// store page, through the background (components/notes/message-actions.ts). Never in a web page's.
 
 export type SaveNoteReply = { ok: true; id: string; notes: ToolNotes } | { ok: false; problems: NoteProblem[] };
 
@@ -16,7 +17,12 @@ export interface NoteActions {
   restore(id: string, subject: NoteSubject): Promise<ToolNotes>;
 }
 
-export function localNoteActions(db: SignpostDatabase, now: () => number): NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> } {
+/** The actions, and reading a tool's notes to begin with. */
+export interface ToolNoteActions extends NoteActions {
+  forTool(subject: NoteSubject | null): Promise<ToolNotes>;
+}
+
+export function localNoteActions(db: SignpostDatabase, now: () => number): ToolNoteActions {
   return {
     forTool: (subject) => toolNotes(db, subject, now()),
     async save(draft) {

@@ -7,10 +7,16 @@
 // Badges are drawn for links near the viewport, and for the others as they come near. After each
 // measured window (so outside the figures), the run scrolls through the whole thread and checks
 // that every link to a known tool, and no other link, has its badge beside it.
+//
+// The badge layer's shadow root is closed to the page, so everything that reads it (when badges
+// changed, where they are) runs in the benchmark's own isolated world through CDP
+// (tests/e2e/harness/closed-root.ts), never in the page's main world.
 import type { CDPSession, Page } from 'playwright-core';
 import { LINK_BADGES_SETTING, SITES_SCRIPT_ID } from '@/lib/settings/site-access';
 import { launchWithExtension } from '../e2e/harness/browser';
+import { inShadowRoot, unlessNoShadowRoot } from '../e2e/harness/closed-root';
 import { readFeeds } from '../e2e/harness/idb';
+import { BADGE_LAYER_HOST, badgeCount } from '../e2e/harness/link-badges';
 import type { SiteServer } from '../e2e/harness/server';
 import { waitFor } from '../e2e/harness/wait';
 import { pageSource } from './probe';
@@ -66,43 +72,58 @@ const PAGE_HTML = `<!doctype html>
 </main></body></html>`;
 
 interface InPageResult {
-  /** From the insertion to the last change to the badges in the window; NaN with badges off, or if none came. */
-  badgesMs: number;
+  /** performance.now() as the insertion began (the thread's HTML not yet parsed). */
+  insertedAt: number;
   longTasks: number[];
 }
 
 /**
  * Runs in the page: inserts the thread and ends after exactly `windowMs`, so that runs with and
  * without badges are compared over equal windows (the page's own deferred work, such as
- * Chromium's anchor metrics, lands in both). Badges are watched with a MutationObserver, not by
- * polling frames: polling would make the page render frames it would not otherwise render. The
- * observer only notes the time: which badges came, and where, is checked after the window.
+ * Chromium's anchor metrics, lands in both).
  */
-function insertThread({ html, badges, windowMs }: { html: string; badges: boolean; windowMs: number }): Promise<InPageResult> {
+function insertThread({ html, windowMs }: { html: string; windowMs: number }): Promise<InPageResult> {
   const longTasks: number[] = [];
   const longTaskObserver = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
   longTaskObserver.observe({ type: 'longtask' });
-  const layer = document.querySelector('signpost-link-badges')?.shadowRoot;
-  let badgesMs = NaN;
-  const started = performance.now();
-  const badgeObserver = new MutationObserver(() => {
-    badgesMs = performance.now() - started;
-  });
-  if (layer && badges) badgeObserver.observe(layer, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
+  const insertedAt = performance.now();
   const container = document.createElement('section');
   container.innerHTML = html;
   document.querySelector('main')!.append(container);
   return new Promise((resolve) =>
     setTimeout(() => {
-      badgeObserver.disconnect();
       longTaskObserver.disconnect();
-      resolve({ badgesMs, longTasks });
+      resolve({ insertedAt, longTasks });
     }, windowMs),
   );
 }
 
-const badgeCount = (page: Page) =>
-  page.evaluate(() => document.querySelector('signpost-link-badges')?.shadowRoot?.querySelectorAll('.badge').length ?? 0);
+interface BadgeClockGlobal {
+  __badgeClock?: { lastChange: number; observer: MutationObserver };
+}
+
+/**
+ * Notes, in the benchmark's isolated world, the time of every change to the badge layer: a
+ * MutationObserver, not polling frames (polling would make the page render frames it would not
+ * otherwise render). The observer only notes the time: which badges came, and where, is checked
+ * after the window. The world keeps the clock until the page navigates (closed-root.ts).
+ */
+function startBadgeClock(page: Page): Promise<void> {
+  return inShadowRoot(page, BADGE_LAYER_HOST, (layer) => {
+    const clock = { lastChange: NaN, observer: new MutationObserver(() => (clock.lastChange = performance.now())) };
+    clock.observer.observe(layer, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
+    (globalThis as BadgeClockGlobal).__badgeClock = clock;
+  });
+}
+
+/** The time of the last change to the badges (performance.now(): one clock for all of a page's worlds); stops the clock. */
+function stopBadgeClock(page: Page): Promise<number> {
+  return inShadowRoot(page, BADGE_LAYER_HOST, () => {
+    const clock = (globalThis as BadgeClockGlobal).__badgeClock;
+    clock?.observer.disconnect();
+    return clock?.lastChange ?? NaN;
+  });
+}
 
 interface ViewCheck {
   /** Links to known tools wholly in the viewport, each with its badge beside it. */
@@ -111,12 +132,12 @@ interface ViewCheck {
 }
 
 /**
- * Runs in the page: every link to a known tool wholly in the viewport has a drawn badge beside it
- * (as tests/e2e/sites.e2e.ts checks it), and every drawn badge in the viewport sits beside one.
+ * Runs on the badge layer's root in the benchmark's isolated world: every link to a known tool
+ * wholly in the viewport has a drawn badge beside it (as tests/e2e/sites.e2e.ts checks it), and
+ * every drawn badge in the viewport sits beside one. Links and badges are measured in one step.
  */
-function checkViewport({ knownIds }: { knownIds: string[] }): ViewCheck {
-  const layer = document.querySelector('signpost-link-badges')?.shadowRoot;
-  const drawn = [...(layer?.querySelectorAll<HTMLElement>('.badge') ?? [])].filter((badge) => badge.style.display !== 'none').map((badge) => badge.getBoundingClientRect());
+function checkViewport(layer: ShadowRoot, { knownIds }: { knownIds: string[] }): ViewCheck {
+  const drawn = [...layer.querySelectorAll<HTMLElement>('.badge')].filter((badge) => badge.style.display !== 'none').map((badge) => badge.getBoundingClientRect());
   const inView = (box: DOMRect) => box.width > 0 && box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;
   const beside = (badge: DOMRect, link: DOMRect) => Math.abs(badge.left - (link.right + 2)) <= 1 && Math.abs(badge.top + badge.height / 2 - (link.top + link.height / 2)) <= 2;
   const isKnown = (href: string) => knownIds.some((id) => href.includes(`/id${id}`) || href.includes(`id=${id}&`) || href.endsWith(`id=${id}`));
@@ -152,7 +173,7 @@ async function checkEveryBadge(page: Page): Promise<number> {
     const deadline = Date.now() + 2000;
     while (Date.now() < deadline) {
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 20)))));
-      check = (await page.evaluate(pageSource(checkViewport, { knownIds }))) as ViewCheck;
+      check = await unlessNoShadowRoot(inShadowRoot(page, BADGE_LAYER_HOST, checkViewport, { knownIds }), { badged: [], problems: ['no badge layer on the page'] });
       if (check.problems.length === 0) break;
     }
     if (check.problems.length > 0) throw new Error(`Link badges wrong after scrolling: ${check.problems.slice(0, 5).join('; ')}`);
@@ -229,10 +250,14 @@ export async function measureLinkBadges(site: SiteServer, extensionDir: string, 
         await cdp.send('Performance.enable');
         await page.goto(PAGE, { waitUntil: 'load' });
         if (badges) await waitFor(async () => (await badgeCount(page)) === 1, { message: 'the static link\'s badge (the link watcher running)' });
+        if (badges) await startBadgeClock(page);
         const before = await mainThreadMs(cdp);
-        const inPage = (await page.evaluate(pageSource(insertThread, { html, badges, windowMs }))) as InPageResult;
+        const inPage = (await page.evaluate(pageSource(insertThread, { html, windowMs }))) as InPageResult;
         const after = await mainThreadMs(cdp);
-        if (badges && Number.isNaN(inPage.badgesMs)) throw new Error(`No badge came within ${windowMs} ms of the insertion (found ${await badgeCount(page)})`);
+        // Insertion to the last change to the badges in the window; NaN with badges off, or if none came.
+        const lastBadgeChange = badges ? await stopBadgeClock(page) : NaN;
+        const badgesMs = lastBadgeChange > inPage.insertedAt ? lastBadgeChange - inPage.insertedAt : NaN;
+        if (badges && Number.isNaN(badgesMs)) throw new Error(`No badge came within ${windowMs} ms of the insertion (found ${await badgeCount(page)})`);
         if (badges) {
           // Every link to a known tool has its own address (ref=post…), so this counts links.
           const seen = await checkEveryBadge(page);
@@ -241,7 +266,7 @@ export async function measureLinkBadges(site: SiteServer, extensionDir: string, 
         threadMsByRun.push(after.thread - before.thread);
         results.push({
           badges,
-          badgesMs: inPage.badgesMs,
+          badgesMs,
           taskMs: after.task - before.task,
           scriptMs: after.script - before.script,
           layoutAndStyleMs: after.layout + after.style - before.layout - before.style,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinkBadgeLayer, type LinkBadgeLayer } from '@/components/link-badges';
 import type { LinkVerdict } from '@/lib/background/handlers';
 import { VERDICT_LOOK } from '@/lib/registry/verdict-look';
+import { captureShadowRoots, type ShadowRoots } from '../helpers/shadow-roots';
 
 class FakeIntersectionObserver {
   static last: FakeIntersectionObserver;
@@ -46,8 +47,9 @@ function entry(target: Element, time: number, box: { left?: number; top: number;
 const verdict: LinkVerdict = { url: 'https://www.sleepio.com/', name: 'Sleepio', state: 'recommended', stale: false };
 let layer: LinkBadgeLayer;
 let anchors: HTMLAnchorElement[];
+let shadowRoots: ShadowRoots;
 const host = () => document.querySelector('signpost-link-badges') as HTMLElement;
-const badgeElements = () => [...host().shadowRoot!.querySelectorAll<HTMLElement>('.badge')];
+const badgeElements = () => [...shadowRoots.of('signpost-link-badges')!.querySelectorAll<HTMLElement>('.badge')];
 const observer = () => FakeIntersectionObserver.last;
 
 beforeEach(() => {
@@ -56,6 +58,7 @@ beforeEach(() => {
   vi.stubGlobal('cancelAnimationFrame', () => undefined);
   document.body.innerHTML = '<a href="https://www.sleepio.com/">one</a><a href="https://www.sleepio.com/">two</a><a href="https://www.sleepio.com/">three</a>';
   anchors = [...document.querySelectorAll('a')];
+  shadowRoots = captureShadowRoots();
   layer = createLinkBadgeLayer();
 });
 
@@ -63,6 +66,7 @@ afterEach(() => {
   layer.destroy();
   frames = [];
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
   document.body.innerHTML = '';
 });
 
@@ -76,6 +80,16 @@ describe('link badge layer', () => {
     expect(host().getAttribute('aria-hidden')).toBe('true');
     expect(observer().options.rootMargin).toBeTruthy();
     expect(observer().observed).toEqual(new Set([host(), ...anchors]));
+  });
+
+  it('keeps its badges in a closed shadow root: a page that planted links cannot read back which tools Signpost knows', () => {
+    layer.add(anchors, verdict);
+    runFrame();
+    observer().callback([entry(host(), 1, { left: 0, right: 0, top: 0, height: 0 }), entry(anchors[0]!, 1, { right: 200, top: 50, height: 20 })]);
+    expect(badgeElements()).toHaveLength(1);
+    expect(shadowRoots.modes()).toEqual(['closed']);
+    expect(host().shadowRoot).toBeNull();
+    expect(document.documentElement.textContent).not.toContain('REC');
   });
 
   it('draws badges only for links near the viewport, beside each link, from boxes of the same frame', () => {

@@ -1,6 +1,7 @@
 import axe from 'axe-core';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dexieHiddenCardsPort } from '@/components/hidden-cards-port';
 import { CONDITION_GROUPS } from '@/components/options/condition-groups';
 import { dexieNotesPort } from '@/components/options/notes-port';
 import { OptionsPage } from '@/components/options/OptionsPage';
@@ -10,6 +11,7 @@ import { CONDITIONS } from '@/lib/feed/conditions';
 import type { FeedPublisher } from '@/lib/feed/schema';
 import type { FeedListEntry, FeedPreview, SyncFeedReply } from '@/lib/settings/feeds';
 import { ROLE_LABELS } from '@/lib/notes/vocabulary';
+import { hideCard, loadHiddenCards } from '@/lib/settings/dismissed';
 import { NO_POLICY, policySchema, type PolicyState } from '@/lib/settings/policy';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
 import type { FeedRecord } from '@/lib/storage/db';
@@ -86,7 +88,16 @@ function renderPage({ entries = [bundledEntry, networkEntry], stored = profile, 
     linkBadges: vi.fn(async () => false),
     setLinkBadges: vi.fn(async () => undefined),
   } satisfies SiteAccessPort;
-  const ports = { policy: async () => policy, feeds: feeds.port, notes: dexieNotesPort(db, () => NOW), profile: profilePort, siteAccess, download: vi.fn<OptionsPorts['download']>(), now: () => NOW } satisfies OptionsPorts;
+  const ports = {
+    policy: async () => policy,
+    feeds: feeds.port,
+    notes: dexieNotesPort(db, () => NOW),
+    profile: profilePort,
+    siteAccess,
+    hiddenCards: dexieHiddenCardsPort(db),
+    download: vi.fn<OptionsPorts['download']>(),
+    now: () => NOW,
+  } satisfies OptionsPorts;
   const view = render(<OptionsPage ports={ports} />);
   return { ...view, ports, feeds, db };
 }
@@ -107,7 +118,7 @@ async function expectAccessible(element: Element) {
 afterEach(cleanup);
 
 describe('page layout', () => {
-  it('has a heading, an in-page nav to the five sections, and the sections in order', async () => {
+  it('has a heading, an in-page nav to the six sections, and the sections in order', async () => {
     renderPage();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Signpost settings');
     const nav = screen.getByRole('navigation', { name: 'Settings sections' });
@@ -115,19 +126,45 @@ describe('page layout', () => {
     expect(links.map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
       ['Feeds', '#feeds'],
       ['Other websites', '#other-websites'],
+      ['Hidden cards', '#hidden-cards'],
       ['Your profile', '#profile'],
       ['Peer notes', '#notes'],
       ['Export and import', '#transfer'],
     ]);
     await screen.findByRole('heading', { name: 'Your profile' });
     for (const link of links) expect(document.querySelector(link.getAttribute('href')!)).not.toBeNull();
-    expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual(['Feeds', 'Other websites', 'Your profile', 'Peer notes', 'Export and import']);
+    expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual(['Feeds', 'Other websites', 'Hidden cards', 'Your profile', 'Peer notes', 'Export and import']);
   });
 
   it('passes axe-core as a whole', async () => {
     const { container } = renderPage();
     await screen.findByRole('heading', { name: 'Your profile' });
     await expectAccessible(container);
+  });
+});
+
+describe('hidden cards', () => {
+  it('says when no card is hidden', async () => {
+    renderPage();
+    expect(await within(section('Hidden cards')).findByText('No cards are hidden.')).toBeTruthy();
+  });
+
+  it('lists each hidden card by product and store, and shows one again with a message', async () => {
+    const db = testDb();
+    await hideCard(db, { key: 'site:coach.example/', name: 'Example Coach', at: NOW - 2 * HOUR });
+    await hideCard(db, { key: 'apple:1388411277', name: 'NHS App', at: NOW - HOUR });
+    renderPage({ db });
+    const hidden = section('Hidden cards');
+    await within(hidden).findByRole('button', { name: 'Show Signpost again for NHS App (App Store)' });
+    expect(within(hidden).getAllByRole('listitem').map((item) => item.firstChild?.textContent)).toEqual(['NHS App (App Store)', 'Example Coach (coach.example)']);
+    await expectAccessible(hidden);
+    fireEvent.click(within(hidden).getByRole('button', { name: 'Show Signpost again for Example Coach (coach.example)' }));
+    const status = await within(hidden).findByText('Signpost will show its card for Example Coach (coach.example) again.');
+    expect(status.getAttribute('role')).toBe('status');
+    await waitFor(() => expect(document.activeElement).toBe(status));
+    await waitFor(() => expect(within(hidden).getAllByRole('listitem')).toHaveLength(1));
+    expect((await loadHiddenCards(db)).map((card) => card.key)).toEqual(['apple:1388411277']);
+    await expectAccessible(hidden);
   });
 });
 

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPageCard } from '@/components/page-card';
 import { lookupForCard, type LookupReply } from '@/lib/background/handlers';
-import { loadDismissed } from '@/lib/settings/dismissed';
+import { hiddenListingKeys } from '@/lib/settings/dismissed';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { testDb } from '../helpers/db';
+import { captureShadowRoots, type ShadowRoots } from '../helpers/shadow-roots';
 import { storeAsLocalAuthority, testKey } from '../helpers/trust';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -16,11 +17,16 @@ async function replyWith(status: 'recommended' | 'withdrawn', dismissed = false)
   const coach = tool({ id: 'coach', name: 'Example Coach', identifiers: { apple: ['1000000001'] }, endorsements: [endorsement({ status })] });
   // Signed by a local body NHS IT's policy trusts, so its claim decides the verdict.
   await storeAsLocalAuthority(db, 'https://feed.example/feed.json', feed({ tools: [coach] }), { id: 'example-charity', name: 'Example Charity (test)', key: testKey(7) }, { at: NOW });
-  const reply = await lookupForCard({ registry: dexieRegistrySource(db), dismissed: () => loadDismissed(db), now: () => NOW }, PAGE);
+  const reply = await lookupForCard({ registry: dexieRegistrySource(db), hiddenListings: () => hiddenListingKeys(db), now: () => NOW }, PAGE);
   return { ...reply, dismissed };
 }
 
-const headline = () => document.querySelector('signpost-trust-card')?.shadowRoot?.querySelector('.headline')?.textContent ?? null;
+// The card's shadow root is closed; the test keeps it as it is made (tests/helpers/shadow-roots.ts).
+let shadowRoots: ShadowRoots;
+beforeEach(() => {
+  shadowRoots = captureShadowRoots();
+});
+const headline = () => shadowRoots.of('signpost-trust-card')?.querySelector('.headline')?.textContent ?? null;
 
 /** A promise with its resolver, to hand answers over in a chosen order. */
 function deferred<T>() {

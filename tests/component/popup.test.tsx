@@ -1,10 +1,12 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARD_REGION_NAME } from '@/components/TrustCard';
+import { dexieHiddenCardsPort, type HiddenCardsPort } from '@/components/hidden-cards-port';
 import type { PopupDeps } from '@/components/popup/deps';
 import { Popup } from '@/components/popup/Popup';
 import { localNoteActions } from '@/lib/notes/actions';
 import { dexieSearchSource } from '@/lib/search/registry-search';
+import { hideCard, loadHiddenCards } from '@/lib/settings/dismissed';
 import { EMPTY_PROFILE, loadProfile, saveProfile, type Profile } from '@/lib/settings/profile';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { expectNoAxeViolations } from '../helpers/axe';
@@ -53,9 +55,10 @@ interface Options {
   copyText?: PopupDeps['copyText'];
   /** A registry from an earlier render, to see what it stored. */
   db?: SignpostDatabase;
+  hiddenCards?: (db: SignpostDatabase) => HiddenCardsPort;
 }
 
-async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async () => undefined), db: reused }: Options = {}) {
+async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async () => undefined), db: reused, hiddenCards = dexieHiddenCardsPort }: Options = {}) {
   const db = reused ?? (await registry());
   await saveProfile(db, { ...EMPTY_PROFILE, ...profile });
   const deps: PopupDeps = {
@@ -67,6 +70,7 @@ async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async ()
     openHandout: vi.fn(),
     openSettings: vi.fn(),
     notes: localNoteActions(db, () => NOW),
+    hiddenCards: hiddenCards(db),
   };
   const view = render(<Popup deps={deps} />);
   return { deps, db, container: view.container };
@@ -305,5 +309,62 @@ describe('tool detail and signposting a patient', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Details and patient text for Mood Bot' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Back' }));
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Details and patient text for Mood Bot' })));
+  });
+});
+
+describe('hidden cards', () => {
+  const NHS_APP = { key: 'apple:1388411277', name: 'NHS App', at: NOW - 1000 };
+  /** Hidden by an earlier Signpost, which kept no name. */
+  const UNNAMED = { key: 'play:com.example.breathe', name: null, at: null };
+
+  async function popupWithHidden(cards = [NHS_APP, UNNAMED]) {
+    const db = await registry();
+    for (const card of [...cards].reverse()) await hideCard(db, card);
+    return renderPopup({ db });
+  }
+
+  it('are not mentioned while no card is hidden; one hidden meanwhile appears', async () => {
+    const { db } = await renderPopup();
+    await screen.findByRole('heading', { name: 'Search your registry' });
+    expect(screen.queryByRole('heading', { name: 'Hidden cards' })).toBeNull();
+    await hideCard(db, NHS_APP);
+    expect(await screen.findByRole('heading', { name: 'Hidden cards' })).toBeTruthy();
+  });
+
+  it('are listed below search, by product and store, each with a button that names it', async () => {
+    const { container } = await popupWithHidden();
+    const hidden = await screen.findByRole('region', { name: 'Hidden cards' });
+    expect(screen.getByRole('region', { name: /Search/ }).compareDocumentPosition(hidden) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(within(hidden).getAllByRole('listitem').map((item) => item.firstChild?.textContent)).toEqual(['NHS App (App Store)', 'Google Play app com.example.breathe']);
+    expect(within(hidden).getAllByRole('button').map((button) => button.textContent)).toEqual([
+      'Show Signpost again for NHS App (App Store)',
+      'Show Signpost again for Google Play app com.example.breathe',
+    ]);
+    await expectNoAxeViolations(container);
+  });
+
+  it('"Show again" shows the card again, says so, and keeps focus on what happened', async () => {
+    const { db, container } = await popupWithHidden();
+    fireEvent.click(await screen.findByRole('button', { name: 'Show Signpost again for NHS App (App Store)' }));
+    const status = await screen.findByText('Signpost will show its card for NHS App (App Store) again.');
+    expect(status.getAttribute('role')).toBe('status');
+    await waitFor(() => expect(document.activeElement).toBe(status));
+    await waitFor(() => expect(screen.queryByRole('button', { name: /NHS App/ })).toBeNull());
+    expect(await loadHiddenCards(db)).toEqual([UNNAMED]);
+    // The last one: the section stays while its message does.
+    fireEvent.click(screen.getByRole('button', { name: 'Show Signpost again for Google Play app com.example.breathe' }));
+    expect(await screen.findByText('Signpost will show its card for Google Play app com.example.breathe again.')).toBeTruthy();
+    expect(await screen.findByText('No cards are hidden.')).toBeTruthy();
+    expect(await loadHiddenCards(db)).toEqual([]);
+    await expectNoAxeViolations(container);
+  });
+
+  it('says so when a card could not be shown again, and keeps it listed', async () => {
+    const db = await registry();
+    await hideCard(db, NHS_APP);
+    await renderPopup({ db, hiddenCards: (store) => ({ ...dexieHiddenCardsPort(store), showAgain: async () => Promise.reject(new Error('quota')) }) });
+    fireEvent.click(await screen.findByRole('button', { name: 'Show Signpost again for NHS App (App Store)' }));
+    expect(await screen.findByText('Signpost could not show NHS App (App Store) again. Try again.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Show Signpost again for NHS App (App Store)' })).toBeTruthy();
   });
 });

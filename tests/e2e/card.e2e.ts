@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ExtensionSession } from './harness/browser';
-import { WYSA_HEADLINE, bundledFeed, bundledFeedDate } from './harness/bundled-feed';
-import { readHeadline } from './harness/card';
+import { NHS_APP_HEADLINE_TEXT as NHS_APP_HEADLINE, WYSA_HEADLINE, bundledFeed, bundledFeedDate } from './harness/bundled-feed';
 import { localAuthority, subscribeAuthorisedFeed } from './harness/local-authority';
+import { CARD_HOST, pageCard, watchCard, type CardWatch } from './harness/page-card';
 import { startStoreSession, type StoreSession } from './harness/session';
 import { isFaviconRequest, startFeedServer, type FeedServer, type SiteServer } from './harness/server';
 import { endorsement, tool } from '../helpers/feeds';
@@ -18,10 +18,7 @@ const WYSA_PLAY = 'https://play.google.com/store/apps/details?id=bot.touchkin';
 const UNKNOWN_APPLE = 'https://apps.apple.com/gb/app/example-health-companion/id1000000002';
 const APPLE_DEVELOPER = 'https://apps.apple.com/gb/developer/example-health-ltd/id1000000001';
 const PLAY_INSTALL = 'button[aria-label="Install"]';
-const CARD = 'signpost-trust-card';
 const ICB = 'Example ICB (test)';
-/** An app the bundled feed knows only from a GitHub scrape: reported, so it decides nothing. */
-const NHS_APP_HEADLINE = 'NHS App: In your registry, no endorsement';
 
 let site: SiteServer;
 let feeds: FeedServer;
@@ -58,37 +55,30 @@ async function visit(url: string): Promise<Page> {
   return page;
 }
 
-const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
+const card = (page: Page) => pageCard(page);
 
 async function summary(page: Page): Promise<string> {
-  await card(page).waitFor({ state: 'visible', timeout: 10_000 });
-  return (await card(page).locator('.headline').textContent()) ?? '';
+  await card(page).waitUntilShown();
+  return card(page).headlineText();
 }
 
 /**
- * Records, from before the page's first script, every headline the card shows and whether a card
- * was ever attached: the card's shadow root is open, so the page could watch it too.
+ * Visits `url` watching the card from before the first frame until `until` is done, then a little
+ * longer, so a late redraw would be seen too. The card's root is closed to the page, so the test
+ * watches it through CDP (see watchCard).
  */
-async function visitWatchingCard(url: string): Promise<Page> {
+async function visitWatchingCard(url: string, until: (page: Page) => Promise<unknown>): Promise<{ page: Page; watch: CardWatch }> {
   const page = await session.context.newPage();
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    Object.assign(window, { signpostHeadlines: seen, signpostCardSeen: false });
-    const watchCard = (host: Element) => {
-      Object.assign(window, { signpostCardSeen: true });
-      const record = () => {
-        const text = host.shadowRoot?.querySelector('.headline')?.textContent;
-        if (text && seen.at(-1) !== text) seen.push(text);
-      };
-      new MutationObserver(record).observe(host.shadowRoot!, { subtree: true, childList: true, characterData: true });
-      record();
-    };
-    new MutationObserver((mutations) => {
-      for (const mutation of mutations) for (const node of mutation.addedNodes) if (node instanceof Element && node.localName === 'signpost-trust-card') watchCard(node);
-    }).observe(document, { childList: true, subtree: true });
-  });
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
-  return page;
+  const watching = watchCard(page);
+  try {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await until(page);
+    await page.waitForTimeout(500);
+  } catch (error) {
+    await watching.stop();
+    throw error;
+  }
+  return { page, watch: await watching.stop() };
 }
 
 async function badgeOfActiveTab(): Promise<{ text: string; title: string }> {
@@ -102,14 +92,13 @@ describe('trust card on store pages', () => {
   test('the NHS App by its Apple id: a listing reported by the bundled feed, with issuer, date and source, that decides nothing', async () => {
     const page = await visit(NHS_APP_APPLE);
     expect(await summary(page)).toBe(NHS_APP_HEADLINE);
-    await card(page).getByRole('button', { name: 'Details' }).click();
-    const details = card(page).locator('.details');
-    await expect.poll(() => details.textContent()).toContain('NHS England / NHS Digital');
-    const text = (await details.textContent()) ?? '';
+    await card(page).openDetails();
+    await expect.poll(() => card(page).detailsText()).toContain('NHS England / NHS Digital');
+    const text = await card(page).detailsText();
     expect(text).toContain('January 2019');
     expect(text).toContain(`Reported by ${bundledFeed.publisher.name}: not checked against the issuer, so it does not decide the verdict`);
     expect(text).toContain(`Registry data from ${bundledFeedDate}`);
-    expect(await card(page).getByRole('link', { name: 'Read the source (opens in a new tab)' }).first().getAttribute('href')).toMatch(/^https:\/\//);
+    expect(await card(page).getByRole('link', 'Read the source (opens in a new tab)').getAttribute('href')).toMatch(/^https:\/\//);
     await expect.poll(badgeOfActiveTab).toEqual({ text: 'NONE', title: `Signpost: ${NHS_APP_HEADLINE}` });
     await page.close();
   });
@@ -117,15 +106,16 @@ describe('trust card on store pages', () => {
   test('the NHS App by its Play id on a real Google Play page: same product, install button left clear, no layout shift', async () => {
     const page = await visit(NHS_APP_PLAY);
     expect(await summary(page)).toContain(NHS_APP_HEADLINE);
-    const [cardBox, installBox] = await Promise.all([card(page).boundingBox(), page.locator(PLAY_INSTALL).first().boundingBox()]);
+    const [cardBox, installBox] = await Promise.all([card(page).region.boundingBox(), page.locator(PLAY_INSTALL).first().boundingBox()]);
     expect(installBox).not.toBeNull();
     const overlap =
       cardBox!.x < installBox!.x + installBox!.width && installBox!.x < cardBox!.x + cardBox!.width && cardBox!.y < installBox!.y + installBox!.height && installBox!.y < cardBox!.y + cardBox!.height;
     expect(overlap).toBe(false);
-    // Taking the card away moves nothing on the page: it was never part of its layout.
+    // Taking the card away moves nothing on the page: it was never part of its layout. (The host
+    // is in the page's own DOM, where the page can remove it; only its shadow root is closed.)
     const layout = () => page.evaluate(() => JSON.stringify([document.querySelector('h1')!.getBoundingClientRect(), document.documentElement.scrollHeight]));
     const withCard = await layout();
-    await page.evaluate((tag) => document.querySelector(tag)!.remove(), CARD);
+    await page.evaluate((tag) => document.querySelector(tag)!.remove(), CARD_HOST);
     expect(await layout()).toBe(withCard);
     await page.close();
   });
@@ -134,7 +124,7 @@ describe('trust card on store pages', () => {
     const page = await visit(NHS_APP_APPLE);
     await summary(page);
     // The Apple fixture sets `* { font-size: 30px !important; color: red !important }`.
-    const style = await card(page).evaluate((element) => {
+    const style = await card(page).region.evaluate((element) => {
       const computed = getComputedStyle(element.querySelector('.verdict')!);
       return { fontSize: computed.fontSize, color: computed.color };
     });
@@ -145,16 +135,16 @@ describe('trust card on store pages', () => {
   test('Wysa: NICE HTE8 research only, never recommended, and the passed review date shown in the compact card', async () => {
     const page = await visit(WYSA_PLAY);
     await summary(page);
-    expect(await readHeadline(card(page))).toEqual(WYSA_HEADLINE);
-    await card(page).getByRole('button', { name: 'Details' }).click();
-    const claims = (await card(page).locator('.claims').allTextContents()).join('\n');
+    expect(await card(page).headline()).toEqual(WYSA_HEADLINE);
+    await card(page).openDetails();
+    const claims = (await card(page).textsOf('.claims')).join('\n');
     expect(claims).toContain('Only in research · HTE8');
     expect(claims).toContain(`NICE's published decision, compiled from nice.org.uk by Signpost UK seed registry (feed: ${bundledFeed.publisher.name})`);
     expect(claims).not.toMatch(/\bRecommended\b/);
     expect(claims).not.toContain('Can be used while more evidence is generated');
     // Endorsed alternatives are offered, each named with who endorsed it and for what; HTE8's own
     // tools are past their review date and limited to NHS Talking Therapies, so none of them is.
-    const alternatives = await card(page).getByRole('heading', { name: 'Endorsed tools for the same conditions' }).locator('xpath=..').textContent();
+    const alternatives = await card(page).getByRole('heading', 'Endorsed tools for the same conditions').evaluate((heading) => heading.parentElement?.textContent ?? '');
     expect(alternatives).toContain(`Example Mood Course (test) (opens in a new tab) — Recommended (${ICB}) for Depression`);
     expect(alternatives).not.toContain('HTE8');
     // A research-only warning stays RES when it may be out of date: never softened to OLD.
@@ -168,8 +158,8 @@ describe('trust card on store pages', () => {
   test('an app the registry does not know: "not in your registry", never "unsafe"', async () => {
     const page = await visit(UNKNOWN_APPLE);
     expect(await summary(page)).toBe('This app: Not in your registry');
-    await card(page).getByRole('button', { name: 'Details' }).click();
-    expect(await card(page).textContent()).toContain('That does not mean it is unsafe or unsuitable');
+    await card(page).openDetails();
+    expect(await card(page).region.textContent()).toContain('That does not mean it is unsafe or unsuitable');
     await page.close();
   });
 
@@ -177,7 +167,7 @@ describe('trust card on store pages', () => {
     const page = await visit(APPLE_DEVELOPER);
     // The card would be up well within this time on an app page (see the tests above).
     await page.waitForTimeout(1500);
-    expect(await page.locator(CARD).count()).toBe(0);
+    expect(await card(page).hostCount()).toBe(0);
     expect(await badgeOfActiveTab()).toMatchObject({ text: '' });
     await page.close();
   });
@@ -186,27 +176,31 @@ describe('trust card on store pages', () => {
     const page = await visit(NHS_APP_PLAY);
     expect(await summary(page)).toContain('NHS App');
     await page.evaluate(() => history.pushState({}, '', '/store/apps/details?id=bot.touchkin'));
-    await expect.poll(() => readHeadline(card(page)), { timeout: 5000 }).toEqual(WYSA_HEADLINE);
-    expect(await page.locator(CARD).count()).toBe(1);
+    await expect.poll(() => card(page).headline(), { timeout: 5000 }).toEqual(WYSA_HEADLINE);
+    expect(await card(page).hostCount()).toBe(1);
     await page.evaluate(() => history.pushState({}, '', '/store/apps/dev?id=123'));
-    await expect.poll(() => page.locator(CARD).count(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => card(page).hostCount(), { timeout: 5000 }).toBe(0);
     await page.goBack();
-    await expect.poll(() => readHeadline(card(page)), { timeout: 5000 }).toEqual(WYSA_HEADLINE);
+    await expect.poll(() => card(page).headline(), { timeout: 5000 }).toEqual(WYSA_HEADLINE);
     await page.goBack();
-    await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 5000 }).toContain('NHS App');
-    expect(await page.locator(CARD).count()).toBe(1);
+    await expect.poll(() => card(page).headlineText(), { timeout: 5000 }).toContain('NHS App');
+    expect(await card(page).hostCount()).toBe(1);
     await page.close();
   });
 
   test('keyboard: Tab reaches the card, Enter expands it, Escape collapses it', async () => {
     const page = await visit(NHS_APP_APPLE);
     await summary(page);
-    await card(page).getByRole('button', { name: 'Details' }).focus();
+    const details = card(page).getByRole('button', 'Details');
+    // From the top of the page, as a keyboard user: the card comes after the page's own controls.
+    await card(page).tabTo(details);
     await page.keyboard.press('Enter');
-    await expect.poll(() => card(page).getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => card(page).getByRole('button', 'Hide details').getAttribute('aria-expanded')).toBe('true');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Escape');
-    await expect.poll(() => card(page).getByRole('button', { name: 'Details' }).getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => details.getAttribute('aria-expanded')).toBe('false');
+    // Focus is handed back to the toggle, not dropped to the page.
+    expect(await details.isFocused()).toBe(true);
     await page.close();
   });
 
@@ -216,13 +210,13 @@ describe('trust card on store pages', () => {
     await page.setViewportSize({ width: 640, height: 400 });
     await page.goto(WYSA_PLAY, { waitUntil: 'domcontentloaded' });
     await summary(page);
-    await card(page).getByRole('button', { name: 'Details' }).click();
-    const box = (await card(page).boundingBox())!;
+    await card(page).openDetails();
+    const box = (await card(page).region.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(640);
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + box.height).toBeLessThanOrEqual(400);
-    const scrolls = await card(page).evaluate((element) => element.scrollHeight > element.clientHeight && getComputedStyle(element).overflowY === 'auto');
+    const scrolls = await card(page).region.evaluate((element) => element.scrollHeight > element.clientHeight && getComputedStyle(element).overflowY === 'auto');
     expect(scrolls).toBe(true);
     await page.close();
   });
@@ -249,31 +243,33 @@ describe('trust card on store pages', () => {
       expect((await readCopy())?.matches[0]?.product.name).toBe('NHS App (stored copy)');
       expect(worker.status()).toBe('stopped');
       await extensionPage.close();
-      const page = await visitWatchingCard(NHS_APP_APPLE);
-      await expect.poll(() => page.evaluate(() => (window as unknown as { signpostHeadlines: string[] }).signpostHeadlines)).toEqual([
-        'NHS App (stored copy): In your registry, no endorsement',
-        NHS_APP_HEADLINE,
-      ]);
-      expect(await page.locator(CARD).count()).toBe(1);
+      const { page, watch } = await visitWatchingCard(NHS_APP_APPLE, (visited) =>
+        expect.poll(() => card(visited).headlineText().catch(() => ''), { timeout: 10_000 }).toBe(NHS_APP_HEADLINE),
+      );
+      expect(watch.headlines).toEqual(['NHS App (stored copy): In your registry, no endorsement', NHS_APP_HEADLINE]);
+      expect(watch.mostHosts).toBe(1);
+      expect(await card(page).hostCount()).toBe(1);
       await page.close();
     } finally {
       await worker.close();
     }
   });
 
-  test('dismissing a tool is remembered across visits and across both stores', async () => {
+  test('dismissing is per store listing: remembered on the next visit, while the same tool on the other store still gets its card', async () => {
     const page = await visit(WYSA_PLAY);
     await summary(page);
-    await card(page).getByRole('button', { name: 'Stop showing Signpost for Wysa' }).click();
-    expect(await page.locator(CARD).count()).toBe(0);
+    await card(page).getByRole('button', 'Stop showing Signpost for Wysa').click();
+    await expect.poll(() => card(page).hostCount()).toBe(0);
     await page.close();
-    // At once, on the other store: not even the stored copy of the card flashes up.
-    const apple = await visitWatchingCard('https://apps.apple.com/gb/app/wysa/id1166585565');
-    await apple.waitForTimeout(1500);
-    expect(await apple.locator(CARD).count()).toBe(0);
-    expect(await apple.evaluate(() => (window as unknown as { signpostCardSeen: boolean }).signpostCardSeen)).toBe(false);
+    // The next visit to the same listing: not even the stored copy of the card flashes up.
+    const { page: again, watch } = await visitWatchingCard(WYSA_PLAY, (visited) => visited.waitForTimeout(1000));
+    expect(watch.seen).toBe(false);
     // The toolbar still says what the registry knows.
     await expect.poll(badgeOfActiveTab).toMatchObject({ text: 'RES' });
+    await again.close();
+    // Another listing of the same tool is another choice: its card still shows.
+    const apple = await visit('https://apps.apple.com/gb/app/wysa/id1166585565');
+    expect(await summary(apple)).toContain('Wysa');
     await apple.close();
   });
 

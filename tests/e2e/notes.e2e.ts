@@ -6,13 +6,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExtensionSession } from './harness/browser';
 import { countRows } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
 import { openSettings } from './harness/pages';
+import { pageCard } from './harness/page-card';
+import { waitFor } from './harness/wait';
 
 const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
 const NHS_APP_PLAY = 'https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline&hl=en_GB';
@@ -34,15 +36,38 @@ afterAll(async () => {
   await Promise.allSettled([champion?.close(), colleague?.close(), feeds?.close()]);
 });
 
-const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
-const notes = (page: Page) => card(page).getByRole('region', { name: /^Peer notes/ });
+const card = (page: Page) => pageCard(page);
 
-async function openCard(session: ExtensionSession, url: string): Promise<Page> {
+/**
+ * The card's peer notes: an extension page (entrypoints/card-notes/) framed inside the card once
+ * its details are open. A cross-origin frame, so Playwright's locators and trusted input work in it.
+ */
+const notesFrame = (page: Page): Promise<Frame> =>
+  waitFor(() => page.frames().find((frame) => frame.url().includes('/card-notes.html#')), { message: "the card's notes frame" });
+const notesIn = (frame: Frame) => frame.getByRole('region', { name: /^Peer notes/ });
+
+/** Opens the card's details and returns its notes frame, once the notes in it are shown. */
+async function openNotes(page: Page): Promise<Frame> {
+  await card(page).openDetails();
+  const frame = await notesFrame(page);
+  await notesIn(frame).waitFor();
+  return frame;
+}
+
+async function openCard(session: ExtensionSession, url: string): Promise<{ page: Page; frame: Frame }> {
   const page = await session.context.newPage();
   await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await card(page).getByRole('button', { name: 'Details' }).click();
-  await notes(page).waitFor();
-  return page;
+  return { page, frame: await openNotes(page) };
+}
+
+/** Presses Tab (page.keyboard, trusted) until keyboard focus is on `target`, in the notes frame. */
+async function tabTo(page: Page, target: Locator, maxPresses = 50): Promise<void> {
+  const focused = () => target.evaluate((element) => element.ownerDocument.hasFocus() && element.ownerDocument.activeElement === element);
+  for (let presses = 0; presses < maxPresses; presses++) {
+    if (await focused()) return;
+    await page.keyboard.press('Tab');
+  }
+  if (!(await focused())) throw new Error(`${maxPresses} presses of Tab did not bring keyboard focus to ${target}`);
 }
 
 describe('peer notes', () => {
@@ -54,28 +79,39 @@ describe('peer notes', () => {
     await expect.poll(() => settings.getByText('Your profile has been saved.').count()).toBe(1);
     await settings.close();
 
-    const page = await openCard(champion.session, NHS_APP_APPLE);
-    expect(await notes(page).textContent()).toContain('No peer notes yet.');
-    await notes(page).getByRole('button', { name: 'Add a note' }).click();
-    const editor = card(page).getByRole('form', { name: 'Add a note on NHS App' });
-    await editor.getByRole('radio', { name: 'Use with care' }).check();
+    const { page, frame } = await openCard(champion.session, NHS_APP_APPLE);
+    expect(await notesIn(frame).textContent()).toContain('No peer notes yet.');
+    await notesIn(frame).getByRole('button', { name: 'Add a note' }).click();
+    const editor = frame.getByRole('form', { name: 'Add a note on NHS App' });
+    const verdict = editor.getByRole('radio', { name: 'Use with care' });
+    await verdict.check();
+    expect(await verdict.isChecked()).toBe(true);
     const field = editor.getByRole('textbox', { name: 'Note' });
-    await field.fill(`Set up for ${TEST_NHS_NUMBER} today.`);
-    await editor.getByRole('button', { name: 'Save note' }).click();
+    await field.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(`Set up for ${TEST_NHS_NUMBER} today.`);
+    const save = editor.getByRole('button', { name: 'Save note' });
+    await save.click();
     await expect.poll(() => editor.getByRole('alert').textContent()).toContain(`what looks like an NHS number ("${TEST_NHS_NUMBER}", at character 12)`);
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     expect(await countRows(champion.session.serviceWorker, 'notes')).toBe(0);
 
-    // Keyboard only from here: retype, tick a tag, save.
-    await field.fill(NOTE_TEXT);
-    await editor.getByRole('checkbox', { name: 'good for older patients' }).press('Space');
-    await editor.getByRole('button', { name: 'Save note' }).press('Enter');
-    await expect.poll(() => notes(page).getByRole('status').textContent()).toBe('Your note was saved on this computer.');
+    // Keyboard only from here: retype, Tab to a tag and tick it, Tab to save and press it.
+    await tabTo(page, field);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(NOTE_TEXT);
+    expect(await field.inputValue()).toBe(NOTE_TEXT);
+    const tag = editor.getByRole('checkbox', { name: 'good for older patients' });
+    await tabTo(page, tag);
+    await page.keyboard.press('Space');
+    expect(await tag.isChecked()).toBe(true);
+    await tabTo(page, save);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => notesIn(frame).getByRole('status').textContent()).toBe('Your note was saved on this computer.');
     expect(await countRows(champion.session.serviceWorker, 'notes')).toBe(1);
 
     await page.reload({ waitUntil: 'domcontentloaded' });
-    await card(page).getByRole('button', { name: 'Details' }).click();
-    const region = notes(page);
+    const region = notesIn(await openNotes(page));
     await expect.poll(() => region.textContent()).toContain(NOTE_TEXT);
     expect(await region.textContent()).toContain('Use with care · Dr E. Example, GP');
     expect(await region.textContent()).toContain('Tags: good for older patients');
@@ -109,8 +145,8 @@ describe('peer notes', () => {
     await settings.close();
 
     // The champion wrote on the App Store page; the colleague meets the same product on Google Play.
-    const page = await openCard(colleague.session, NHS_APP_PLAY);
-    const region = notes(page);
+    const { page, frame } = await openCard(colleague.session, NHS_APP_PLAY);
+    const region = notesIn(frame);
     await expect.poll(() => region.textContent()).toContain(NOTE_TEXT);
     expect(await region.getByRole('heading', { name: 'From colleagues' }).count()).toBe(1);
     expect(await region.getByRole('heading', { name: 'Your notes' }).count()).toBe(0);
@@ -134,8 +170,8 @@ describe('peer notes', () => {
       const second = await startStoreSession({ profileDir });
       try {
         expect(await countRows(second.session.serviceWorker, 'notes')).toBe(1);
-        const page = await openCard(second.session, NHS_APP_PLAY);
-        await expect.poll(() => notes(page).textContent()).toContain('Kept across a restart.');
+        const { frame } = await openCard(second.session, NHS_APP_PLAY);
+        await expect.poll(() => notesIn(frame).textContent()).toContain('Kept across a restart.');
       } finally {
         await second.close();
       }

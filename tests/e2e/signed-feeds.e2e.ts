@@ -10,6 +10,7 @@ import { readFeeds } from './harness/idb';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
 import { openSettings } from './harness/pages';
+import { pageCard } from './harness/page-card';
 
 const NHS_APP_APPLE = 'https://apps.apple.com/gb/app/nhs-app/id1388411277';
 const PUBLISHER = 'Example Signed ICB (test)';
@@ -47,11 +48,8 @@ afterAll(async () => {
 const openSettingsPage = () => openSettings(stores.session);
 
 async function cardDetails(page: Page): Promise<string> {
-  const card = page.getByRole('region', { name: 'Signpost trust check' });
-  await card.getByRole('button', { name: 'Details' }).click();
-  const details = card.locator('.details');
-  await details.waitFor();
-  return (await details.textContent()) ?? '';
+  await pageCard(page).openDetails();
+  return pageCard(page).detailsText();
 }
 
 describe('signed feeds', () => {

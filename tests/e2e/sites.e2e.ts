@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionSession } from './harness/browser';
-import { readHeadline } from './harness/card';
 import { waitForRegistry } from './harness/idb';
+import { BADGE_LAYER_HOST, badgeCount, hasBadgeBeside, readBadges } from './harness/link-badges';
+import { pageCard } from './harness/page-card';
 import { REPO_ROOT } from './harness/paths';
 import { isFaviconRequest, startSiteServer, type SiteServer } from './harness/server';
+import { launchWithSitePermission } from './harness/session';
 
-const GRANTED_BUILD = join(REPO_ROOT, '.output/chrome-mv3-e2e-sites');
-const CARD = 'signpost-trust-card';
 /** NICE's recommendation of Sleepio, named with who says it, for what, and its scope. */
 const SLEEPIO_HEADLINE = { verdict: 'Sleepio: Recommended', statements: [expect.stringMatching(/^NICE: recommended for insomnia \(MTG70; .*primary care/)] };
 
@@ -26,13 +26,7 @@ async function ready(session: ExtensionSession) {
 
 beforeAll(async () => {
   site = await startSiteServer();
-  granted = await launchWithExtension({ extensionDir: GRANTED_BUILD, hostRules: site.hostRules });
-  await ready(granted);
-  // Link badges are a second opt-in, stored where the content script reads it.
-  const page = await granted.context.newPage();
-  await page.goto(`chrome-extension://${granted.extensionId}/manifest.json`);
-  await page.evaluate(() => browser.storage.local.set({ linkBadges: true }));
-  await page.close();
+  granted = await launchWithSitePermission(site, { linkBadges: true });
 });
 
 afterAll(async () => {
@@ -45,14 +39,13 @@ async function visit(session: ExtensionSession, url: string): Promise<Page> {
   return page;
 }
 
-const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
-const headline = (page: Page) => card(page).locator('.headline').textContent();
-const badges = (page: Page) => page.locator('signpost-link-badges .badge');
+const card = (page: Page) => pageCard(page);
+const headline = (page: Page) => card(page).headlineText();
 
 describe('tool websites (permission granted)', () => {
   test('a tool\'s own website gets its card', async () => {
     const page = await visit(granted, 'https://www.sleepio.com/');
-    await expect.poll(() => readHeadline(card(page)), { timeout: 10_000 }).toEqual(SLEEPIO_HEADLINE);
+    await expect.poll(() => card(page).headline(), { timeout: 10_000 }).toEqual(SLEEPIO_HEADLINE);
     await page.close();
   });
 
@@ -62,7 +55,7 @@ describe('tool websites (permission granted)', () => {
     await app.close();
     const other = await visit(granted, 'https://www.nhs.uk/conditions/asthma/');
     await other.waitForTimeout(1500);
-    expect(await other.locator(CARD).count()).toBe(0);
+    expect(await card(other).hostCount()).toBe(0);
     await other.close();
   });
 });
@@ -70,41 +63,39 @@ describe('tool websites (permission granted)', () => {
 describe('link badges (permission granted, badges switched on)', () => {
   test('badges mark links to known tools only, and never move the page', async () => {
     const page = await visit(granted, 'https://forum.example.test/');
-    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
-    const titles = await badges(page).evaluateAll((elements) => elements.map((element) => element.getAttribute('title')));
-    expect(titles.sort()).toEqual([
+    await expect.poll(() => badgeCount(page), { timeout: 10_000 }).toBe(4);
+    const badges = await readBadges(page);
+    expect(badges.map((badge) => badge.title).sort()).toEqual([
       'Signpost: NHS App: In your registry, no endorsement',
       'Signpost: NHS App: In your registry, no endorsement',
       'Signpost: NHS App: In your registry, no endorsement',
       // Who says it and for what, as on the card (the bundled MTG70 claim with its scope).
       expect.stringMatching(/^Signpost: Sleepio: Recommended\. NICE: recommended for insomnia \(MTG70; /),
     ]);
-    expect(await badges(page).allTextContents()).toContain('✓ REC');
+    expect(badges.map((badge) => badge.text)).toContain('✓ REC');
     const layout = () => page.evaluate(() => JSON.stringify([...document.querySelectorAll('a')].map((a) => a.getBoundingClientRect())));
     const withBadges = await layout();
-    await page.evaluate(() => document.querySelector('signpost-link-badges')!.remove());
+    // The layer's host is in the page's own DOM (only its root is closed): the page can remove it.
+    await page.evaluate((tag) => document.querySelector(tag)!.remove(), BADGE_LAYER_HOST);
     expect(await layout()).toBe(withBadges);
     await page.close();
   });
 
   test('each badge sits beside its link', async () => {
     const page = await visit(granted, 'https://forum.example.test/');
-    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
-    const sleepio = await page.locator('a[href="https://www.sleepio.com/"]').boundingBox();
-    const boxes = await badges(page).evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().toJSON() as DOMRect));
-    const beside = boxes.find((box) => Math.abs(box.left - (sleepio!.x + sleepio!.width + 2)) <= 1 && Math.abs(box.top + box.height / 2 - (sleepio!.y + sleepio!.height / 2)) <= 2);
-    expect(beside).toBeDefined();
+    await expect.poll(() => badgeCount(page), { timeout: 10_000 }).toBe(4);
+    expect(await hasBadgeBeside(page, 'a[href="https://www.sleepio.com/"]')).toBe(true);
     await page.close();
   });
 
   test('keyboard focus on a marked link opens its trust card; a link to an unknown app opens nothing', async () => {
     const page = await visit(granted, 'https://forum.example.test/');
-    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => badgeCount(page), { timeout: 10_000 }).toBe(4);
     await page.locator('a[data-e2e="apple-app"][href*="id1000000002"]').focus();
     await page.waitForTimeout(500);
-    expect(await page.locator(CARD).count()).toBe(0);
+    expect(await card(page).hostCount()).toBe(0);
     await page.locator('a[data-e2e="tool-site"][href="https://www.sleepio.com/"]').focus();
-    await expect.poll(() => readHeadline(card(page)), { timeout: 5000 }).toEqual(SLEEPIO_HEADLINE);
+    await expect.poll(() => card(page).headline(), { timeout: 5000 }).toEqual(SLEEPIO_HEADLINE);
     await page.locator('a[data-e2e="apple-app"]').first().hover();
     await expect.poll(() => headline(page), { timeout: 5000 }).toContain('NHS App');
     await page.close();
@@ -112,14 +103,14 @@ describe('link badges (permission granted, badges switched on)', () => {
 
   test('links added later (as webmail does) are badged too', async () => {
     const page = await visit(granted, 'https://forum.example.test/');
-    await expect.poll(() => badges(page).count(), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => badgeCount(page), { timeout: 10_000 }).toBe(4);
     await page.evaluate(() => {
       const link = document.createElement('a');
       link.href = 'https://play.google.com/store/apps/details?id=bot.touchkin';
       link.textContent = 'Wysa (added later)';
       document.body.append(link);
     });
-    await expect.poll(() => badges(page).count(), { timeout: 5000 }).toBe(5);
+    await expect.poll(() => badgeCount(page), { timeout: 5000 }).toBe(5);
     await page.close();
   });
 
@@ -138,15 +129,7 @@ describe('link badges (permission granted, badges switched on)', () => {
     const page = await visit(granted, 'https://forum.example.test/moving');
     await page.setViewportSize({ width: 900, height: 600 });
     /** Whether the link has a drawn badge beside it. */
-    const badged = (id: string) =>
-      page.evaluate((id) => {
-        const link = document.getElementById(id)!.getBoundingClientRect();
-        const drawn = [...document.querySelector('signpost-link-badges')!.shadowRoot!.querySelectorAll<HTMLElement>('.badge')].filter((badge) => badge.style.display !== 'none');
-        return drawn.some((badge) => {
-          const box = badge.getBoundingClientRect();
-          return Math.abs(box.left - (link.right + 2)) <= 1 && Math.abs(box.top + box.height / 2 - (link.top + link.height / 2)) <= 2;
-        });
-      }, id);
+    const badged = (id: string) => hasBadgeBeside(page, `#${id}`);
     await expect.poll(() => badged('top'), { timeout: 10_000 }).toBe(true);
     // Scrolled out of sight inside its pane: no badge floating over the page.
     expect(await badged('in-pane')).toBe(false);
@@ -158,11 +141,11 @@ describe('link badges (permission granted, badges switched on)', () => {
     // The page's style moves everything below: no element added or removed.
     await page.evaluate(() => (document.getElementById('shift')!.style.height = '45px'));
     await expect.poll(() => badged('in-pane'), { timeout: 5000 }).toBe(true);
-    expect(await badges(page).count()).toBe(2);
+    expect(await badgeCount(page)).toBe(2);
     await page.evaluate(() => document.getElementById('far')!.scrollIntoView());
     await expect.poll(() => badged('far'), { timeout: 5000 }).toBe(true);
     await page.evaluate(() => document.getElementById('top')!.remove());
-    await expect.poll(() => badges(page).count(), { timeout: 5000 }).toBe(2);
+    await expect.poll(() => badgeCount(page), { timeout: 5000 }).toBe(2);
     await page.close();
   });
 
@@ -184,10 +167,10 @@ describe('without the permission', () => {
     await ready(plain);
     const page = await visit(plain, 'https://www.sleepio.com/');
     await page.waitForTimeout(1500);
-    expect(await page.locator(CARD).count()).toBe(0);
+    expect(await card(page).hostCount()).toBe(0);
     const forum = await visit(plain, 'https://forum.example.test/');
     await forum.waitForTimeout(1000);
-    expect(await forum.locator('signpost-link-badges').count()).toBe(0);
+    expect(await forum.locator(BADGE_LAYER_HOST).count()).toBe(0);
     await Promise.all([page.close(), forum.close()]);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { localAuthority, subscribeAuthorisedFeed, subscribeThroughSettings } from './harness/local-authority';
+import { pageCard } from './harness/page-card';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
 
@@ -65,12 +66,11 @@ afterAll(async () => {
 async function visit(url: string): Promise<Page> {
   const page = await stores.session.context.newPage();
   await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await card(page).waitFor({ state: 'visible', timeout: 10_000 });
+  await pageCard(page).waitUntilShown();
   return page;
 }
 
-const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
-const headline = async (page: Page) => (await card(page).locator('.headline').textContent()) ?? '';
+const headline = (page: Page) => pageCard(page).headlineText();
 
 async function badgeOfActiveTab(): Promise<{ text: string; title: string }> {
   return stores.session.serviceWorker.evaluate(async () => {
@@ -80,10 +80,8 @@ async function badgeOfActiveTab(): Promise<{ text: string; title: string }> {
 }
 
 async function details(page: Page): Promise<string> {
-  await card(page).getByRole('button', { name: 'Details' }).click();
-  const section = card(page).locator('.details');
-  await section.waitFor();
-  return (await section.textContent()) ?? '';
+  await pageCard(page).openDetails();
+  return pageCard(page).detailsText();
 }
 
 describe('trust model on store pages', () => {

@@ -9,12 +9,14 @@
 // The feed is signed by a charity NHS IT's policy names (under the same hostile name), so its
 // recommendation decides the verdict and the popup writes patient text and a handout with it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { countRows, countTools, readFeeds } from './harness/idb';
 import { localAuthority, publishSigned, trustLocalAuthorities, type LocalAuthority } from './harness/local-authority';
 import { startFeedServer, type FeedServer } from './harness/server';
 import { startStoreSession, type StoreSession } from './harness/session';
 import { openSettings } from './harness/pages';
+import { pageCard } from './harness/page-card';
+import { waitFor } from './harness/wait';
 
 const IMG = '<img src=x onerror="window.__xss=1">';
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -121,52 +123,81 @@ afterAll(async () => {
   await Promise.allSettled([stores?.close(), feeds?.close()]);
 });
 
-interface DomReport {
-  /** The root's visible text (shadow roots included). */
+/** What a document or shadow root holds that a payload could have made. */
+interface RootReport {
+  /** The root's visible text (shadow roots inside it included). */
   text: string;
   /** Elements a payload would have created, or that carry an inline handler or a bad link. */
   injected: string[];
   /** Every href and src in the root, for the link checks. */
   links: string[];
+}
+
+interface DomReport extends RootReport {
   xss: unknown;
   /** CSP violations the document has seen since it loaded. */
   csp: string[];
 }
 
 /**
- * Inspects a document, or the card's shadow root when `cardOnly`: text (shadow roots included),
- * payload elements, inline handlers, links. Runs in the page's main world, where an injected
- * inline handler would have run.
+ * Inspects a document or a shadow root, and the open shadow roots inside it: text, payload
+ * elements, inline handlers, links. Self-contained: it runs in a page, sent as source.
  */
-function inspect(page: Page, cardOnly: boolean): Promise<DomReport> {
-  return page.evaluate((onlyCard) => {
-    const roots: (Document | ShadowRoot)[] = [];
-    const addRoots = (root: Document | ShadowRoot) => {
-      roots.push(root);
-      for (const element of root.querySelectorAll('*')) if (element.shadowRoot) addRoots(element.shadowRoot);
-    };
-    if (onlyCard) {
-      const host = document.querySelector('signpost-trust-card');
-      if (!host?.shadowRoot) throw new Error('no signpost-trust-card with an open shadow root on the page');
-      addRoots(host.shadowRoot);
-    } else addRoots(document);
-
-    const injected: string[] = [];
-    const links: string[] = [];
-    const describe = (element: Element) => element.outerHTML.slice(0, 160);
-    for (const root of roots) {
-      for (const element of root.querySelectorAll('img[src="x"], svg[onload], script:not([src]), iframe, object, embed, base, meta[http-equiv]')) injected.push(describe(element));
-      for (const element of root.querySelectorAll('*')) {
-        for (const attribute of element.getAttributeNames()) {
-          if (/^on/i.test(attribute)) injected.push(`inline handler ${attribute}: ${describe(element)}`);
-          if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(attribute.toLowerCase())) links.push(element.getAttribute(attribute) ?? '');
-        }
+function inspectRoot(start: Document | ShadowRoot): RootReport {
+  const roots: (Document | ShadowRoot)[] = [];
+  const addRoots = (root: Document | ShadowRoot) => {
+    roots.push(root);
+    for (const element of root.querySelectorAll('*')) if (element.shadowRoot) addRoots(element.shadowRoot);
+  };
+  addRoots(start);
+  const injected: string[] = [];
+  const links: string[] = [];
+  const describe = (element: Element) => element.outerHTML.slice(0, 160);
+  for (const root of roots) {
+    for (const element of root.querySelectorAll('img[src="x"], svg[onload], script:not([src]), iframe, object, embed, base, meta[http-equiv]')) injected.push(describe(element));
+    for (const element of root.querySelectorAll('*')) {
+      for (const attribute of element.getAttributeNames()) {
+        if (/^on/i.test(attribute)) injected.push(`inline handler ${attribute}: ${describe(element)}`);
+        if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(attribute.toLowerCase())) links.push(element.getAttribute(attribute) ?? '');
       }
     }
-    const textOf = (root: Document | ShadowRoot) => (root instanceof Document ? (root.body?.innerText ?? '') : [...root.children].map((child) => (child as HTMLElement).innerText ?? child.textContent ?? '').join('\n'));
+  }
+  const textOf = (root: Document | ShadowRoot) => (root instanceof Document ? (root.body?.innerText ?? '') : [...root.children].map((child) => (child as HTMLElement).innerText ?? child.textContent ?? '').join('\n'));
+  return { text: roots.map(textOf).join('\n'), injected, links };
+}
+
+/** Read in the page's (or frame's) main world, where an injected inline handler would have run. */
+function mainWorldFlags(page: Page | Frame): Promise<Pick<DomReport, 'xss' | 'csp'>> {
+  return page.evaluate(() => {
     const seen = window as unknown as { __xss?: unknown; __cspViolations?: string[] };
-    return { text: roots.map(textOf).join('\n'), injected, links, xss: seen.__xss, csp: [...(seen.__cspViolations ?? [])] };
-  }, cardOnly);
+    return { xss: seen.__xss, csp: [...(seen.__cspViolations ?? [])] };
+  });
+}
+
+/** An extension page (settings, popup, handout, the card's notes frame): its whole document. */
+async function inspectDocument(page: Page | Frame): Promise<DomReport> {
+  const document = await page.evaluateHandle(() => window.document);
+  try {
+    return { ...(await document.evaluate(inspectRoot)), ...(await mainWorldFlags(page)) };
+  } finally {
+    await document.dispose();
+  }
+}
+
+/**
+ * The card on a web page: its shadow root, which the page itself cannot read once it is closed,
+ * read through CDP in the test's isolated world (see harness/page-card.ts).
+ */
+async function inspectCard(page: Page): Promise<DomReport> {
+  const card = pageCard(page);
+  const report = await card.read(inspectRoot);
+  // The card's one iframe is its own: the peer notes, Signpost's notes page (checked on its own).
+  const frames = await card.read((root) => [...root.querySelectorAll('iframe')].map((frame) => `${frame.className} ${frame.getAttribute('src')}`));
+  // Its host is the session's dynamic id (use_dynamic_url in wxt.config.ts), not the extension's id.
+  expect(frames, 'the card frames its own notes page, and nothing else').toEqual([expect.stringMatching(/^notes-frame chrome-extension:\/\/[\w-]+\/card-notes\.html#/)]);
+  const injected = report.injected.filter((element) => !element.startsWith('<iframe '));
+  expect(report.injected.length - injected.length, 'the notes frame is the one iframe').toBe(1);
+  return { ...report, injected, ...(await mainWorldFlags(page)) };
 }
 
 function expectSafe(report: DomReport, where: string, payloads: readonly string[] = PAYLOADS): void {
@@ -183,7 +214,8 @@ function expectSafe(report: DomReport, where: string, payloads: readonly string[
 
 const openSettingsPage = () => openSettings(stores.session);
 
-const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
+/** The card in the popup, an extension page: a plain document, so Playwright's locators read it. */
+const popupCard = (popup: Page) => popup.getByRole('region', { name: 'Signpost trust check' });
 
 describe('hostile feed text is shown as text and never runs', () => {
   test('subscribed through the settings page: the preview shows the payloads as text; entries with javascript:/data: links are quarantined', async () => {
@@ -193,7 +225,7 @@ describe('hostile feed text is shown as text and never runs', () => {
     await settings.getByRole('button', { name: 'Check feed' }).click();
     const preview = settings.locator('.preview');
     await expect.poll(() => preview.textContent()).toContain(PUBLISHER_NAME);
-    expectSafe(await inspect(settings, false), 'the settings page (preview)', [SVG]);
+    expectSafe(await inspectDocument(settings), 'the settings page (preview)', [SVG]);
     await preview.getByRole('button', { name: 'Subscribe' }).click();
 
     const { serviceWorker } = stores.session;
@@ -212,42 +244,54 @@ describe('hostile feed text is shown as text and never runs', () => {
     await expect.poll(() => item.count()).toBe(1);
     const quarantine = item.locator('details.quarantine');
     if ((await quarantine.count()) > 0) await quarantine.locator('summary').click();
-    expectSafe(await inspect(settings, false), 'the settings page (feed list)', [SVG]);
+    expectSafe(await inspectDocument(settings), 'the settings page (feed list)', [SVG]);
     await settings.close();
   });
 
-  test('the card on the store page, expanded, with the peer note: payloads are text inside the shadow root; nothing ran', async () => {
+  test('the card on the store page, expanded, with the peer note in its frame: payloads are text in the shadow root and the frame; nothing ran', async () => {
     expect(feedUrl).not.toBe('');
     const page = await stores.session.context.newPage();
     await page.goto(STORE_URL, { waitUntil: 'domcontentloaded' });
-    await expect.poll(() => card(page).locator('.headline').textContent(), { timeout: 10_000 }).toContain(TOOL_NAME);
-    await card(page).getByRole('button', { name: 'Details' }).click();
-    const notes = card(page).getByRole('region', { name: /^Peer notes/ });
+    const card = pageCard(page);
+    await expect.poll(() => card.headlineText().catch(() => ''), { timeout: 10_000 }).toContain(TOOL_NAME);
+    await card.openDetails();
+    // The peer note is shown in the card's notes frame, an extension page framed in its shadow root.
+    const frame = await waitFor(() => page.frames().find((candidate) => candidate.url().includes('/card-notes.html#')), { message: "the card's notes frame" });
+    const notes = frame.getByRole('region', { name: /^Peer notes/ });
     await expect.poll(() => notes.textContent(), { timeout: 10_000 }).toContain('Hostile note:');
 
-    const report = await inspect(page, true);
+    const report = await inspectCard(page);
     expectSafe(report, 'the card');
-    for (const text of [`Charity ${SCRIPT}`, SVG, `${JS_URL} ${IMG}`, `Dr ${SVG}`, ALERT]) expect(report.text, `the card shows ${text}`).toContain(text);
+    for (const text of [`Charity ${SCRIPT}`, SVG, `${JS_URL} ${IMG}`]) expect(report.text, `the card shows ${text}`).toContain(text);
     // The quarantined claims are nowhere; the one good claim links to its https source.
     expect(report.text).not.toContain('Javascript link (test)');
     expect(report.text).not.toContain('Data link (test)');
-    expect(await card(page).getByRole('link', { name: /Read the source/ }).evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual([
+    expect(await card.getByRole('link', /Read the source/).allAttributes('href')).toEqual([
       'https://charity.example/xss-probe',
     ]);
+
+    // The notes frame's document: the note's text, author, organisation, condition and tags are text there; nothing ran in it.
+    const framed = await inspectDocument(frame);
+    // The violation recorder (beforeAll's init script) runs in the frame too, so its CSP check is real.
+    expect(await frame.evaluate(() => Array.isArray((window as unknown as { __cspViolations?: unknown }).__cspViolations))).toBe(true);
+    expectSafe(framed, 'the notes frame');
+    for (const text of [`Hostile note: ${IMG} ${SCRIPT} ${SVG} ${JS_URL}`, `Dr ${SVG}`, `Practice ${SCRIPT}`, ALERT]) expect(framed.text, `the notes frame shows ${text}`).toContain(text);
+    expect(await frame.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload]').length)).toBe(0);
     // The page's main world: nothing set the flag, and no payload element reached the page itself.
     expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(await page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload]').length)).toBe(0);
 
-    // The checks can fail: an element a payload would make, put into the shadow root by hand, is
-    // reported, and its handler runs in the page's main world, where window.__xss is read.
-    await page.evaluate(() => {
+    // The checks can fail: an element a payload would make, put into the shadow root by hand
+    // (through CDP: the page cannot reach a closed root), is reported, and its inline handler runs
+    // in the page's main world, whichever world made it, where window.__xss is read.
+    await card.read((root) => {
       const img = document.createElement('img');
       img.setAttribute('src', 'x');
       img.setAttribute('onerror', 'window.__xss=1');
-      document.querySelector('signpost-trust-card')!.shadowRoot!.append(img);
+      root.append(img);
     });
-    await expect.poll(async () => (await inspect(page, true)).xss).toBe(1);
-    expect((await inspect(page, true)).injected).toHaveLength(2);
+    await expect.poll(async () => (await inspectCard(page)).xss).toBe(1);
+    expect((await inspectCard(page)).injected).toHaveLength(2);
     await page.close();
   });
 
@@ -260,14 +304,14 @@ describe('hostile feed text is shown as text and never runs', () => {
     const popup = await context.newPage();
     await popup.setViewportSize({ width: 380, height: 560 });
     await popup.goto(`chrome-extension://${extensionId}/popup.html?tab=${tabId}`);
-    await expect.poll(() => card(popup).locator('.headline').textContent(), { timeout: 10_000 }).toContain(TOOL_NAME);
+    await expect.poll(() => popupCard(popup).locator('.headline').textContent(), { timeout: 10_000 }).toContain(TOOL_NAME);
     await expect.poll(() => popup.locator('body').textContent()).toContain('Hostile note:');
-    expectSafe(await inspect(popup, false), 'the popup (current page)');
+    expectSafe(await inspectDocument(popup), 'the popup (current page)');
 
     await popup.getByRole('button', { name: /^Details and patient text for / }).click();
     const facts = popup.getByRole('region', { name: 'Cost, accessibility and other facts' });
     await expect.poll(() => facts.textContent()).toContain(`Free ${SVG} ${ALERT}`);
-    const detail = await inspect(popup, false);
+    const detail = await inspectDocument(popup);
     expectSafe(detail, 'the popup (tool detail)');
     expect(detail.text).toContain(`Readable ${SCRIPT}`);
     expect(detail.text).not.toContain('Javascript source (test)');
@@ -276,7 +320,7 @@ describe('hostile feed text is shown as text and never runs', () => {
 
     const [handout] = await Promise.all([context.waitForEvent('page'), popup.getByRole('button', { name: /Printable handout/ }).click()]);
     await handout.getByRole('heading', { level: 1 }).waitFor();
-    const printed = await inspect(handout, false);
+    const printed = await inspectDocument(handout);
     expectSafe(printed, 'the handout', [IMG]);
     await Promise.all([store.close(), popup.close(), handout.close()]);
   });
@@ -284,7 +328,7 @@ describe('hostile feed text is shown as text and never runs', () => {
   test('the settings page after the sync: payloads are text; nothing ran', async () => {
     const settings = await openSettingsPage();
     await expect.poll(() => settings.getByRole('region', { name: 'Feeds' }).textContent()).toContain(PUBLISHER_NAME);
-    expectSafe(await inspect(settings, false), 'the settings page', [SVG]);
+    expectSafe(await inspectDocument(settings), 'the settings page', [SVG]);
     await settings.close();
   });
 

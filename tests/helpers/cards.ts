@@ -64,7 +64,6 @@ export function reply(products: Product[], overrides: Partial<LookupReply> = {})
     alternatives: [],
     now: CARD_NOW,
     dismissed: false,
-    dismissKeys: ['apple:123456789'],
     ...overrides,
   };
 }

@@ -56,8 +56,8 @@ describe('Firefox and Edge builds', { timeout: 180_000 }, () => {
     expect(edge.browser_specific_settings).toBeUndefined();
   });
 
-  it('Firefox and Edge ask for exactly the same permissions (the same as Chrome)', () => {
-    for (const key of ['permissions', 'host_permissions', 'optional_host_permissions', 'content_scripts'] as const) {
+  it('Firefox and Edge ask for exactly the same permissions and expose the same page (the same as Chrome)', () => {
+    for (const key of ['permissions', 'host_permissions', 'optional_host_permissions', 'content_scripts', 'web_accessible_resources'] as const) {
       expect(firefox[key], key).toEqual(edge[key]);
     }
     expect(edge.host_permissions).toEqual(STORE_HOST_PERMISSIONS);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARD_SNAPSHOT_LIMIT, cardSnapshotScheduler, forgetCards, snapshotKey, storePageUrl, writeCardSnapshot, type SnapshotStorage } from '@/lib/background/card-snapshot';
 import { lookupForCard, type LookupReply } from '@/lib/background/handlers';
 import { recogniseUrl } from '@/lib/lookup/recognise';
-import { addDismissed, loadDismissed } from '@/lib/settings/dismissed';
+import { hiddenListingKeys, hideCard, showCardAgain } from '@/lib/settings/dismissed';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { ToolReader } from '@/lib/storage/tool-store';
 import { feed, tool } from '../helpers/feeds';
@@ -29,7 +29,7 @@ async function registryWith(tools: ReturnType<typeof tool>[]) {
   // The bundled feed, so its NICE decisions count as relayed (docs/trust-model.md §1).
   await storeAsBundled(db, feed({ tools }), { at: NOW });
   const reader = new ToolReader(db);
-  const context = { registry: dexieRegistrySource(db, reader), dismissed: () => loadDismissed(db), now: () => NOW };
+  const context = { registry: dexieRegistrySource(db, reader), hiddenListings: () => hiddenListingKeys(db), now: () => NOW };
   const deps = (area: SnapshotStorage) => ({
     area,
     storeKeys: async () => [...(await reader.keysWithPrefix('apple:')), ...(await reader.keysWithPrefix('play:')), ...(await reader.keysWithPrefix('web:'))],
@@ -55,19 +55,23 @@ describe('the store pages\' cards copied for a cold worker', () => {
     const area = memoryArea();
     expect(await writeCardSnapshot(deps(area))).toBe(3);
     expect(copies(area)).toEqual(['apple:1000000001', 'apple:1000000002', 'play:org.example.coach'].map(snapshotKey).sort());
-    const context = { registry: dexieRegistrySource(db), dismissed: () => loadDismissed(db), now: () => NOW };
+    const context = { registry: dexieRegistrySource(db), hiddenListings: () => hiddenListingKeys(db), now: () => NOW };
     expect(area.items[snapshotKey('play:org.example.coach')]).toEqual(await lookupForCard(context, 'https://play.google.com/store/apps/details?id=org.example.coach'));
     expect((area.items[snapshotKey('apple:1000000001')] as LookupReply).matches[0]!.verdict.state).toBe('recommended');
   });
 
-  it('a rewrite drops the cards of tools no longer in the registry, and marks a dismissed tool as dismissed', async () => {
+  it('a rewrite drops the cards of tools no longer in the registry, and of hidden listings, until shown again', async () => {
     const area = memoryArea();
     await writeCardSnapshot((await registryWith([COACH, DIARY])).deps(area));
     const { deps, db } = await registryWith([COACH]);
-    await addDismissed(db, ['apple:1000000001']);
+    // Hidden on the App Store: its Google Play listing keeps its card.
+    await hideCard(db, { key: 'apple:1000000001', name: 'Example Coach', at: NOW });
+    await writeCardSnapshot(deps(area));
+    expect(copies(area)).toEqual([snapshotKey('play:org.example.coach')]);
+    await showCardAgain(db, 'apple:1000000001');
     await writeCardSnapshot(deps(area));
     expect(copies(area)).toEqual(['apple:1000000001', 'play:org.example.coach'].map(snapshotKey).sort());
-    expect((area.items[snapshotKey('apple:1000000001')] as LookupReply).dismissed).toBe(true);
+    expect((area.items[snapshotKey('apple:1000000001')] as LookupReply).dismissed).toBe(false);
   });
 
   it(`a registry of more than ${CARD_SNAPSHOT_LIMIT.toLocaleString('en-GB')} store pages is not copied, and an older copy is removed`, async () => {
@@ -80,11 +84,11 @@ describe('the store pages\' cards copied for a cold worker', () => {
     expect(copies(area)).toEqual([]);
   });
 
-  it('a dismissed tool\'s cards are dropped at once, before any rewrite', async () => {
+  it('a hidden listing\'s card is dropped at once, before any rewrite', async () => {
     const area = memoryArea();
     await writeCardSnapshot((await registryWith([COACH, DIARY])).deps(area));
-    await forgetCards(area, ['apple:1000000001', 'play:org.example.coach', 'site:coach.example/']);
-    expect(copies(area)).toEqual([snapshotKey('apple:1000000002')]);
+    await forgetCards(area, ['apple:1000000001']);
+    expect(copies(area)).toEqual(['apple:1000000002', 'play:org.example.coach'].map(snapshotKey).sort());
   });
 
   it('a burst of changes causes one rewrite, after the last', async () => {

@@ -9,15 +9,18 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handleMessage, type BackgroundContext, type MessageSender } from '@/lib/background/handlers';
+import { pageLinks, type PageDocument } from '@/lib/background/page-links';
 import { parseFeed } from '@/lib/feed/parse';
 import { endorsementSchema, envelopeSchema, factSchema, toolIdSchema } from '@/lib/feed/schema';
 import { ENDORSEMENT_STATUSES, FACT_TOPICS, ISSUER_KINDS, PLATFORMS, PUBLISHER_KINDS, SOURCE_TYPES } from '@/lib/feed/vocabulary';
+import { listingKey } from '@/lib/lookup/keys';
 import { recogniseUrl } from '@/lib/lookup/recognise';
-import { requestSchema } from '@/lib/messaging/protocol';
+import { extensionPageRequestSchema, pageRequestSchema } from '@/lib/messaging/protocol';
 import { findPatientData, type PatientDataKind } from '@/lib/notes/patient-data';
 import { feedNoteSchema } from '@/lib/notes/schema';
 import { NOTE_VERDICTS, ROLES } from '@/lib/notes/vocabulary';
 import { NO_NOTES } from '@/lib/notes/view';
+import type { HiddenCard } from '@/lib/settings/dismissed';
 import { SHIPPED_TRUST_ROOT } from '@/lib/trust/trust-root';
 
 // ---------------------------------------------------------------------------------------------
@@ -959,7 +962,11 @@ describe('recogniseUrl (property-based)', { timeout: 60_000 }, () => {
 const EXTENSION_ID = 'signpost-id';
 const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
 const FEED_CHANGES = ['subscribe-feed', 'sync-feed', 'forget-feed'];
-const MESSAGE_TYPES = ['lookup', 'dismiss', 'lookup-links', 'sync-now', 'save-note', 'delete-note', 'restore-note', 'load-card-notes', ...FEED_CHANGES];
+/** From content scripts, each about the sending page only. */
+const PAGE_MESSAGES = ['lookup', 'lookup-links', 'lookup-link-card', 'dismiss'];
+/** From extension pages: their own, and any card or verdict (unbound: they could read the registry themselves). */
+const EXTENSION_PAGE_MESSAGES = ['lookup', 'lookup-links', 'sync-now', 'save-note', 'notes-for', 'delete-note', 'restore-note', ...FEED_CHANGES];
+const MESSAGE_TYPES = [...new Set([...PAGE_MESSAGES, ...EXTENSION_PAGE_MESSAGES]), 'load-card-notes'];
 
 function mockContext() {
   const mocks = {
@@ -968,8 +975,9 @@ function mockContext() {
     recordsEndorsedFor: vi.fn(async () => []),
     feedSummaries: vi.fn(async () => []),
     trustRoot: vi.fn(async () => SHIPPED_TRUST_ROOT),
-    dismissed: vi.fn(async () => new Set<string>()),
-    dismiss: vi.fn(async () => undefined),
+    hiddenListings: vi.fn(async () => new Set<string>()),
+    hideCard: vi.fn(async () => undefined),
+    showVerdictOnToolbar: vi.fn(),
     subscribe: vi.fn(async (url: string) => ({ ok: true as const, url, outcome: { url, status: 'unchanged' as const } })),
     sync: vi.fn(async (url: string) => ({ url, status: 'unchanged' as const })),
     forget: vi.fn(async () => ({ ok: true as const })),
@@ -977,7 +985,6 @@ function mockContext() {
     save: vi.fn(async () => ({ ok: false as const, problems: [] })),
     remove: vi.fn(async () => NO_NOTES),
     restore: vi.fn(async () => NO_NOTES),
-    injectCardNotes: vi.fn(async () => undefined),
     now: vi.fn(() => 0),
   };
   const context: BackgroundContext = {
@@ -986,17 +993,32 @@ function mockContext() {
     now: mocks.now,
     syncAll: mocks.syncAll,
     registry: { recordsWithKeys: mocks.recordsWithKeys, recordsEndorsedFor: mocks.recordsEndorsedFor, feedSummaries: mocks.feedSummaries, trustRoot: mocks.trustRoot },
-    dismissed: mocks.dismissed,
-    dismiss: mocks.dismiss,
+    hiddenListings: mocks.hiddenListings,
+    hideCard: mocks.hideCard,
+    pageLinks: pageLinks(),
+    showVerdictOnToolbar: mocks.showVerdictOnToolbar,
     feeds: { subscribe: mocks.subscribe, sync: mocks.sync, forget: mocks.forget },
     notes: { forTool: mocks.forTool, save: mocks.save, remove: mocks.remove, restore: mocks.restore },
-    injectCardNotes: mocks.injectCardNotes,
   };
   const callCount = () => Object.values(mocks).reduce((sum, mock) => sum + mock.mock.calls.length, 0);
   return { context, mocks, callCount };
 }
 
+const NOTE_SUBJECT = { toolName: 'Example Tool (test)', identifiers: { apple: ['123456789'] } };
+
+/** Messages of every known type, well formed, so that the sender rules (not validation) decide most of them. */
+const wellFormedMessageArb = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ type: fc.constantFrom('lookup', 'lookup-link-card', 'dismiss'), url: fc.webUrl({ withFragments: true, withQueryParameters: true }) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('lookup-links'), urls: fc.array(fc.webUrl(), { minLength: 1, maxLength: 4 }) }) },
+  fc.record({ type: fc.constantFrom('sync-now', 'load-card-notes') }),
+  fc.record({ type: fc.constant('save-note'), draft: anyValue }),
+  fc.record({ type: fc.constant('notes-for'), subject: fc.constant(NOTE_SUBJECT) }),
+  fc.record({ type: fc.constantFrom('delete-note', 'restore-note'), id: fc.constant('note-1'), subject: fc.constant(NOTE_SUBJECT) }),
+  fc.record({ type: fc.constantFrom(...FEED_CHANGES), url: fc.webUrl() }),
+);
+
 const messageArb = fc.oneof(
+  { weight: 6, arbitrary: wellFormedMessageArb },
   { weight: 2, arbitrary: anyValue },
   { weight: 1, arbitrary: fc.jsonValue() },
   {
@@ -1009,8 +1031,8 @@ const messageArb = fc.oneof(
         keys: fc.oneof(fc.array(fc.string({ maxLength: 20 }), { maxLength: 4 }), fc.constant([]), anyValue),
         id: fc.oneof(fc.constantFrom('note-1', '../../etc', '', 'a'.repeat(101)), fc.string(), anyValue),
         subject: fc.oneof(
-          fc.constant({ toolName: 'Example Tool (test)', identifiers: { apple: ['123456789'] } }),
-          fc.constant({ toolName: 'Example Tool (test)', identifiers: {} }),
+          fc.constant(NOTE_SUBJECT),
+          fc.constant({ ...NOTE_SUBJECT, identifiers: {} }),
           anyValue,
         ),
         draft: anyValue,
@@ -1024,64 +1046,145 @@ const senderArb: fc.Arbitrary<MessageSender> = fc.record(
   {
     id: fc.oneof(fc.constant(EXTENSION_ID), fc.constant(EXTENSION_ID), fc.constantFrom('other-extension', '', `${EXTENSION_ID} `, EXTENSION_ID.toUpperCase()), fc.string()),
     url: fc.oneof(
-      fc.constantFrom(`${EXTENSION_ORIGIN}/options.html`, `${EXTENSION_ORIGIN}/popup.html?tab=1`, `${EXTENSION_ORIGIN}/`),
-      fc.constantFrom(EXTENSION_ORIGIN, `${EXTENSION_ORIGIN}.evil.example/x`, `${EXTENSION_ORIGIN}@evil.example/`, 'chrome-extension://other-extension/options.html', 'https://apps.apple.com/gb/app/id1', `https://evil.example/${EXTENSION_ORIGIN}/`),
-      fc.webUrl(),
-      fc.string(),
+      { weight: 2, arbitrary: fc.constantFrom(`${EXTENSION_ORIGIN}/options.html`, `${EXTENSION_ORIGIN}/popup.html?tab=1`, `${EXTENSION_ORIGIN}/`) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(EXTENSION_ORIGIN, `${EXTENSION_ORIGIN}.evil.example/x`, `${EXTENSION_ORIGIN}@evil.example/`, 'chrome-extension://other-extension/options.html', `https://evil.example/${EXTENSION_ORIGIN}/`),
+      },
+      { weight: 2, arbitrary: fc.constantFrom('https://apps.apple.com/gb/app/id1000000001', 'https://play.google.com/store/apps/details?id=org.example.app', 'https://apps.apple.com/gb/app/id1#reviews') },
+      { weight: 3, arbitrary: fc.webUrl({ withFragments: true, withQueryParameters: true }) },
+      { weight: 1, arbitrary: fc.string() },
     ),
     tab: fc.record({ id: fc.nat() }, { requiredKeys: [] }),
     frameId: fc.nat(),
+    documentId: fc.string({ maxLength: 8 }),
   },
   { requiredKeys: [] },
 );
 
+/**
+ * A message and its sender; often a content script of this extension in a tab asking about its
+ * own address (with or without another #fragment): the one case in which its lookup or dismissal
+ * is answered.
+ */
+const exchangeArb = fc.tuple(messageArb, senderArb, fc.constantFrom('as generated', 'own address', 'own address, another fragment'), fc.string({ maxLength: 6 })).map(([message, sender, address, fragment]) => {
+  if (address === 'as generated' || typeof message !== 'object' || message === null || Array.isArray(message) || sender.url === undefined) return { message, sender };
+  const url = address === 'own address' ? sender.url : `${sender.url.split('#')[0]}#${fragment}`;
+  return { message: { ...message, url }, sender: { ...sender, id: EXTENSION_ID, tab: { id: sender.tab?.id ?? 1 } } };
+});
+
+const isExtensionPage = (sender: MessageSender) => sender.url?.startsWith(`${EXTENSION_ORIGIN}/`) === true;
+const withoutFragment = (url: string) => url.split('#')[0];
+
 describe('runtime messages (property-based)', { timeout: 60_000 }, () => {
-  it('requestSchema never throws, and what it accepts is one of the known requests within its limits', () => {
+  it('the message schemas never throw, and what they accept is one of the known requests within its limits', () => {
     fc.assert(
       fc.property(messageArb, (message) => {
-        const result = requestSchema.safeParse(message);
-        if (!result.success) return;
-        expect(MESSAGE_TYPES).toContain(result.data.type);
-        const data = result.data as Record<string, unknown>;
-        if (typeof data.url === 'string') expect(data.url.length).toBeLessThanOrEqual(FEED_CHANGES.includes(result.data.type) ? 2000 : 4096);
-        if (result.data.type === 'lookup-links') expect(result.data.urls.length).toBeGreaterThan(0);
-        if (result.data.type === 'dismiss') expect(result.data.keys.length).toBeGreaterThan(0);
+        for (const [schema, types] of [
+          [pageRequestSchema, PAGE_MESSAGES],
+          [extensionPageRequestSchema, EXTENSION_PAGE_MESSAGES],
+        ] as const) {
+          const result = schema.safeParse(message);
+          if (!result.success) continue;
+          expect(types).toContain(result.data.type);
+          const data = result.data as Record<string, unknown>;
+          if (typeof data.url === 'string') expect(data.url.length).toBeLessThanOrEqual(FEED_CHANGES.includes(result.data.type) ? 2000 : 4096);
+          if (result.data.type === 'lookup-links') expect(result.data.urls.length).toBeGreaterThan(0);
+        }
       }),
       { numRuns: runs(3000) },
     );
   });
 
-  it('handleMessage never throws, answers only this extension with a valid message, keeps feed changes to extension pages, and calls nothing for what it refuses', async () => {
+  it('handleMessage never throws, answers extension pages only for their own messages and content scripts only about their own page, and calls nothing for what it refuses', async () => {
     await fc.assert(
-      fc.asyncProperty(messageArb, senderArb, async (message, sender) => {
-        const { context, callCount } = mockContext();
+      fc.asyncProperty(exchangeArb, async ({ message, sender }) => {
+        const { context, mocks, callCount } = mockContext();
         let reply: ReturnType<typeof handleMessage>;
         expect(() => {
           reply = handleMessage(context, message, sender);
         }).not.toThrow();
-        const parsed = requestSchema.safeParse(message);
+
+        // The rules, worked out here: which sender may send which message, and when.
+        const fromUs = sender.id === EXTENSION_ID;
+        const extensionPage = fromUs && isExtensionPage(sender);
+        const webPage = fromUs && !extensionPage && sender.tab?.id !== undefined && sender.url !== undefined && URL.canParse(sender.url);
+        const extensionRequest = extensionPageRequestSchema.safeParse(message);
+        const pageRequest = pageRequestSchema.safeParse(message);
+        const ownAddress = pageRequest.success && 'url' in pageRequest.data && sender.url !== undefined && withoutFragment(pageRequest.data.url) === withoutFragment(sender.url);
+        const shouldAnswer =
+          (extensionPage && extensionRequest.success) ||
+          (webPage &&
+            pageRequest.success &&
+            // Nothing was reported to this page yet, so no link has a card to give.
+            (pageRequest.data.type === 'lookup-links' || ((pageRequest.data.type === 'lookup' || pageRequest.data.type === 'dismiss') && ownAddress)));
+        expect(reply! !== undefined).toBe(shouldAnswer);
+
         if (reply! === undefined) {
           // Refused outright: nothing was asked of the registry, the notes, the feeds or sync.
           expect(callCount()).toBe(0);
-          if (sender.id === EXTENSION_ID && parsed.success) {
-            // The only valid messages left unanswered: feed changes from outside an extension page,
-            // and a request for the card's notes from something that has no tab or frame.
-            const type = parsed.data.type;
-            const feedChangeFromOutside = FEED_CHANGES.includes(type) && !sender.url?.startsWith(`${EXTENSION_ORIGIN}/`);
-            const notesWithoutFrame = type === 'load-card-notes' && (sender.tab?.id === undefined || sender.frameId === undefined);
-            expect(feedChangeFromOutside || notesWithoutFrame).toBe(true);
-          }
           return;
         }
-        expect(sender.id).toBe(EXTENSION_ID);
-        expect(parsed.success).toBe(true);
-        if (!parsed.success) return;
-        if (FEED_CHANGES.includes(parsed.data.type)) expect(sender.url?.startsWith(`${EXTENSION_ORIGIN}/`)).toBe(true);
         expect(typeof reply!.then).toBe('function');
         // With well-behaved dependencies, the answer itself never fails.
-        await expect(reply!).resolves.not.toBeUndefined();
+        const answer = await reply!;
+        expect(answer).not.toBeUndefined();
+        if (!webPage) return;
+        // A content script's answers are about its own page: the registry was read for the sender's
+        // address (or the links it reported), the toolbar set only for its tab's page, and only
+        // its own listing hidden.
+        const own = recogniseUrl(sender.url!);
+        if (pageRequest.success && pageRequest.data.type !== 'lookup-links') expect((answer as { identity?: unknown }).identity ?? own).toEqual(own);
+        for (const [tabId] of mocks.showVerdictOnToolbar.mock.calls) expect(tabId).toBe(sender.tab!.id);
+        if ((sender.frameId ?? 0) !== 0) expect(mocks.showVerdictOnToolbar).not.toHaveBeenCalled();
+        for (const [card] of mocks.hideCard.mock.calls as unknown as [HiddenCard][]) expect(card.key).toBe(own && listingKey(own));
       }),
       { numRuns: runs(2000) },
+    );
+  });
+
+  it('a page document is answered for at most the cap of distinct links, and given a card only for a link it was answered with a verdict, since it became current and while its tab is open', () => {
+    const CAP = 3;
+    const LINKS = Array.from({ length: 6 }, (_, index) => `https://apps.apple.com/app/id${1000000000 + index}`);
+    const pageArb = fc.record({ tabId: fc.constantFrom(1, 2), frameId: fc.constantFrom(0, 1), documentKey: fc.constantFrom('a', 'b') });
+    const operationArb = fc.oneof(
+      fc.record({ kind: fc.constant('admit' as const), page: pageArb, urls: fc.subarray(LINKS), withVerdict: fc.subarray(LINKS) }),
+      fc.record({ kind: fc.constant('card' as const), page: pageArb, url: fc.constantFrom(...LINKS) }),
+      fc.record({ kind: fc.constant('close tab' as const), tabId: fc.constantFrom(1, 2) }),
+    );
+    fc.assert(
+      fc.property(fc.array(operationArb, { maxLength: 40 }), (operations) => {
+        const links = pageLinks(CAP);
+        // Per tab and frame: the current document, the links it was answered for, those with a verdict.
+        const model = new Map<string, { documentKey: string; answered: Set<string>; withVerdict: Set<string> }>();
+        const current = (page: PageDocument) => {
+          const entry = model.get(`${page.tabId}/${page.frameId}`);
+          return entry?.documentKey === page.documentKey ? entry : undefined;
+        };
+        for (const operation of operations) {
+          if (operation.kind === 'close tab') {
+            links.forgetTab(operation.tabId);
+            for (const key of model.keys()) if (key.startsWith(`${operation.tabId}/`)) model.delete(key);
+          } else if (operation.kind === 'card') {
+            expect(links.hasVerdict(operation.page, operation.url)).toBe(current(operation.page)?.withVerdict.has(operation.url) === true);
+          } else {
+            const entry = current(operation.page) ?? { documentKey: operation.page.documentKey, answered: new Set<string>(), withVerdict: new Set<string>() };
+            model.set(`${operation.page.tabId}/${operation.page.frameId}`, entry);
+            const admitted = links.admit(operation.page, operation.urls);
+            // Every link answered before is answered again; new ones only up to the cap.
+            for (const url of operation.urls) if (entry.answered.has(url)) expect(admitted.urls).toContain(url);
+            for (const url of admitted.urls) {
+              expect(operation.urls).toContain(url);
+              entry.answered.add(url);
+            }
+            expect(entry.answered.size).toBeLessThanOrEqual(CAP);
+            const found = admitted.urls.filter((url) => operation.withVerdict.includes(url));
+            admitted.recordVerdicts(found);
+            found.forEach((url) => entry.withVerdict.add(url));
+          }
+        }
+      }),
+      { numRuns: runs(1000) },
     );
   });
 });

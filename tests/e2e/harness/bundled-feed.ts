@@ -14,6 +14,9 @@ export const bundledFeed = readFeedDocument(readFileSync(join(REPO_ROOT, 'public
 /** The date the card gives for the bundled registry's data, the day it was generated (UTC): "2 December 2026". */
 export const bundledFeedDate = new Date(bundledFeed.generatedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
+/** The NHS App's headline from the bundled feed alone: it only reports the listing (a GitHub scrape), so it decides nothing. */
+export const NHS_APP_HEADLINE_TEXT = 'NHS App: In your registry, no endorsement';
+
 /**
  * What the bundled feed makes the card say about Wysa, on the page and in the popup alike: NICE's
  * research-only decision (HTE8), relayed by the bundled feed, past its review date.

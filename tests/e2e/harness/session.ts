@@ -1,7 +1,16 @@
+import { join } from 'node:path';
 import type { Request } from 'playwright-core';
+import { LINK_BADGES_SETTING } from '@/lib/settings/site-access';
 import { launchWithExtension, type ExtensionSession, type LaunchOptions } from './browser';
 import { waitForRegistry } from './idb';
+import { REPO_ROOT } from './paths';
 import { startSiteServer, type SiteServer } from './server';
+
+/**
+ * The e2e-sites build: the optional site permission is already held, since headless Chromium
+ * cannot answer the permission prompt; everything after the grant is the real code path.
+ */
+export const SITES_BUILD = join(REPO_ROOT, '.output/chrome-mv3-e2e-sites');
 
 export interface StoreSession {
   site: SiteServer;
@@ -31,4 +40,20 @@ export async function startStoreSession(options: Omit<LaunchOptions, 'hostRules'
       await Promise.allSettled([session.close(), site.close()]);
     },
   };
+}
+
+/**
+ * The e2e-sites build in Chromium, pointed at `site`, with the bundled registry synced and, when
+ * asked, link badges switched on (a second opt-in, stored where the content script reads it).
+ */
+export async function launchWithSitePermission(site: SiteServer, { linkBadges }: { linkBadges: boolean }): Promise<ExtensionSession> {
+  const session = await launchWithExtension({ extensionDir: SITES_BUILD, hostRules: site.hostRules });
+  try {
+    await waitForRegistry(session.serviceWorker);
+    if (linkBadges) await session.serviceWorker.evaluate(([key]) => browser.storage.local.set({ [key]: true }), [LINK_BADGES_SETTING] as const);
+    return session;
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
 }
