@@ -1,4 +1,4 @@
-import type { Verification } from '@/lib/feed/signature';
+import type { Verification } from '@/lib/feed/verify';
 import { count } from '@/lib/publish/report';
 import type { FeedListEntry, SyncFeedReply } from '@/lib/settings/feeds';
 import type { FeedRecord } from '@/lib/storage/db';

@@ -110,7 +110,7 @@ export async function importFeedFile(db: SignpostDatabase, fileName: string, tex
     return { ok: false, problem: "Your organisation manages Signpost's feeds on this computer, so feed files cannot be imported here. Ask your IT team or digital champion." };
   }
   try {
-    const decoded = decodeFeed(text);
+    const decoded = await decodeFeed(text);
     const url = `${IMPORTED_FEED_SCHEME}${decoded.feed.publisher.id}`;
     const stored = await db.feeds.get(url);
     if (stored?.sequence !== undefined && decoded.feed.sequence < stored.sequence) {

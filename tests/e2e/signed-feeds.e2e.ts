@@ -4,7 +4,8 @@
 // starts by verifying it in the service worker's WebCrypto.)
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { generateKeyPair, signFeedText, type KeyPair } from '@/lib/feed/signature';
+import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
+import { signFeed } from '../helpers/publish';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { readFeeds } from './harness/idb';
 import { startFeedServer, type FeedServer } from './harness/server';
@@ -33,12 +34,15 @@ const icbFeed = (sequence: number, status: 'listed' | 'not-recommended') =>
   )}\n`;
 
 /** Serves exactly this text (a signed envelope) at the feed's address. */
-const serve = (text: string) => feeds.publish('/icb/feed.json', JSON.parse(text));
+const FEED_PATH = '/icb/feed.json';
+const serve = (text: string) => feeds.publish(FEED_PATH, JSON.parse(text));
+/** Signed for the address the test server gives it, as its publisher would sign it for theirs. */
+const signedFor = (text: string, key: KeyPair) => signFeed(text, [key], [feeds.origin + FEED_PATH]);
 
 beforeAll(async () => {
   [right, wrong] = await Promise.all([generateKeyPair(), generateKeyPair()]);
   [feeds, stores] = await Promise.all([startFeedServer(), startStoreSession()]);
-  feedUrl = serve(await signFeedText(icbFeed(1, 'listed'), right.privateJwk));
+  feedUrl = serve(await signedFor(icbFeed(1, 'listed'), right));
 });
 
 afterAll(async () => {
@@ -71,7 +75,7 @@ describe('signed feeds', () => {
   });
 
   test('the same feed re-signed with a wrong key is refused: the settings page and the card say so, and the old data stays on screen', async () => {
-    serve(await signFeedText(icbFeed(2, 'not-recommended'), wrong.privateJwk));
+    serve(await signedFor(icbFeed(2, 'not-recommended'), wrong));
     const settings = await openSettingsPage();
     const item = settings.getByRole('region', { name: 'Feeds' }).getByRole('listitem').filter({ has: settings.getByRole('heading', { name: PUBLISHER, level: 3 }) });
     await item.getByRole('button', { name: `Check now for ${PUBLISHER}` }).click();
