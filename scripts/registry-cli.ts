@@ -2,14 +2,15 @@
 // live here; the commands themselves are in lib/publish and use the extension's own lib code.
 import 'fake-indexeddb/auto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { text as readText } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildFeed } from '../lib/publish/build';
 import { checkTextReport } from '../lib/publish/check-text';
 import { DEFAULT_VALIDITY_DAYS, keygen, rotateKeys, signFeed, verifyFeed, type NamedKey } from '../lib/publish/signing';
+import { DEFAULT_KEEP_DAYS, MANIFEST_FILE, publishFeed, type Folder } from '../lib/publish/publish';
 import type { NamedText } from '../lib/publish/csv';
 import { lookupReport } from '../lib/publish/lookup';
 import type { ExitCode, Report } from '../lib/publish/report';
@@ -53,6 +54,13 @@ Usage: npm run registry -- <command> [options]
       its sequence, and how long it stays valid (default ${DEFAULT_VALIDITY_DAYS} days, at most 366: sign it again
       before then). Give --key again to sign with several keys, and every rotation statement you
       ever made with --rotation. Writes the signed feed, the file to publish.
+
+  publish FEED --key PRIVATE-KEY-FILE --url URL --out DIR [--keep-days N] [--feed-id ID]
+          [--expires-in DAYS] [--rotation FILE ...]
+      Publish a feed as a folder for any static host or CDN: DIR/${MANIFEST_FILE} (the signed manifest,
+      at the address subscribers use: give it as --url), DIR/snapshots/SEQUENCE.json (the feed)
+      and DIR/patches/FROM-TO.json from every snapshot of the last N days (default ${DEFAULT_KEEP_DAYS}) still in
+      DIR, so subscribers a few days behind download only what changed. Upload ${MANIFEST_FILE} last.
 
   rotate --from OLD-PRIVATE-KEY-FILE --to NEW-PRIVATE-KEY-FILE --feed-id ID --out FILE [--to ...]
       Change signing keys: a rotation statement signed by the old key and every new one. Pass it
@@ -108,6 +116,18 @@ const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']
       out: { type: 'string' },
     },
     run: signCommand,
+  },
+  publish: {
+    options: {
+      key: { type: 'string', multiple: true },
+      url: { type: 'string', multiple: true },
+      'feed-id': { type: 'string' },
+      'expires-in': { type: 'string' },
+      'keep-days': { type: 'string' },
+      rotation: { type: 'string', multiple: true },
+      out: { type: 'string' },
+    },
+    run: publishCommand,
   },
   rotate: { options: { from: { type: 'string', multiple: true }, to: { type: 'string', multiple: true }, 'feed-id': { type: 'string' }, out: { type: 'string' } }, run: rotateCommand },
   verify: { options: { key: { type: 'string', multiple: true } }, run: verifyCommand },
@@ -213,6 +233,36 @@ async function signCommand({ values, positionals }: Parsed): Promise<Report> {
   if (!signed.ok) return signed.report;
   await writeFile(out, signed.text);
   return { exitCode: 0, lines: [...signed.report.lines, `wrote ${out}`] };
+}
+
+async function publishCommand({ values, positionals }: Parsed): Promise<Report> {
+  const [feed, ...extra] = positionals;
+  const [keys, rotations, out, expiresIn, keepDays] = [list(values.key), list(values.rotation), single(values.out), single(values['expires-in']), single(values['keep-days'])];
+  if (!feed || extra.length || keys.length === 0 || !out) throw new UsageError('publish takes one feed file, --key PRIVATE-KEY-FILE, --url URL and --out DIR');
+  for (const [name, value] of [['--expires-in', expiresIn], ['--keep-days', keepDays]] as const) {
+    if (value !== undefined && !/^\d+$/.test(value)) throw new UsageError(`${name} must be a whole number of days, not "${value}"`);
+  }
+  const inputs = await readAll([feed, ...keys, ...rotations]);
+  if (!inputs.ok) return { exitCode: 1, lines: inputs.lines };
+  const [feedText, ...rest] = inputs.texts;
+  const folder: Folder = {
+    list: async (directory) => readdir(join(out, directory)).catch(() => []),
+    read: async (path) => readFile(join(out, path), 'utf8').catch(() => null),
+    write: async (path, text) => {
+      await mkdir(dirname(join(out, path)), { recursive: true });
+      await writeFile(join(out, path), text);
+    },
+    remove: (path) => rm(join(out, path), { force: true }),
+  };
+  return publishFeed(feed, feedText!.text, folder, {
+    keys: named(rest.slice(0, keys.length)),
+    rotations: named(rest.slice(keys.length)),
+    urls: list(values.url),
+    now: Date.now(),
+    ...(single(values['feed-id']) ? { feedId: single(values['feed-id']) } : {}),
+    ...(expiresIn === undefined ? {} : { validityDays: Number(expiresIn) }),
+    ...(keepDays === undefined ? {} : { keepDays: Number(keepDays) }),
+  });
 }
 
 async function rotateCommand({ values, positionals }: Parsed): Promise<Report> {

@@ -21,6 +21,13 @@ const MAX_HEADER_CHARS = 16_384;
 /** The largest feed file (payload) Signpost reads: a national registry of ~100k tools is about 51 MB. */
 export const MAX_PAYLOAD_BYTES = 64 * 1_048_576;
 
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+/** Files beside the manifest only: a relative path, no scheme, no way up, so every file comes from the feed's own host. */
+const relativePath = z.string().max(300).regex(/^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'expected a path relative to the feed, such as "snapshots/42.json"');
+const contentRefSchema = z.object({ sha256: sha256Schema, length: z.number().int().min(0).max(MAX_PAYLOAD_BYTES), path: relativePath.optional() });
+/** uBlock Origin keeps five days of patches; a daily publisher needs about that many, an hourly one more. */
+export const MAX_PATCHES = 64;
+
 const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-11-25T09:00:00Z' });
 const feedIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'expected a feed id of lower-case letters, digits, ".", "_" or "-"');
 
@@ -35,7 +42,12 @@ export const headerSchema = z.object({
   issuedAt: timestamp,
   expiresAt: timestamp,
   keyIds: z.array(keyIdSchema).min(1).max(MAX_SIGNATURES),
-  payload: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), length: z.number().int().min(0).max(MAX_PAYLOAD_BYTES) }),
+  /** The feed file: inline in this document, or at `path` beside it (a snapshot, issue #15). */
+  payload: contentRefSchema,
+  /** The digest of the whole state the feed describes (lib/feed/delta.ts): what a patched copy must come to. */
+  state: sha256Schema.optional(),
+  /** Patches from recent sequences to this one, each pinned by hash and length like the snapshot. */
+  patches: z.array(contentRefSchema.extend({ from: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) })).max(MAX_PATCHES).optional(),
 });
 export type FeedHeader = z.infer<typeof headerSchema>;
 
@@ -58,7 +70,10 @@ const envelopeSchema = z.object({
   header: z.string().max(MAX_HEADER_CHARS),
   signatures: z.array(signatureSchema).min(1).max(MAX_SIGNATURES),
   rotations: z.array(signedPartSchema).max(MAX_ROTATIONS).default([]),
-  payload: z.string(),
+  /** The feed's bytes, base64, unless the header points to a snapshot file. */
+  payload: z.string().optional(),
+  /** Small patches carried in the manifest itself, base64, so that a client a few days behind needs one request. */
+  inlinePatches: z.array(z.object({ from: z.number().int().min(0), data: z.string() })).max(MAX_PATCHES).default([]),
 });
 
 /** A statement (header or rotation) with the exact bytes its signatures cover. */
@@ -71,6 +86,21 @@ export interface Signed<T> {
 export interface SignedParts {
   header: Signed<FeedHeader>;
   rotations: Signed<RotationStatement>[];
+}
+
+/** A file beside the manifest, pinned by the signed header. */
+export interface ContentRef {
+  sha256: string;
+  length: number;
+  path?: string;
+}
+
+/** A signed manifest: the header names a snapshot file and patches rather than carrying the feed. */
+export interface Manifest {
+  signed: SignedParts;
+  snapshot: ContentRef & { path: string };
+  state?: string;
+  patches: (ContentRef & { from: number; inline?: Uint8Array<ArrayBuffer> })[];
 }
 
 /** A downloaded feed file: a plain feed, or a signed one whose parts are read but not yet believed. */
@@ -115,9 +145,16 @@ function readStatement<T>(text: string, signatures: Signature[], schema: z.ZodTy
  * only by lib/feed/verify.ts, which knows the keys.
  */
 export async function readFeedDocument(text: string): Promise<FeedDocument> {
+  const file = await readFeedFile(text);
+  if (file.kind === 'manifest') throw damaged('it is a manifest, whose feed is in a separate snapshot file: this is not where it can be read');
+  return file.document;
+}
+
+/** Reads a feed file: a feed (plain or signed, the feed inside) or a signed manifest pointing to a snapshot and patches. */
+export async function readFeedFile(text: string): Promise<{ kind: 'document'; document: FeedDocument } | { kind: 'manifest'; manifest: Manifest }> {
   const outer = parseJson(text, 'feed file');
   const format = (outer as { format?: unknown } | null)?.format;
-  if (format !== SIGNED_FEED_FORMAT) return { signed: null, json: outer, text, sha256: await sha256Hex(new TextEncoder().encode(text)) };
+  if (format !== SIGNED_FEED_FORMAT) return { kind: 'document', document: { signed: null, json: outer, text, sha256: await sha256Hex(new TextEncoder().encode(text)) } };
   const envelope = envelopeSchema.safeParse(outer);
   if (!envelope.success) {
     const version = (outer as { version?: unknown }).version;
@@ -126,17 +163,39 @@ export async function readFeedDocument(text: string): Promise<FeedDocument> {
   }
   const header = readStatement(envelope.data.header, envelope.data.signatures, headerSchema, 'header');
   const rotations = envelope.data.rotations.map((part) => readStatement(part.statement, part.signatures, rotationSchema, 'key rotation statement'));
-  const payload = bytesOfCanonicalBase64(envelope.data.payload);
+  const signed = { header, rotations };
+  const { payload: ref } = header.value;
+  if (ref.path !== undefined) {
+    if (envelope.data.payload !== undefined) throw damaged('it carries its feed both inline and as a separate file');
+    const patches = [];
+    for (const patch of header.value.patches ?? []) {
+      const inline = envelope.data.inlinePatches.find((candidate) => candidate.from === patch.from);
+      const bytes = inline && bytesOfCanonicalBase64(inline.data);
+      if (inline && (!bytes || !(await matchesRef(bytes, patch)))) throw damaged(`its patch from sequence ${patch.from} does not match the hash its header was signed with`);
+      patches.push({ ...patch, ...(bytes ? { inline: bytes } : {}) });
+    }
+    return { kind: 'manifest', manifest: { signed, snapshot: { ...ref, path: ref.path }, ...(header.value.state ? { state: header.value.state } : {}), patches } };
+  }
+  const payload = envelope.data.payload === undefined ? null : bytesOfCanonicalBase64(envelope.data.payload);
   if (!payload) throw damaged('its payload is not canonical base64');
   const sha256 = await sha256Hex(payload);
-  if (payload.length !== header.value.payload.length || sha256 !== header.value.payload.sha256) throw damaged('its contents do not match the hash its header was signed with (changed after signing, or cut off)');
+  if (payload.length !== ref.length || sha256 !== ref.sha256) throw damaged('its contents do not match the hash its header was signed with (changed after signing, or cut off)');
+  return { kind: 'document', document: await signedDocument(signed, payload) };
+}
+
+/** Whether downloaded bytes are the ones a signed header pins (hash and length). */
+export const matchesRef = async (bytes: Uint8Array<ArrayBuffer>, ref: ContentRef) => bytes.length === ref.length && (await sha256Hex(bytes)) === ref.sha256;
+
+/** The feed inside a signed file or snapshot, checked against its header's publisher and sequence. */
+export async function signedDocument(signed: SignedParts, payload: Uint8Array<ArrayBuffer>): Promise<FeedDocument> {
+  const header = signed.header;
   const feedText = utf8(payload, 'signed feed');
   const json = parseJson(feedText, 'signed feed inside the file');
   const inner = json as { publisher?: { id?: unknown }; sequence?: unknown } | null;
   if (inner?.publisher?.id !== header.value.publisherId || inner?.sequence !== header.value.sequence) {
-    throw damaged("its header and the feed inside disagree on the publisher or the sequence");
+    throw damaged('its header and the feed inside disagree on the publisher or the sequence');
   }
-  return { signed: { header, rotations }, json, text: feedText, sha256 };
+  return { signed, json, text: feedText, sha256: header.value.payload.sha256 };
 }
 
 // ---- For publishers (the CLI, the bundled feed's build) ----------------------------------------
@@ -149,6 +208,13 @@ export interface HeaderOptions {
   expiresAt: string;
   /** Rotation statements (as written by rotationText), oldest first; keep them in every later feed. */
   rotations?: readonly string[];
+  /** A manifest: the feed is published as a snapshot file at this path beside it, not inline. */
+  snapshotPath?: string;
+  /** The state digest of the feed (lib/feed/delta.ts feedState), for clients applying patches. */
+  state?: string;
+  /** Patches to this feed from earlier sequences, with their paths; those no larger than `inlineUpTo` bytes are also carried inline. */
+  patches?: readonly { from: number; bytes: Uint8Array<ArrayBuffer>; path: string }[];
+  inlineUpTo?: number;
 }
 
 const encodeJson = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -157,6 +223,7 @@ const encodeJson = (value: unknown) => new TextEncoder().encode(JSON.stringify(v
 export async function signFeedText(feedText: string, privateJwks: readonly JsonWebKey[], options: HeaderOptions): Promise<string> {
   const payload = new TextEncoder().encode(feedText);
   const feed = JSON.parse(feedText) as { publisher: { id: string }; sequence: number };
+  const patches = await Promise.all((options.patches ?? []).map(async (patch) => ({ from: patch.from, sha256: await sha256Hex(patch.bytes), length: patch.bytes.length, path: patch.path })));
   const header: FeedHeader = {
     type: HEADER_TYPE,
     version: SIGNED_FEED_VERSION,
@@ -167,7 +234,9 @@ export async function signFeedText(feedText: string, privateJwks: readonly JsonW
     issuedAt: options.issuedAt,
     expiresAt: options.expiresAt,
     keyIds: await Promise.all(privateJwks.map((jwk) => keyIdOf(publicKeyOfJwk(jwk)))),
-    payload: { sha256: await sha256Hex(payload), length: payload.length },
+    payload: { sha256: await sha256Hex(payload), length: payload.length, ...(options.snapshotPath ? { path: options.snapshotPath } : {}) },
+    ...(options.state ? { state: options.state } : {}),
+    ...(patches.length ? { patches } : {}),
   };
   const headerBytes = encodeJson(headerSchema.parse(header));
   const envelope = {
@@ -176,8 +245,10 @@ export async function signFeedText(feedText: string, privateJwks: readonly JsonW
     header: base64Of(headerBytes),
     signatures: await Promise.all(privateJwks.map((jwk) => signBytes(headerBytes, jwk))),
     rotations: (options.rotations ?? []).map((text) => JSON.parse(text) as unknown),
-    payload: base64Of(payload),
+    ...(options.snapshotPath ? {} : { payload: base64Of(payload) }),
   };
+  const inline = (options.patches ?? []).filter((patch) => patch.bytes.length <= (options.inlineUpTo ?? 0)).map((patch) => ({ from: patch.from, data: base64Of(patch.bytes) }));
+  if (inline.length) Object.assign(envelope, { inlinePatches: inline });
   return `${JSON.stringify(envelope, null, 2)}\n`;
 }
 

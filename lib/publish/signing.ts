@@ -1,7 +1,7 @@
 // `keygen`, `sign`, `rotate` and `verify`: the publisher's side of signed feeds (feed protocol v2,
 // docs/threat-model.md), with the same code the extension uses to read and check them.
 import { generateKeyPair, keyIdOf, publicKeyOfJwk } from '../feed/keys';
-import { MAX_VALIDITY_DAYS, readFeedDocument, readRotationFile, rotationText, signFeedText, type FeedHeader } from '../feed/signature';
+import { MAX_VALIDITY_DAYS, readFeedDocument, readRotationFile, rotationText, signFeedText, type FeedHeader, type HeaderOptions } from '../feed/signature';
 import { SyncError } from '../sync/errors';
 import { feedUrlProblem } from '../sync/feed-url';
 import { parseJson, type Report } from './report';
@@ -64,8 +64,16 @@ export interface SignOptions {
   rotations?: readonly NamedKey[];
 }
 
-/** Signs a feed file's exact bytes with a header naming it. Refuses a file that is already signed, is not a feed, or options Signpost would refuse. */
-export async function signFeed(feedFile: string, feedText: string, options: SignOptions): Promise<{ ok: true; text: string; report: Report } | { ok: false; report: Report }> {
+export interface PreparedSigning {
+  keys: JsonWebKey[];
+  header: HeaderOptions;
+}
+
+/**
+ * Checks a feed and the signing options as `sign` and `publish` both need them, and works out the
+ * header: refuses a file that is already signed, is not a feed, or options Signpost would refuse.
+ */
+export async function prepareSigning(feedFile: string, feedText: string, options: SignOptions): Promise<{ ok: true; prepared: PreparedSigning } | { ok: false; report: Report }> {
   const jwks = privateJwks(options.keys);
   if (typeof jwks === 'string') return refuse(jwks);
   if (jwks.length === 0) return refuse('give at least one --key PRIVATE-KEY-FILE');
@@ -92,18 +100,31 @@ export async function signFeed(feedFile: string, feedText: string, options: Sign
   if (!feedId) return refuse(`${feedFile}: the feed has no publisher id; give --feed-id`);
   const issuedAt = new Date(options.now).toISOString().replace(/\.\d+Z$/, 'Z');
   const expiresAt = new Date(options.now + validityDays * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
-  let text: string;
+  return { ok: true, prepared: { keys: jwks, header: { urls: options.urls, feedId, issuedAt, expiresAt, rotations } } };
+}
+
+/** Signs the text with the prepared keys and header; a header its own schema refuses is reported, not thrown. */
+export async function signPrepared(feedFile: string, feedText: string, { keys, header }: PreparedSigning, extra: Partial<HeaderOptions> = {}): Promise<{ ok: true; text: string } | { ok: false; report: Report }> {
   try {
-    text = await signFeedText(feedText, jwks, { urls: options.urls, feedId, issuedAt, expiresAt, rotations });
+    return { ok: true, text: await signFeedText(feedText, keys, { ...header, ...extra }) };
   } catch (error) {
     // The header's own schema (a feed id in the wrong form, a sequence that is not a whole number).
     return refuse(`${feedFile}: cannot be signed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
   }
-  const keyIds = await Promise.all(jwks.map((jwk) => keyIdOf(publicKeyOfJwk(jwk))));
+}
+
+/** Signs a feed file's exact bytes with a header naming it. */
+export async function signFeed(feedFile: string, feedText: string, options: SignOptions): Promise<{ ok: true; text: string; report: Report } | { ok: false; report: Report }> {
+  const prepared = await prepareSigning(feedFile, feedText, options);
+  if (!prepared.ok) return prepared;
+  const signed = await signPrepared(feedFile, feedText, prepared.prepared);
+  if (!signed.ok) return signed;
+  const { keys, header } = prepared.prepared;
+  const keyIds = await Promise.all(keys.map((jwk) => keyIdOf(publicKeyOfJwk(jwk))));
   return {
     ok: true,
-    text,
-    report: { exitCode: 0, lines: [`signed ${feedFile} with key ${keyIds.join(', ')} as feed "${feedId}" for ${options.urls.join(', ')}`, `valid until ${expiresAt}: sign it again before then, or subscribers will see it as out of date`] },
+    text: signed.text,
+    report: { exitCode: 0, lines: [`signed ${feedFile} with key ${keyIds.join(', ')} as feed "${header.feedId}" for ${options.urls.join(', ')}`, `valid until ${header.expiresAt}: sign it again before then, or subscribers will see it as out of date`] },
   };
 }
 

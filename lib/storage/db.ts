@@ -26,6 +26,8 @@ export interface FeedRecord {
   /** Changes whenever the feed's tools are stored: the version its tool chunks and index carry. */
   contentVersion?: string;
   counts?: { tools: number; endorsements: number; quarantined: number; notes?: number };
+  /** The digest of the stored state (lib/feed/delta.ts): the base a patch must start from. */
+  state?: string;
   /** Whether the stored copy was signed, and by a pinned key. */
   signature?: Verification;
   /** Set for a team feed imported from a file: it has no address to sync from. */

@@ -78,3 +78,44 @@ export function positionsWithPrefix(postings: Postings, prefix: string, limit: n
   }
   return [...found];
 }
+
+/**
+ * The postings with every position in `dropped` taken out and `added` pairs merged in, in one pass
+ * over the typed arrays: a patch of a few tools must not rebuild the whole index (issue #15).
+ * `dropped` is a bitmap by position. Positions stay ascending within a term.
+ */
+export function updatePostings(old: Postings, dropped: Uint8Array, added: Iterable<readonly [string, number]>): Postings {
+  const extra = buildPostings(added);
+  const terms: string[] = [];
+  const starts: number[] = [];
+  const positions = new Uint32Array(old.positions.length + extra.positions.length);
+  let total = 0;
+  let i = 0;
+  let j = 0;
+  while (i < old.terms.length || j < extra.terms.length) {
+    const oldTerm = old.terms[i];
+    const extraTerm = extra.terms[j];
+    const takeOld = extraTerm === undefined || (oldTerm !== undefined && oldTerm <= extraTerm);
+    const takeExtra = oldTerm === undefined || (extraTerm !== undefined && extraTerm <= oldTerm);
+    const start = total;
+    if (takeOld) {
+      for (let k = old.starts[i]!; k < old.starts[i + 1]!; k++) {
+        const position = old.positions[k]!;
+        if (!dropped[position]) positions[total++] = position;
+      }
+    }
+    if (takeExtra) {
+      positions.set(extra.positions.subarray(extra.starts[j], extra.starts[j + 1]), total);
+      total += extra.starts[j + 1]! - extra.starts[j]!;
+      if (takeOld) positions.subarray(start, total).sort();
+    }
+    if (total > start) {
+      terms.push(takeOld ? oldTerm! : extraTerm!);
+      starts.push(start);
+    }
+    if (takeOld) i++;
+    if (takeExtra) j++;
+  }
+  starts.push(total);
+  return { terms, starts: Uint32Array.from(starts), positions: positions.slice(0, total) };
+}

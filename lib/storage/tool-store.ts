@@ -1,10 +1,12 @@
 import type { Table } from 'dexie';
+import { stateDigest, toolDigest, type DigestEntry, type Patch, type StateEnvelope } from '../feed/delta';
+import type { FeedNote } from '../notes/schema';
 import type { Tool } from '../feed/schema';
 import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { EMPTY_POSTINGS, buildPostings, positionsOf, positionsWithPrefix, termsStartingWith, type Postings } from './postings';
+import { EMPTY_POSTINGS, buildPostings, positionsOf, positionsWithPrefix, termsStartingWith, updatePostings, type Postings } from './postings';
 import { onTablesWritten } from './changes';
 import type { FeedRecord, SignpostDatabase } from './db';
 
@@ -23,9 +25,10 @@ export interface ToolChunkRecord {
   /** `${feedUrl} ${n}`. */
   id: string;
   feedUrl: string;
-  /** The version of the feed these tools belong to (FeedRecord.contentVersion). */
+  /** The version of the feed these tools belong to (FeedRecord.contentVersion, or the index's chunkVersions entry after a patch). */
   version: string;
-  records: ToolRecord[];
+  /** null where a patch removed a tool: positions never move, so untouched chunks are never rewritten. */
+  records: (ToolRecord | null)[];
 }
 
 /** Where each tool of one stored feed version is: the position of a tool is its index in the feed. */
@@ -39,6 +42,10 @@ export interface ToolIndexRecord {
   ids: Postings;
   /** Conditions a tool's own independent claims endorse it for → positions (card alternatives). */
   endorsedFor: Postings;
+  /** SHA-256 of each position's tool (32 bytes each, zeros where removed): the state digest without reading the tools. Absent for copies stored before feed patches. */
+  digests?: Uint8Array;
+  /** Chunks a patch rewrote, with the version they carry since (the rest carry `version`). */
+  chunkVersions?: Record<number, string>;
 }
 
 /** Search words (search.ts toolSearchWords) → positions, for prefix search: read by the popup only, so apart. */
@@ -56,15 +63,97 @@ function postingsOf(records: readonly ToolRecord[], termsOf: (record: ToolRecord
   return buildPostings(records.flatMap((record, position) => [...termsOf(record)].map((term) => [term, position] as const)));
 }
 
+const endorsedTerms = (record: ToolRecord) => endorsedConditions(record.tool.endorsements, record.tool.conditions);
+
 export function toolIndex(feedUrl: string, version: string, records: readonly ToolRecord[]): ToolIndexRecord {
+  const digests = new Uint8Array(records.length * DIGEST_BYTES);
+  records.forEach((record, position) => digests.set(toolDigest(record.tool), position * DIGEST_BYTES));
   return {
     feedUrl,
     version,
     toolCount: records.length,
     keys: postingsOf(records, (record) => record.keys),
     ids: postingsOf(records, (record) => [record.id]),
-    endorsedFor: postingsOf(records, (record) => endorsedConditions(record.tool.endorsements, record.tool.conditions)),
+    endorsedFor: postingsOf(records, endorsedTerms),
+    digests,
   };
+}
+
+const DIGEST_BYTES = 32;
+
+/** Every stored tool's id and digest, in id order, from the index alone. */
+function* digestEntries(index: ToolIndexRecord, digests: Uint8Array): Generator<DigestEntry> {
+  const prefix = `${index.feedUrl} `.length;
+  for (let term = 0; term < index.ids.terms.length; term++) {
+    const position = index.ids.positions[index.ids.starts[term]!]!;
+    yield { id: index.ids.terms[term]!.slice(prefix), digest: digests.subarray(position * DIGEST_BYTES, (position + 1) * DIGEST_BYTES) };
+  }
+}
+
+/** The state digest of what is stored for a feed (lib/feed/delta.ts), or null when its index predates digests. */
+export function storedState(index: ToolIndexRecord, envelope: StateEnvelope, notes: readonly FeedNote[]): string | null {
+  return index.digests ? stateDigest(envelope, notes, digestEntries(index, index.digests)) : null;
+}
+
+/** A patch that does not fit the stored copy: the caller downloads the snapshot instead. */
+export class PatchMismatch extends Error {}
+
+/**
+ * Applies a patch to a feed's stored tools in place (call inside a transaction over the tool
+ * tables): only the chunks it touches are rewritten, under a new version the index records for
+ * them; postings and digests are updated in one pass. Returns the index as it now stands.
+ */
+export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Patch): Promise<{ index: ToolIndexRecord; replaced: Tool[] }> {
+  const [index, words] = await Promise.all([db.toolIndexes.get(feedUrl), db.toolWords.get(feedUrl)]);
+  if (!index?.digests || !words || words.version !== index.version) throw new PatchMismatch('the stored copy has no digests to patch');
+  const positionOf = (id: string) => positionsOf(index.ids, `${feedUrl} ${id}`)[0];
+  let toolCount = index.toolCount;
+  const dropped = new Uint8Array(toolCount + patch.upsert.length);
+  const placed = new Map<number, ToolRecord | null>();
+  for (const id of patch.remove) {
+    const position = positionOf(id);
+    if (position === undefined) throw new PatchMismatch(`the patch removes "${id}", which the stored copy does not hold`);
+    dropped[position] = 1;
+    placed.set(position, null);
+  }
+  for (const tool of patch.upsert) {
+    const existing = positionOf(tool.id);
+    const position = existing ?? toolCount++;
+    if (existing !== undefined) dropped[position] = 1;
+    placed.set(position, toolRecord(feedUrl, tool));
+  }
+
+  const version = crypto.randomUUID();
+  const touched = [...new Set([...placed.keys()].map((position) => Math.floor(position / CHUNK_SIZE)))];
+  const chunks = await db.toolChunks.bulkGet(touched.map((n) => chunkId(feedUrl, n)));
+  const rewritten = touched.map((n, i): ToolChunkRecord => ({ id: chunkId(feedUrl, n), feedUrl, version, records: [...(chunks[i]?.records ?? [])] }));
+  const replaced: Tool[] = [];
+  for (const [position, record] of placed) {
+    const chunk = rewritten[touched.indexOf(Math.floor(position / CHUNK_SIZE))]!;
+    const old = chunk.records[position % CHUNK_SIZE];
+    if (old) replaced.push(old.tool);
+    chunk.records[position % CHUNK_SIZE] = record;
+  }
+  await db.toolChunks.bulkPut(rewritten);
+
+  const added = [...placed].filter((entry): entry is [number, ToolRecord] => entry[1] !== null);
+  const pairs = (termsOf: (record: ToolRecord) => Iterable<string>) => added.flatMap(([position, record]) => [...termsOf(record)].map((term) => [term, position] as const));
+  const digests = new Uint8Array(toolCount * DIGEST_BYTES);
+  digests.set(index.digests);
+  for (const [position, record] of placed) digests.set(record ? toolDigest(record.tool) : new Uint8Array(DIGEST_BYTES), position * DIGEST_BYTES);
+  const patched: ToolIndexRecord = {
+    feedUrl,
+    version: index.version,
+    toolCount,
+    keys: updatePostings(index.keys, dropped, pairs((record) => record.keys)),
+    ids: updatePostings(index.ids, dropped, pairs((record) => [record.id])),
+    endorsedFor: updatePostings(index.endorsedFor, dropped, pairs(endorsedTerms)),
+    digests,
+    chunkVersions: { ...index.chunkVersions, ...Object.fromEntries(touched.map((n) => [n, version])) },
+  };
+  await db.toolIndexes.put(patched);
+  await db.toolWords.put({ ...words, words: updatePostings(words.words, dropped, pairs((record) => toolSearchWords(record.tool))) });
+  return { index: patched, replaced };
 }
 
 const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
@@ -79,16 +168,18 @@ export interface ToolTables {
 /** The tables a transaction that stores or removes a feed's tools must cover. */
 export const toolTables = (db: ToolTables) => [db.toolChunks, db.toolIndexes, db.toolWords];
 
-/** Replaces a feed's stored tools. Call inside a transaction over toolChunks and toolIndexes. */
-export async function writeFeedTools(db: ToolTables, feedUrl: string, version: string, records: readonly ToolRecord[]): Promise<void> {
+/** Replaces a feed's stored tools. Call inside a transaction over toolChunks and toolIndexes. Returns the index written. */
+export async function writeFeedTools(db: ToolTables, feedUrl: string, version: string, records: readonly ToolRecord[]): Promise<ToolIndexRecord> {
   await deleteFeedTools(db, feedUrl);
   const chunks: ToolChunkRecord[] = [];
   for (let start = 0; start < records.length; start += CHUNK_SIZE) {
     chunks.push({ id: chunkId(feedUrl, start / CHUNK_SIZE), feedUrl, version, records: records.slice(start, start + CHUNK_SIZE) });
   }
   await db.toolChunks.bulkAdd(chunks);
-  await db.toolIndexes.put(toolIndex(feedUrl, version, records));
+  const index = toolIndex(feedUrl, version, records);
+  await db.toolIndexes.put(index);
   await db.toolWords.put({ feedUrl, version, words: postingsOf(records, (record) => toolSearchWords(record.tool)) });
+  return index;
 }
 
 export async function deleteFeedTools(db: ToolTables, feedUrl: string): Promise<void> {
@@ -100,7 +191,7 @@ export async function deleteFeedTools(db: ToolTables, feedUrl: string): Promise<
 /** Every stored tool record of one feed, or of all feeds (export, tests, the CLI). */
 export async function storedToolRecords(db: SignpostDatabase, feedUrl?: string): Promise<ToolRecord[]> {
   const chunks = await (feedUrl === undefined ? db.toolChunks.toArray() : db.toolChunks.where('feedUrl').equals(feedUrl).toArray());
-  return chunks.sort((a, b) => a.feedUrl.localeCompare(b.feedUrl) || chunkNumber(a) - chunkNumber(b)).flatMap((chunk) => chunk.records);
+  return chunks.sort((a, b) => a.feedUrl.localeCompare(b.feedUrl) || chunkNumber(a) - chunkNumber(b)).flatMap((chunk) => chunk.records.filter((record) => record !== null));
 }
 
 const chunkNumber = (chunk: ToolChunkRecord) => Number(chunk.id.slice(chunk.id.lastIndexOf(' ') + 1));
@@ -232,14 +323,16 @@ export class ToolReader {
       const chunks = await Promise.all([...new Set(positions.map((position) => Math.floor(position / CHUNK_SIZE)))].map(async (n) => [n, await this.chunk(index, n)] as const));
       const byNumber = new Map(chunks);
       for (const position of positions) {
-        const chunk = byNumber.get(Math.floor(position / CHUNK_SIZE));
-        if (chunk?.version !== index.version) {
+        const number = Math.floor(position / CHUNK_SIZE);
+        const chunk = byNumber.get(number);
+        const record = chunk?.records[position % CHUNK_SIZE];
+        if (chunk?.version !== (index.chunkVersions?.[number] ?? index.version) || !record) {
           // Rows of two versions: a write landed between our reads. Once more, from fresh rows.
           if (retried) throw new Error('The registry changed while it was being read.');
           this.forget();
           return this.read(find, limit, true);
         }
-        found.push(chunk.records[position % CHUNK_SIZE]!);
+        found.push(record);
       }
       if (found.length >= limit) break;
     }

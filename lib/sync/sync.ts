@@ -1,12 +1,13 @@
 import Dexie from 'dexie';
 import { parseFeed, type QuarantinedEntry } from '../feed/parse';
-import { readFeedDocument } from '../feed/signature';
+import { stateEnvelopeOf, readPatch } from '../feed/delta';
+import { matchesRef, readFeedDocument, readFeedFile, signedDocument, type ContentRef, type Manifest } from '../feed/signature';
 import { meetsTrust, verifyFeedDocument, type AnchorSource, type FeedTrustState, type Verification } from '../feed/verify';
 import type { Feed } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
 import type { FeedNote } from '../notes/schema';
 import type { FeedRecord, SignpostDatabase, TeamNoteRecord } from '../storage/db';
-import { deleteFeedTools, toolRecord, toolTables, writeFeedTools } from '../storage/tool-store';
+import { PatchMismatch, deleteFeedTools, patchFeedTools, storedState, toolRecord, toolTables, writeFeedTools } from '../storage/tool-store';
 import { downloadFeed, type DownloadOptions } from './download';
 import { SyncError, type SyncErrorCode } from './errors';
 
@@ -94,7 +95,8 @@ async function runSync(deps: SyncDeps, url: string): Promise<SyncOutcome> {
   }
 }
 
-async function attemptSync(deps: SyncDeps, url: string, { stored, storedCounts, anchors, state, at }: Attempt, conditional: boolean): Promise<SyncOutcome> {
+async function attemptSync(deps: SyncDeps, url: string, attempt: Attempt, conditional: boolean): Promise<SyncOutcome> {
+  const { stored, storedCounts, anchors, state, at } = attempt;
   const fetched = await downloadFeed({ ...deps, headers: conditional ? conditionalHeaders(stored) : {} }, url);
   if (fetched.status === 'not-modified') {
     if (!conditional) throw new SyncError('http-status', 'The feed\'s server answered "not modified" to a request that asked for the whole feed.');
@@ -103,8 +105,9 @@ async function attemptSync(deps: SyncDeps, url: string, { stored, storedCounts, 
     return { url, status: 'unchanged' };
   }
   // The signatures, the header's name for the feed and the floor are checked before anything in the file is believed.
-  const document = await readFeedDocument(fetched.text);
-  const verified = await verifyFeedDocument(document, { url, bundled: anchors.bundled, anchors: anchors.anchors, ...(anchors.via ? { via: anchors.via } : {}), state, now: at });
+  const file = await readFeedFile(fetched.text);
+  const checked = file.kind === 'document' ? file.document : { signed: file.manifest.signed, json: undefined, text: '', sha256: file.manifest.snapshot.sha256 };
+  const verified = await verifyFeedDocument(checked, { url, bundled: anchors.bundled, anchors: anchors.anchors, ...(anchors.via ? { via: anchors.via } : {}), state, now: at });
   const meta = { etag: fetched.etag, lastModified: fetched.lastModified, at, signature: verified.verification, trust: verified.state };
   if (verified.unchanged && storedCounts && stored) {
     // The same bytes as the copy held, which was validated when stored: nothing to parse again.
@@ -114,8 +117,75 @@ async function attemptSync(deps: SyncDeps, url: string, { stored, storedCounts, 
     });
     return { url, status: 'unchanged' };
   }
-  const counts = await storeFeed(deps.db, url, validateFeed(document.json), meta);
-  return { url, status: 'updated', counts };
+  if (file.kind === 'document') return { url, status: 'updated', counts: await storeFeed(deps.db, url, validateFeed(file.document.json), meta) };
+
+  const { manifest } = file;
+  const patch = storedCounts && stored?.state && manifest.state ? manifest.patches.find((candidate) => candidate.from === stored.sequence) : undefined;
+  if (patch && stored) {
+    try {
+      return { url, status: 'updated', counts: await applyPatch(deps, url, stored, manifest, patch, meta) };
+    } catch (error) {
+      // A bad, missing or mismatched patch costs one full download, never the copy held (issue #15).
+      if (!(error instanceof PatchMismatch || (error instanceof SyncError && CONTENT_FAILURES.has(error.code)) || (error instanceof SyncError && error.code === 'http-status'))) throw error;
+    }
+  }
+  const snapshot = await downloadPinned(deps, new URL(manifest.snapshot.path, url).href, manifest.snapshot);
+  const document = await signedDocument(manifest.signed, snapshot);
+  return { url, status: 'updated', counts: await storeFeed(deps.db, url, validateFeed(document.json), { ...meta, ...(manifest.state ? { expectState: manifest.state } : {}) }) };
+}
+
+/** A file the signed header pins: downloaded up to its signed length, then checked against its hash. */
+async function downloadPinned(deps: SyncDeps, url: string, ref: ContentRef): Promise<Uint8Array<ArrayBuffer>> {
+  const fetched = await downloadFeed({ ...deps, maxBytes: ref.length, headers: {} }, url);
+  if (fetched.status !== 'ok') throw new SyncError('http-status', 'The feed\'s server answered "not modified" to a request for a file it had not sent.');
+  const bytes = new TextEncoder().encode(fetched.text);
+  if (!(await matchesRef(bytes, ref))) throw new SyncError('bad-signature', 'A file of the feed does not match the hash its signed manifest gives (changed, or cut off). The previous copy is kept.');
+  return bytes;
+}
+
+/**
+ * Applies the patch from the stored copy to the manifest's state, in one transaction: the tools it
+ * touches, the notes if they changed, and the feed's row; the result must come to the state the
+ * manifest was signed with, or nothing is kept (PatchMismatch, and the caller downloads the snapshot).
+ */
+async function applyPatch(deps: SyncDeps, url: string, stored: FeedRecord, manifest: Manifest, ref: Manifest['patches'][number], meta: StoreMeta & { trust: FeedTrustState }): Promise<NonNullable<FeedRecord['counts']>> {
+  const bytes = ref.inline ?? (ref.path ? await downloadPinned(deps, new URL(ref.path, url).href, ref) : null);
+  if (!bytes) throw new PatchMismatch('the manifest names a patch but neither carries nor locates it');
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new PatchMismatch('the patch is not JSON');
+  }
+  const read = readPatch(json);
+  if (!read.ok) throw new PatchMismatch(read.problem);
+  const { patch } = read;
+  const header = manifest.signed.header.value;
+  if (patch.feedId !== header.feedId || patch.from.sequence !== stored.sequence || patch.from.state !== stored.state || patch.to.sequence !== header.sequence || patch.to.state !== manifest.state) {
+    throw new PatchMismatch('the patch is for another copy than the one held, or leads elsewhere than the manifest');
+  }
+  const { db } = deps;
+  return db.transaction('rw', [db.feeds, db.feedTrust, ...toolTables(db), db.teamNotes], async () => {
+    const { index, replaced } = await patchFeedTools(db, url, patch);
+    if (patch.notes) {
+      await db.teamNotes.where('feedUrl').equals(url).delete();
+      await db.teamNotes.bulkPut(patch.notes.map((note) => teamNoteRecord(url, note)));
+    }
+    const notes = patch.notes ?? (await db.teamNotes.where('feedUrl').equals(url).toArray()).map((record) => record.note);
+    if (storedState(index, patch.envelope, notes) !== manifest.state) throw new PatchMismatch('the patched copy does not come to the state the manifest was signed with');
+    const endorsements = (stored.counts?.endorsements ?? 0) - replaced.reduce((sum, tool) => sum + tool.endorsements.length, 0) + patch.upsert.reduce((sum, tool) => sum + tool.endorsements.length, 0);
+    const counts = { tools: index.ids.terms.length, endorsements, quarantined: 0, notes: notes.length };
+    await db.feeds.put({
+      ...stored,
+      ...rowFields({ ...patch.envelope, sequence: patch.to.sequence }, meta),
+      contentVersion: stored.contentVersion,
+      state: manifest.state,
+      counts,
+      quarantined: [],
+    });
+    await db.feedTrust.put(meta.trust);
+    return counts;
+  });
 }
 
 /** "Has it changed?" headers, sent only when the stored copy meets the trust in force (see runSync). */
@@ -159,43 +229,61 @@ export function teamNoteRecord(feedUrl: string, note: FeedNote): TeamNoteRecord 
   return { id: `${feedUrl} ${note.id}`, feedUrl, toolKeys: productKeys(note.identifiers), note };
 }
 
+export interface StoreMeta {
+  etag?: string;
+  lastModified?: string;
+  at: number;
+  importedFrom?: FeedRecord['importedFrom'];
+  signature?: Verification;
+  trust?: FeedTrustState;
+  /** The state a signed manifest says the feed comes to: anything else is refused, nothing stored. */
+  expectState?: string;
+}
+
+/** The feed row's fields that come from the feed's envelope and the download. */
+function rowFields(envelope: Pick<Feed, 'publisher' | 'sequence' | 'generatedAt' | 'expiresAt' | 'staleAfterDays'>, meta: StoreMeta): Omit<FeedRecord, 'url'> {
+  // A signed header's expiry binds whatever the feed inside says (threat model T3).
+  const signedExpiry = meta.signature?.status === 'verified' ? meta.signature.expiresAt : undefined;
+  const expiresAt = [envelope.expiresAt, signedExpiry].filter((date) => date !== undefined).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  return {
+    publisher: envelope.publisher,
+    sequence: envelope.sequence,
+    generatedAt: envelope.generatedAt,
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(envelope.staleAfterDays ? { staleAfterDays: envelope.staleAfterDays } : {}),
+    etag: meta.etag,
+    lastModified: meta.lastModified,
+    lastAttemptAt: meta.at,
+    lastSuccessAt: meta.at,
+    ...(meta.importedFrom ? { importedFrom: meta.importedFrom } : {}),
+    ...(meta.signature ? { signature: meta.signature } : {}),
+  };
+}
+
 /**
  * Replaces one feed's tools, notes and status in a single transaction: all of it lands, or none.
  * The clinician's own notes are in another table, which no sync touches.
  */
-export async function storeFeed(
-  db: SignpostDatabase,
-  url: string,
-  decoded: DecodedFeed,
-  meta: { etag?: string; lastModified?: string; at: number; importedFrom?: FeedRecord['importedFrom']; signature?: Verification; trust?: FeedTrustState },
-): Promise<NonNullable<FeedRecord['counts']>> {
+export async function storeFeed(db: SignpostDatabase, url: string, decoded: DecodedFeed, meta: StoreMeta): Promise<NonNullable<FeedRecord['counts']>> {
   const counts = feedCounts(decoded);
   const { tools, notes = [], ...envelope } = decoded.feed;
   const contentVersion = crypto.randomUUID();
   const records = tools.map((tool) => toolRecord(url, tool));
-  // A signed header's expiry binds whatever the feed inside says (threat model T3).
-  const signedExpiry = meta.signature?.status === 'verified' ? meta.signature.expiresAt : undefined;
-  const expiresAt = [envelope.expiresAt, signedExpiry].filter((date) => date !== undefined).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
   await db.transaction('rw', [db.feeds, db.feedTrust, ...toolTables(db), db.teamNotes], async () => {
-    await writeFeedTools(db, url, contentVersion, records);
+    const index = await writeFeedTools(db, url, contentVersion, records);
+    const state = storedState(index, stateEnvelopeOf(decoded.feed), notes);
+    if (meta.expectState && state !== meta.expectState) {
+      throw new SyncError('invalid-feed', "The feed's snapshot does not come to the state its signed manifest gives: the publisher's files do not belong together. The previous copy is kept.");
+    }
     await db.teamNotes.where('feedUrl').equals(url).delete();
     await db.teamNotes.bulkPut(notes.map((note) => teamNoteRecord(url, note)));
     await db.feeds.put({
       url,
       contentVersion,
-      publisher: envelope.publisher,
-      sequence: envelope.sequence,
-      generatedAt: envelope.generatedAt,
-      ...(expiresAt ? { expiresAt } : {}),
-      ...(envelope.staleAfterDays ? { staleAfterDays: envelope.staleAfterDays } : {}),
-      etag: meta.etag,
-      lastModified: meta.lastModified,
-      lastAttemptAt: meta.at,
-      lastSuccessAt: meta.at,
+      ...rowFields(envelope, meta),
+      ...(state ? { state } : {}),
       counts,
       quarantined: decoded.quarantined.slice(0, STORED_QUARANTINE_LIMIT),
-      ...(meta.importedFrom ? { importedFrom: meta.importedFrom } : {}),
-      ...(meta.signature ? { signature: meta.signature } : {}),
     });
     if (meta.trust) await db.feedTrust.put(meta.trust);
   });

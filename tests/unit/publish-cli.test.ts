@@ -100,8 +100,8 @@ describe.concurrent('registry CLI', { timeout: 120_000 }, () => {
   });
 
   it('an unknown command: usage on stderr, exit 1', async () => {
-    const run = await cli('publish');
+    const run = await cli('deploy');
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: unknown command "publish"\n\nSignpost registry tools/);
+    expect(run.stderr).toMatch(/^error: unknown command "deploy"\n\nSignpost registry tools/);
   });
 });

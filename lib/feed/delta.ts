@@ -1,0 +1,163 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { z } from '../zod';
+import type { FeedNote } from '../notes/schema';
+import { parseFeed } from './parse';
+import { envelopeSchema, toolIdSchema, type Feed, type Tool } from './schema';
+
+// Feed patches (issue #15, docs/feed-format.md "Large feeds: snapshots and patches"). A patch takes
+// a feed from one state to another: tools added or changed (upsert), tools removed (tombstones),
+// and the notes and envelope fields when they changed. States are named by a digest of the whole
+// feed as Signpost keeps it, so a client can check, after applying a patch, that it holds exactly
+// what the publisher signed (Firefox Remote Settings verifies the merged collection the same way).
+//
+// Design note: the digest is built from one SHA-256 per tool, so that a patch needs only the
+// digests of the tools it touches plus one pass over the stored per-tool digests (32 bytes each):
+// about 3 MB at 100,000 tools, not the 51 MB feed.
+
+export const PATCH_FORMAT = 'signpost-feed-patch';
+const STATE_PREFIX = 'signpost-state/1\n';
+/** A patch replaces at most this many tools: more and the whole snapshot is the better download. */
+export const MAX_PATCH_TOOLS = 50_000;
+
+/** The envelope fields a state covers (the sequence names a publication, not a state). */
+export interface StateEnvelope {
+  publisher: Feed['publisher'];
+  generatedAt: string;
+  expiresAt?: string;
+  staleAfterDays?: number;
+}
+
+export const stateEnvelopeOf = ({ publisher, generatedAt, expiresAt, staleAfterDays }: Feed): StateEnvelope => ({
+  publisher,
+  generatedAt,
+  ...(expiresAt ? { expiresAt } : {}),
+  ...(staleAfterDays ? { staleAfterDays } : {}),
+});
+
+const encoder = new TextEncoder();
+
+/** SHA-256 of a tool as Signpost keeps it (after validation: unknown fields dropped, fields in schema order). */
+export function toolDigest(tool: Tool): Uint8Array {
+  return sha256(encoder.encode(JSON.stringify(tool)));
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** One tool's line in a state digest. */
+export interface DigestEntry {
+  id: string;
+  digest: Uint8Array;
+}
+
+/**
+ * The digest of a whole state: envelope fields, notes, and every tool's id and digest in id order
+ * (code units). Entries must be given in that order.
+ */
+export function stateDigest(envelope: StateEnvelope, notes: readonly FeedNote[], entries: Iterable<DigestEntry>): string {
+  const hash = sha256.create();
+  // Notes in id order: the store keeps them by id, not in the order the file listed them.
+  const sortedNotes = [...notes].sort(byId);
+  hash.update(encoder.encode(`${STATE_PREFIX}${JSON.stringify(envelope)}\n${bytesToHex(sha256(encoder.encode(JSON.stringify(sortedNotes))))}\n`));
+  for (const { id, digest } of entries) {
+    hash.update(encoder.encode(`${id}\t`));
+    hash.update(digest);
+    hash.update(encoder.encode('\n'));
+  }
+  return bytesToHex(hash.digest());
+}
+
+/** The state digest of a validated feed (what the publisher signs and the client recomputes). */
+export function feedState(feed: Feed): string {
+  const entries = feed.tools.map((tool) => ({ id: tool.id, digest: toolDigest(tool) })).sort(byId);
+  return stateDigest(stateEnvelopeOf(feed), feed.notes ?? [], entries);
+}
+
+const stateRefSchema = z.object({ sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), state: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** A patch's shape; its tools and notes are judged one by one, like a feed's. */
+export const patchSchema = z.object({
+  format: z.literal(PATCH_FORMAT),
+  version: z.literal(1),
+  feedId: z.string().max(100),
+  from: stateRefSchema,
+  to: stateRefSchema,
+  envelope: envelopeSchema.pick({ publisher: true, generatedAt: true, expiresAt: true, staleAfterDays: true }),
+  upsert: z.array(z.unknown()).max(MAX_PATCH_TOOLS),
+  remove: z.array(toolIdSchema).max(MAX_PATCH_TOOLS),
+  /** Present when the notes changed: the whole new list (team feeds are small). */
+  notes: z.array(z.unknown()).max(20_000).optional(),
+});
+
+export interface Patch {
+  feedId: string;
+  from: { sequence: number; state: string };
+  to: { sequence: number; state: string };
+  envelope: StateEnvelope;
+  upsert: Tool[];
+  remove: string[];
+  notes?: FeedNote[];
+}
+
+/**
+ * Reads a patch, refusing it whole if any part is invalid: a patch that left a tool out would give
+ * a state the publisher never signed, so it is thrown away and the snapshot downloaded instead.
+ */
+export function readPatch(json: unknown): { ok: true; patch: Patch } | { ok: false; problem: string } {
+  const shape = patchSchema.safeParse(json);
+  if (!shape.success) return { ok: false, problem: `the patch is damaged (${shape.error.issues[0]?.path.join('.') || 'patch'}: ${shape.error.issues[0]?.message})` };
+  const { upsert, remove, notes, envelope, ...rest } = shape.data;
+  // The tools and notes go through the feed parser, so they are judged exactly as in a snapshot.
+  const asFeed = parseFeed({ format: 'signpost-feed', version: 2, sequence: rest.to.sequence, ...envelope, tools: upsert, notes: notes ?? [] });
+  if (!asFeed.ok) return { ok: false, problem: `the patch is damaged (${asFeed.problems[0]?.path}: ${asFeed.problems[0]?.message})` };
+  if (asFeed.quarantined.length > 0) return { ok: false, problem: `the patch holds an invalid entry (${asFeed.quarantined[0]!.path})` };
+  const { expiresAt, staleAfterDays } = envelope;
+  return {
+    ok: true,
+    patch: {
+      ...rest,
+      envelope: { publisher: envelope.publisher, generatedAt: envelope.generatedAt, ...(expiresAt ? { expiresAt } : {}), ...(staleAfterDays ? { staleAfterDays } : {}) },
+      upsert: asFeed.feed.tools,
+      remove,
+      ...(notes ? { notes: asFeed.feed.notes ?? [] } : {}),
+    },
+  };
+}
+
+/** The patch from one validated feed to another (the publisher's side). */
+export function diffFeeds(feedId: string, from: Feed, to: Feed): Patch {
+  const before = new Map(from.tools.map((tool) => [tool.id, bytesToHex(toolDigest(tool))]));
+  const after = new Set(to.tools.map((tool) => tool.id));
+  const notesChanged = JSON.stringify(from.notes ?? []) !== JSON.stringify(to.notes ?? []);
+  return {
+    feedId,
+    from: { sequence: from.sequence, state: feedState(from) },
+    to: { sequence: to.sequence, state: feedState(to) },
+    envelope: stateEnvelopeOf(to),
+    upsert: to.tools.filter((tool) => before.get(tool.id) !== bytesToHex(toolDigest(tool))),
+    remove: from.tools.filter((tool) => !after.has(tool.id)).map((tool) => tool.id),
+    ...(notesChanged ? { notes: to.notes ?? [] } : {}),
+  };
+}
+
+/** A patch as its file holds it. */
+export function patchText(patch: Patch): string {
+  return `${JSON.stringify({ format: PATCH_FORMAT, version: 1, ...patch })}\n`;
+}
+
+/** Applies a patch to a whole feed in memory (the CLI and tests; the extension patches its store in place). */
+export function applyPatchToFeed(feed: Feed, patch: Patch): Feed {
+  const upserted = new Map(patch.upsert.map((tool) => [tool.id, tool]));
+  const removed = new Set(patch.remove);
+  const kept = feed.tools.filter((tool) => !removed.has(tool.id)).map((tool) => upserted.get(tool.id) ?? tool);
+  const known = new Set(feed.tools.map((tool) => tool.id));
+  const { expiresAt: _old, staleAfterDays: _oldPeriod, ...rest } = feed;
+  return {
+    ...rest,
+    ...patch.envelope,
+    sequence: patch.to.sequence,
+    tools: [...kept, ...patch.upsert.filter((tool) => !known.has(tool.id))],
+    notes: patch.notes ?? feed.notes ?? [],
+  };
+}
+

@@ -1,0 +1,247 @@
+// Feeds published as a signed manifest, a snapshot and patches (issue #15): a client one or a few
+// publications behind downloads only the patch and checks the result against the signed state; a
+// bad, missing, foreign or mismatched patch, or a cut-off snapshot, never costs the copy it holds.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { applyPatchToFeed, diffFeeds, feedState, readPatch } from '@/lib/feed/delta';
+import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
+import { parseFeed } from '@/lib/feed/parse';
+import type { Feed, Tool } from '@/lib/feed/schema';
+import { readFeedFile, signFeedText } from '@/lib/feed/signature';
+import { INLINE_PATCH_BYTES, MANIFEST_FILE, publishFeed, type Folder } from '@/lib/publish/publish';
+import type { SignpostDatabase } from '@/lib/storage/db';
+import { ToolReader, storedToolRecords } from '@/lib/storage/tool-store';
+import { syncFeed, type SyncOutcome } from '@/lib/sync/sync';
+import { testDb } from '../helpers/db';
+import { endorsement, feed, tool } from '../helpers/feeds';
+import { fakeFetch } from '../helpers/fetch';
+
+const BASE = 'https://icb.example/signpost/';
+const MANIFEST_URL = `${BASE}${MANIFEST_FILE}`;
+const DAY_MS = 86_400_000;
+const START = Date.parse('2026-11-20T09:00:00Z');
+
+const registryTool = (n: number, status: 'listed' | 'recommended' = 'listed'): Tool =>
+  tool({ id: `tool-${String(n).padStart(4, '0')}`, name: `Registry tool ${n} (test)`, identifiers: { apple: [String(1_000_000_000 + n)] }, endorsements: [endorsement({ status })] });
+
+const version = (sequence: number, tools: Tool[], day = sequence - 1): Feed =>
+  feed({ version: 2, sequence, generatedAt: new Date(START + day * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z'), publisher: { id: 'example-icb', name: 'Example ICB (test)', kind: 'local-network' }, tools });
+
+const text = (value: Feed) => `${JSON.stringify(value, null, 2)}\n`;
+
+function memoryFolder() {
+  const files = new Map<string, string>();
+  const folder: Folder = {
+    list: async (directory) => [...files.keys()].filter((path) => path.startsWith(`${directory}/`)).map((path) => path.slice(directory.length + 1)),
+    read: async (path) => files.get(path) ?? null,
+    write: async (path, content) => void files.set(path, content),
+    remove: async (path) => void files.delete(path),
+  };
+  return { files, folder };
+}
+
+/** A static host serving the folder, with ETags and 304s, counting requests and bytes. */
+function staticHost(files: Map<string, string>) {
+  const log: { path: string; status: number; bytes: number }[] = [];
+  const network = fakeFetch(({ url, headers }) => {
+    const path = url.slice(BASE.length);
+    const body = files.get(path);
+    if (body === undefined) {
+      log.push({ path, status: 404, bytes: 0 });
+      return new Response('not found', { status: 404 });
+    }
+    const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
+    if (headers['If-None-Match'] === etag) {
+      log.push({ path, status: 304, bytes: 0 });
+      return new Response(null, { status: 304 });
+    }
+    log.push({ path, status: 200, bytes: Buffer.byteLength(body) });
+    return new Response(body, { status: 200, headers: { etag } });
+  });
+  return { ...network, log };
+}
+
+let keyPair: KeyPair | undefined;
+const key = async () => (keyPair ??= await generateKeyPair());
+
+async function publisher() {
+  const pair = await key();
+  const { files, folder } = memoryFolder();
+  const publish = async (value: Feed, at = Date.parse(value.generatedAt)) => {
+    const report = await publishFeed('feed.json', text(value), folder, { keys: [{ file: 'key.jwk', text: JSON.stringify(pair.privateJwk) }], urls: [MANIFEST_URL], now: at });
+    expect(report.exitCode, report.lines.join('\n')).toBe(0);
+    return report;
+  };
+  return { files, folder, publish, pair };
+}
+
+function client(host: ReturnType<typeof staticHost>, pair: KeyPair, db: SignpostDatabase = testDb()) {
+  const sync = (at: number): Promise<SyncOutcome> => syncFeed({ db, fetch: host.fetch, now: () => at, anchorsFor: async () => ({ anchors: [pair.publicKey], via: 'subscription', bundled: false }) }, MANIFEST_URL);
+  return { db, sync };
+}
+
+const storedIds = async (db: SignpostDatabase) => (await storedToolRecords(db, MANIFEST_URL)).map((record) => record.tool.id).sort();
+const lastRequests = (host: ReturnType<typeof staticHost>, since: number) => host.log.slice(since);
+
+const TOOLS = Array.from({ length: 300 }, (_, n) => registryTool(n));
+const v1 = version(1, TOOLS);
+/** One tool changed (its endorsement), one removed, one added. */
+const v2 = version(2, [...TOOLS.slice(0, 10), registryTool(10, 'recommended'), ...TOOLS.slice(12), registryTool(900)]);
+
+describe('deltas: one small patch instead of the whole feed', () => {
+  it('a client one publication behind gets the change in one request, from the patch inside the manifest, and holds exactly the signed state', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    expect(await sync(START)).toMatchObject({ status: 'updated', counts: { tools: 300 } });
+    expect(host.log.map((entry) => entry.path)).toEqual([MANIFEST_FILE, 'snapshots/1.json']);
+
+    await publish(v2);
+    const before = host.log.length;
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'updated', counts: { tools: 300, endorsements: 300 } });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toEqual([MANIFEST_FILE]);
+    expect(await storedIds(db)).toEqual(v2.tools.map((t) => t.id).sort());
+    const row = await db.feeds.get(MANIFEST_URL);
+    expect(row).toMatchObject({ sequence: 2, state: feedState(parsed(v2)) });
+    const reader = new ToolReader(db);
+    expect((await reader.recordsWithKeys(['apple:1000000010'])).map((record) => record.tool.endorsements[0]?.status)).toEqual(['recommended']);
+    expect(await reader.recordsWithKeys(['apple:1000000011'])).toEqual([]);
+    expect((await reader.recordsWithKeys(['apple:1000000900'])).map((record) => record.tool.id)).toEqual(['tool-0900']);
+    // Nothing else: a 304 on the manifest, no writes.
+    const after = host.log.length;
+    expect(await sync(START + DAY_MS + 1000)).toEqual({ url: MANIFEST_URL, status: 'unchanged' });
+    expect(lastRequests(host, after)).toEqual([{ path: MANIFEST_FILE, status: 304, bytes: 0 }]);
+  });
+
+  it('a client five days behind catches up with one patch; one further behind than the kept days takes the snapshot', async () => {
+    const { files, publish, pair } = await publisher();
+    let current = v1;
+    await publish(current);
+    const host = staticHost(files);
+    const behind = client(host, pair);
+    const farBehind = client(host, pair);
+    await behind.sync(START);
+    await farBehind.sync(START);
+    for (let day = 2; day <= 6; day++) {
+      current = version(day, [...current.tools.filter((t) => t.id !== `tool-000${day}`), registryTool(1000 + day)]);
+      await publish(current);
+      if (day === 2) await behind.sync(START + DAY_MS);
+    }
+    let before = host.log.length;
+    expect(await behind.sync(START + 6 * DAY_MS)).toMatchObject({ status: 'updated' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toEqual([MANIFEST_FILE]);
+    expect(await storedIds(behind.db)).toEqual(current.tools.map((t) => t.id).sort());
+
+    current = version(8, [...current.tools, registryTool(2000)], 7);
+    await publish(current);
+    before = host.log.length;
+    expect(await farBehind.sync(START + 8 * DAY_MS)).toMatchObject({ status: 'updated' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toEqual([MANIFEST_FILE, 'snapshots/8.json']);
+    expect(await storedIds(farBehind.db)).toEqual(current.tools.map((t) => t.id).sort());
+  });
+});
+
+const parsed = (value: Feed) => {
+  const result = parseFeed(value);
+  if (!result.ok) throw new Error('invalid test feed');
+  return result.feed;
+};
+
+/** A client holding v1 and a publisher that just published v2 with its patch outside the manifest (too big to inline). */
+async function behindByOne() {
+  const { files, publish, pair } = await publisher();
+  await publish(v1);
+  const host = staticHost(files);
+  const { db, sync } = client(host, pair);
+  await sync(START);
+  const big = version(2, v1.tools.map((t, n) => (n < 40 ? registryTool(n, 'recommended') : t)));
+  await publish(big);
+  const manifest = await readFeedFile(files.get(MANIFEST_FILE)!);
+  if (manifest.kind !== 'manifest') throw new Error('expected a manifest');
+  const patch = manifest.manifest.patches[0]!;
+  expect(patch.length).toBeGreaterThan(INLINE_PATCH_BYTES);
+  expect(patch.inline).toBeUndefined();
+  return { files, host, db, sync, big, pair, patchPath: patch.path! };
+}
+
+describe('fault suite: the copy held is never lost, and one full snapshot repairs it', () => {
+  it.each([
+    ['a bad patch (changed after signing)', (files: Map<string, string>, path: string) => files.set(path, files.get(path)!.replace('recommended', 'conditional'))],
+    ['a missing patch (404)', (files: Map<string, string>, path: string) => files.delete(path)],
+    [
+      "a patch for another base (another publication's patch under this name)",
+      (files: Map<string, string>, path: string) => {
+        const other = JSON.parse(files.get(path)!) as { from: { state: string } };
+        files.set(path, JSON.stringify({ ...other, from: { ...other.from, state: '0'.repeat(64) } }));
+      },
+    ],
+  ])('%s: falls back to the snapshot once and ends at the signed state', async (_name, damage) => {
+    const { files, host, db, sync, big, patchPath } = await behindByOne();
+    damage(files, patchPath);
+    const before = host.log.length;
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'updated' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toEqual([MANIFEST_FILE, patchPath, 'snapshots/2.json']);
+    expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(big)));
+  });
+
+  it('a copy held that is not the base it claims (its stored state differs) takes the snapshot, not the patch', async () => {
+    const { host, db, sync, big } = await behindByOne();
+    await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) });
+    const before = host.log.length;
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'updated' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toContain('snapshots/2.json');
+    expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(big)));
+  });
+
+  it('a manifest whose state neither the patch nor the snapshot comes to: refused, the copy held intact, nothing half-applied', async () => {
+    const { files, host, db, sync, big, pair, patchPath } = await behindByOne();
+    const patchBytes = new TextEncoder().encode(files.get(patchPath)!);
+    // Signed by the publisher's key, but naming a state its files do not come to (a broken publishing tool).
+    files.set(
+      MANIFEST_FILE,
+      await signFeedText(text(big), [pair.privateJwk], { urls: [MANIFEST_URL], feedId: 'example-icb', issuedAt: big.generatedAt, expiresAt: new Date(Date.parse(big.generatedAt) + 30 * DAY_MS).toISOString(), snapshotPath: 'snapshots/2.json', state: 'a'.repeat(64), patches: [{ from: 1, bytes: patchBytes, path: patchPath }] }),
+    );
+    const outcome = await sync(START + DAY_MS);
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'invalid-feed' } });
+    expect(host.log.length).toBeGreaterThan(0);
+    expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+    expect(await db.feeds.get(MANIFEST_URL)).toMatchObject({ sequence: 1, state: feedState(parsed(v1)) });
+    expect((await new ToolReader(db).recordsWithKeys(['apple:1000000000'])).map((record) => record.tool.endorsements[0]?.status)).toEqual(['listed']);
+  });
+
+  it('a truncated snapshot is refused against its signed length and hash; the copy held stays', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    await sync(START);
+    await publish(version(2, [...TOOLS.map((t) => ({ ...t, name: `${t.name} renamed` }))]));
+    files.set('snapshots/2.json', files.get('snapshots/2.json')!.slice(0, 5_000));
+    // With no usable patch (the copy held's state is wrong), the snapshot is the only way.
+    await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) });
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'failed', error: { code: 'bad-signature', message: expect.stringContaining('does not match the hash') } });
+    expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+  });
+});
+
+describe('patches agree with whole feeds', () => {
+  it('diff then apply gives the target feed and its state, for removals, additions, changes and notes', () => {
+    const from = parsed(v1);
+    const to = parsed({ ...v2, notes: [] });
+    const patch = diffFeeds('example-icb', from, to);
+    expect(patch.upsert.map((t) => t.id)).toEqual(['tool-0010', 'tool-0900']);
+    expect(patch.remove).toEqual(['tool-0011']);
+    const applied = applyPatchToFeed(from, patch);
+    expect(feedState(applied)).toBe(feedState(to));
+    expect(readPatch(JSON.parse(JSON.stringify({ format: 'signpost-feed-patch', version: 1, ...patch })))).toMatchObject({ ok: true });
+    expect(readPatch({ format: 'signpost-feed-patch', version: 1, ...patch, upsert: [{ id: 'Bad Id' }] })).toMatchObject({ ok: false });
+  });
+
+  it('refuses to publish a changed feed under a sequence already published', async () => {
+    const { folder, publish, pair } = await publisher();
+    await publish(v1);
+    const report = await publishFeed('feed.json', text(version(1, TOOLS.slice(1))), folder, { keys: [{ file: 'key.jwk', text: JSON.stringify(pair.privateJwk) }], urls: [MANIFEST_URL], now: START });
+    expect(report).toMatchObject({ exitCode: 1, lines: [expect.stringContaining('raise the sequence')] });
+  });
+});
