@@ -9,9 +9,9 @@ import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors
 import { feedUrlProblem } from '../sync/feed-url';
 import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
 import { pinnedKeysSchema } from '../feed/keys';
-import { readFeedDocument, type FeedHeader } from '../feed/signature';
+import { readFeedFile, type FeedHeader } from '../feed/signature';
 import { verifyFeedDocument, type Verification } from '../feed/verify';
-import { feedCounts, syncFeed, syncFeeds, validateFeed, type FeedAnchors, type SyncDeps, type SyncOutcome } from '../sync/sync';
+import { feedCounts, fetchSnapshot, syncFeed, syncFeeds, validateFeed, type FeedAnchors, type SyncDeps, type SyncOutcome } from '../sync/sync';
 import { isLocked, loadPolicy, policyFeed } from './policy';
 import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subscriptions';
 
@@ -97,9 +97,11 @@ export async function previewFeed(deps: PreviewDeps, input: string, keys: readon
     const downloaded = await downloadFeed(deps, url);
     // No conditional headers were sent, so a 304 can only come from a misbehaving server.
     if (downloaded.status !== 'ok') throw new SyncError('http-status', httpStatusMessage(304));
-    const document = await readFeedDocument(downloaded.text);
+    const file = await readFeedFile(downloaded.text);
+    const checked = file.kind === 'document' ? file.document : { signed: file.manifest.signed, json: undefined, text: '', sha256: file.manifest.snapshot.sha256 };
     // The same verification as sync, with the keys the clinician is about to pin (no history yet: sync keeps the floor).
-    const { verification: signature } = await verifyFeedDocument(document, { url, bundled: false, anchors: keys, via: 'subscription', now: deps.now() });
+    const { verification: signature } = await verifyFeedDocument(checked, { url, bundled: false, anchors: keys, via: 'subscription', now: deps.now() });
+    const document = file.kind === 'document' ? file.document : await fetchSnapshot(deps, url, file.manifest);
     const decoded = validateFeed(document.json);
     const { feed } = decoded;
     const counts = feedCounts(decoded);

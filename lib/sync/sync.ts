@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { parseFeed, type QuarantinedEntry } from '../feed/parse';
 import { stateEnvelopeOf, readPatch } from '../feed/delta';
-import { matchesRef, readFeedDocument, readFeedFile, signedDocument, type ContentRef, type Manifest } from '../feed/signature';
+import { matchesRef, readFeedDocument, readFeedFile, signedDocument, type ContentRef, type FeedDocument, type Manifest } from '../feed/signature';
 import { meetsTrust, verifyFeedDocument, type AnchorSource, type FeedTrustState, type Verification } from '../feed/verify';
 import type { Feed } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
@@ -129,13 +129,17 @@ async function attemptSync(deps: SyncDeps, url: string, attempt: Attempt, condit
       if (!(error instanceof PatchMismatch || (error instanceof SyncError && CONTENT_FAILURES.has(error.code)) || (error instanceof SyncError && error.code === 'http-status'))) throw error;
     }
   }
-  const snapshot = await downloadPinned(deps, new URL(manifest.snapshot.path, url).href, manifest.snapshot);
-  const document = await signedDocument(manifest.signed, snapshot);
+  const document = await fetchSnapshot(deps, url, manifest);
   return { url, status: 'updated', counts: await storeFeed(deps.db, url, validateFeed(document.json), { ...meta, ...(manifest.state ? { expectState: manifest.state } : {}) }) };
 }
 
+/** The feed a manifest names, from beside it, checked against the signed header (sync and the settings page's preview). */
+export async function fetchSnapshot(deps: Omit<DownloadOptions, 'headers'>, manifestUrl: string, manifest: Manifest): Promise<FeedDocument> {
+  return signedDocument(manifest.signed, await downloadPinned(deps, new URL(manifest.snapshot.path, manifestUrl).href, manifest.snapshot));
+}
+
 /** A file the signed header pins: downloaded up to its signed length, then checked against its hash. */
-async function downloadPinned(deps: SyncDeps, url: string, ref: ContentRef): Promise<Uint8Array<ArrayBuffer>> {
+async function downloadPinned(deps: Omit<DownloadOptions, 'headers'>, url: string, ref: ContentRef): Promise<Uint8Array<ArrayBuffer>> {
   const fetched = await downloadFeed({ ...deps, maxBytes: ref.length, headers: {} }, url);
   if (fetched.status !== 'ok') throw new SyncError('http-status', 'The feed\'s server answered "not modified" to a request for a file it had not sent.');
   const bytes = new TextEncoder().encode(fetched.text);
