@@ -95,16 +95,22 @@ type Check = (m: RegExpExecArray, scan: Scan) => boolean;
 // Words after which a number is someone else's (a book's, a trial's, a company's, a helpline's),
 // and words after which it is a patient's. The nearer one decides.
 const NOT_A_PATIENTS =
-  'isbn(?:-1[03])?|issn|nct|isrctn|eudract|vat|company|companies|charity|registered|registration|reg|pmid|pmcid|doi|snomed|ods|dm\\+d|helpline|helplines|freephone|support|customer|licence|license|invoice|order|serial|model|version|build|barcode|gtin|ean|upc|app id|store id';
+  'isbn(?:-1[03])?|issn|nct|isrctn|eudract|vat|company|companies|charity|registered|registration|reg|pmid|pmcid|doi|snomed|ods|dm\\+d|helpline|helplines|freephone|support|customer|licence|license|invoice|order|serial|model|version|build|barcode|gtin|ean|upc|app id|store id|batch|lot|sku|product|part|catalogue';
 const A_PATIENTS = 'nhs|patient|patients|pt|pts|mrn|hospital|hosp|dob|born|d\\.o\\.b|his|her|their|mr|mrs|ms|miss|mx';
 const OWNER_WORDS = new RegExp(`(?<![a-z\\d])(?:(${NOT_A_PATIENTS})|(${A_PATIENTS}))(?![a-z])`, 'gi');
 // Trial and registration numbers written as one word.
 const REGISTRY_PREFIX = /^(?:nct|isrctn|eudract|pmc)/i;
 // A phone number after these belongs to an organisation.
-const ORGANISATION_PHONE = /(?<![a-z])(?:practice|surgery|reception|switchboard|office|helpline|freephone|support|enquiries|customer services?|charity|pharmacy|111)(?![a-z])/gi;
+const ORGANISATION = '(?<![a-z])(?:practice|surgery|reception|switchboard|office|helpline|freephone|support|enquiries|customer services?|charity|pharmacy|team|department|desk|111)(?![a-z])';
+const ORGANISATION_PHONE = new RegExp(ORGANISATION, 'gi');
+const ORGANISATION_AFTER = new RegExp(`^[^\\n]{0,30}?${ORGANISATION}`, 'i');
+
+/** A landline said to be a practice's, a team's or a helpline's, before or just after it. */
+const organisationsPhone = (m: RegExpExecArray, scan: Scan, landline: boolean) =>
+  nearestWord(scan, m.index, ORGANISATION_PHONE) !== 0 || (landline && ORGANISATION_AFTER.test(scan.text.slice(m.index + m[0].length)));
 // Events whose dates are not births; the nearer birth word wins.
 const EVENT_OR_BIRTH = new RegExp(
-  '(?<![a-z])(?:(published|publication|updated?|reviewed|reviews?|released?|launched|launch|version|guidance|decision|accessed|checked|expires|expiry|expired|effective|approved|evaluated|contract|deadline|meeting|webinar|training|since|renewal|audit|go-live)|(dob|d\\.o\\.b|born|birth|birthday|birthdate|aged?))(?![a-z])',
+  '(?<![a-z])(?:(published|publication|updated?|reviewed|reviews?|released?|launched|launch|version|guidance|decision|accessed|checked|expires|expiry|expired|effective|approved|evaluated|contract|deadline|meeting|webinar|training|since|renewal|audit|go-live|started|start|began|begin|pilot|session|briefing|course|tested|installed)|(dob|d\\.o\\.b|born|birth|birthday|birthdate|aged?|baby|newborn|infant|neonate))(?![a-z])',
   'gi',
 );
 
@@ -164,9 +170,29 @@ function isPastDate(year: number, month: number, day: number, now: number): bool
   return new Date(date).getUTCDate() === day && date <= now;
 }
 
-/** A date of birth is a past date that no event word claims, unless a birth word is nearer. */
-const birthDate = (scan: Scan, m: RegExpExecArray, year: number, month: number, day: number) =>
-  isPastDate(year, month, day, scan.now) && nearestWord(scan, m.index, EVENT_OR_BIRTH) !== 1;
+const RECENT_MS = 2 * 365.25 * 24 * 60 * 60 * 1000;
+// "from 1 April 2024 to 31 March 2025", "between 2019-01-01 and 2024-12-31".
+const RANGE_START_BEFORE = /(?<![a-z])(?:from|between)\s+(?:the\s+)?$/i;
+const RANGE_START_AFTER = /^\s*(?:to|until|till|and|-)\s/i;
+const RANGE_END_BEFORE = /(?<![a-z])(?:from|between)\s+\S+(?:\s+\S+){0,3}\s+(?:to|until|till|and|-)\s+$/i;
+
+function inDateRange(scan: Scan, m: RegExpExecArray): boolean {
+  const before = scan.text.slice(Math.max(0, m.index - 40), m.index);
+  return (RANGE_START_BEFORE.test(before) && RANGE_START_AFTER.test(scan.text.slice(m.index + m[0].length, m.index + m[0].length + 8))) || RANGE_END_BEFORE.test(before);
+}
+
+/**
+ * A date of birth is a past date. A birth word ("DOB", "born", "baby") nearby makes it one; an
+ * event word ("published", "started", "meeting") or a range of dates makes it an event; with
+ * neither, a date in the last two years is taken as an event (a pilot, a meeting, an update) and
+ * an older one as a possible birth date.
+ */
+function birthDate(scan: Scan, m: RegExpExecArray, year: number, month: number, day: number): boolean {
+  if (!isPastDate(year, month, day, scan.now)) return false;
+  const word = nearestWord(scan, m.index, EVENT_OR_BIRTH);
+  if (word !== 0) return word === 2;
+  return !inDateRange(scan, m) && Date.UTC(year, month - 1, day) < scan.now - RECENT_MS;
+}
 
 const BIRTH_WORD = '(?:dob|d\\.o\\.b\\.?|date of birth|born(?: on| in)?|birth ?date|birthday)';
 
@@ -226,13 +252,13 @@ const RULES: [PatientDataKind, RegExp, Check?][] = [
   [
     'phone',
     /(?<![\dA-Za-z+])(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?\(?|\(?0)([1-9])(?:(?:[ .-]{1,2}|\)[ .-]?)?\d){9}(?![\dA-Za-z])/g,
-    (m, scan) => !/[389]/.test(m[1]!) && !someoneElses(m, scan) && nearestWord(scan, m.index, ORGANISATION_PHONE) === 0,
+    (m, scan) => !/[389]/.test(m[1]!) && !someoneElses(m, scan) && !organisationsPhone(m, scan, m[1] !== '7'),
   ],
   ['phone', /(?<![\dA-Za-z+])(?:\+|00)[1-9]\d{0,2}(?:[ .()-]{0,2}\d){6,13}(?!\d)/g, (m, scan) => !someoneElses(m, scan)],
   [
     'phone',
     /(?<![a-z])(?:tel|telephone|phone|mobile|mob|cell|call|ring|text|whatsapp)(?![a-z])\.?(?: ?(?:no|number|on))?[ :.]*(\(?\d(?:[ .()-]{0,2}\d){6,14})(?!\d)/gi,
-    (m, scan) => !/^\(?0[389]/.test(m[1]!) && nearestWord(scan, m.index, ORGANISATION_PHONE) === 0,
+    (m, scan) => !/^\(?0[389]/.test(m[1]!) && !organisationsPhone(m, scan, !/^\(?07/.test(m[1]!)),
   ],
   ['postcode', /(?<![\dA-Za-z])(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRV-Y\d]?)|GIR)(?: {0,2}|[-._/] ?)\d[ABD-HJLNP-UW-Z]{2}(?![\dA-Za-z])/gi],
   [
@@ -277,7 +303,7 @@ const RULES: [PatientDataKind, RegExp, Check?][] = [
 ];
 
 // Addresses of a role, not a person: an organisation's, whatever the domain.
-const ROLE_ADDRESS = /^(?:support|help|helpdesk|info|information|contact|contactus|hello|hi|enquiries|enquiry|feedback|privacy|dpo|dataprotection|data\.protection|admin|team|office|sales|press|media|accessibility|customerservices?|customer\.services?|care|noreply|no-reply|nhs|partnerships|clinical|safety|security)(?:[._+-][\w.-]*)?$/;
+const ROLE_ADDRESS = /^(?:support|help|helpdesk|info|information|contact|contactus|hello|hi|enquiries|enquiry|feedback|privacy|dpo|dataprotection|data\.protection|admin|team|office|sales|press|media|accessibility|customerservices?|customer\.services?|care|noreply|no-reply|nhs|partnerships|clinical|safety|security|complaints|appointments|bookings|referrals|reception)(?:[._+-][\w.-]*)?$/;
 
 /**
  * The text as matched: hidden characters removed, then look-alikes made plain (any space as " ",
