@@ -69,14 +69,18 @@ export const countHidden = (text: string): number => text.match(HIDDEN_ALL)?.len
 /** The text without hidden characters: what a reader sees. */
 export const withoutHiddenCharacters = (text: string): string => text.replace(HIDDEN_ALL, '');
 
-export function describeFinding(finding: PatientDataFinding, field: string): string {
+/** '"943 476 5919", at character 12' (1-based), and how many hidden characters the finding holds. */
+export function describeWhere(finding: PatientDataFinding): string {
   const hidden = countHidden(finding.text);
-  const where = `"${withoutHiddenCharacters(finding.text)}", at character ${finding.start + 1}${hidden ? `, with ${hidden === 1 ? 'a hidden character' : `${hidden} hidden characters`} inside` : ''}`;
+  return `"${withoutHiddenCharacters(finding.text)}", at character ${finding.start + 1}${hidden ? `, with ${hidden === 1 ? 'a hidden character' : `${hidden} hidden characters`} inside` : ''}`;
+}
+
+export function describeFinding(finding: PatientDataFinding, field: string): string {
   const subject = `${field.charAt(0).toUpperCase()}${field.slice(1)}`;
   if (isPossibleOnly(finding.kind)) {
-    return `${subject} contains what may be ${PATIENT_DATA_LABELS[finding.kind]} (${where}). If it is a patient's, remove it; if not (a colleague, a tool, a company), you may save anyway.`;
+    return `${subject} contains what may be ${PATIENT_DATA_LABELS[finding.kind]} (${describeWhere(finding)}). If it is a patient's, remove it; if not (a colleague, a tool, a company), you may save anyway.`;
   }
-  return `${subject} contains what looks like ${PATIENT_DATA_LABELS[finding.kind]} (${where}). Notes are about tools, never patients: remove it and try again.`;
+  return `${subject} contains what looks like ${PATIENT_DATA_LABELS[finding.kind]} (${describeWhere(finding)}). Notes are about tools, never patients: remove it and try again.`;
 }
 
 interface Scan {
