@@ -66,6 +66,10 @@ const HIDDEN_ALL = new RegExp(HIDDEN.source, 'gu');
 
 export const countHidden = (text: string): number => text.match(HIDDEN_ALL)?.length ?? 0;
 
+/** Hidden characters written out as escapes ("943\\u200B476"), for a report that must show them. */
+export const spellOutHidden = (text: string): string =>
+  text.replace(HIDDEN_ALL, (char) => `\\u${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+
 /** The text without hidden characters: what a reader sees. */
 export const withoutHiddenCharacters = (text: string): string => text.replace(HIDDEN_ALL, '');
 
