@@ -98,7 +98,7 @@ describe('the patient-data corpus', () => {
     expect(table).toContain('all identifiers');
   });
 
-  it.each(IDENTIFIER_KINDS)('recall is 100 %% for %s, in every shape', (kind) => {
+  it.each(IDENTIFIER_KINDS)('recall is 100 percent for %s, in every shape', (kind) => {
     const { missed, labelled } = perKind.find((f) => f.kind === kind)!;
     expect(labelled).toBeGreaterThan(10);
     expect(missed).toEqual([]);
