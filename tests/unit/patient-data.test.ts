@@ -381,7 +381,8 @@ describe('hidden characters', () => {
 describe('context decides', () => {
   const now = Date.UTC(2026, 0, 15);
   it.each([
-    ['a date after now', 'Review date 12/03/2027; NICE guidance due 1 June 2026'],
+    ['a date after now', 'Review date 12/03/2027; NICE guidance due 1 June 2027'],
+    ['a date after now, even beside a birth word (a due date)', 'Expected date of birth 03/05/2027 in the maternity app'],
     ['a date after an event word', 'Guidance published 3 March 2024; app updated 01/02/2025'],
     ['an ISBN-10 that passes Modulus 11', 'The handbook, ISBN 0-19-852663-6, and ISBN-10: 9434765919'],
     ['a trial registration number', 'Trial NCT01234567 and ISRCTN12345678'],
