@@ -162,9 +162,10 @@ describe('possible names and notes needing repair', () => {
     expect([text.selectionStart, text.selectionEnd]).toEqual([0, 9]);
 
     const saveAnyway = within(alert).getByRole('button', { name: "Save anyway: not a patient's" });
-    // A made-up click (a script's) does nothing.
+    // A made-up click (a script's) does nothing: saving would disable the button, then close the form.
     fireEvent.click(saveAnyway);
     await act(async () => {});
+    expect([saveAnyway.isConnected, saveAnyway.hasAttribute('disabled')]).toEqual([true, false]);
     expect(await db.notes.count()).toBe(0);
     await act(async () => personClicks(saveAnyway));
     await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
