@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { CARD_NOTES_FRAME_MATCHES, CARD_NOTES_PAGE } from './lib/notes/card-notes-address';
+import { RELEASE_MODE, releaseKey, releaseSignedFeed, type ReleaseKey } from './scripts/release-signing';
 
 // Permissions are justified one by one in docs/permissions.md. Default host permissions are the
 // two app stores only; every other site is reached through an optional permission the user grants
@@ -29,12 +30,29 @@ const GECKO_ID = 'signpost@signpost.example';
 const MANAGED_SCHEMA = 'managed_schema.json';
 const hasManagedSchema = () => existsSync(fileURLToPath(new URL(`./public/${MANAGED_SCHEMA}`, import.meta.url)));
 
+// A release build (`--mode release`) pins only the release key and re-signs the bundled feed with
+// it (scripts/release-signing.ts); it fails before building anything without a usable release key.
+let release: ReleaseKey | undefined;
+const releaseFor = (mode: string) => (mode === RELEASE_MODE ? (release ??= releaseKey()) : undefined);
+const BUNDLED_FEED_FILE = 'feeds/default.json';
+
 export default defineConfig({
   // WXT builds Firefox as MV2 unless told otherwise: MV3 everywhere, one manifest shape to test.
   manifestVersion: 3,
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: ({ mode }) => {
+    const key = releaseFor(mode);
+    return { plugins: [preact()], ...(key ? { define: { __SIGNPOST_RELEASE_FEED_KEY__: JSON.stringify(key.publicKey) } } : {}) };
+  },
   hooks: {
+    'build:publicAssets': async (wxt, files) => {
+      const key = releaseFor(wxt.config.mode);
+      if (!key) return;
+      const index = files.findIndex((file) => file.relativeDest === BUNDLED_FEED_FILE);
+      const file = files[index];
+      if (!file || !('absoluteSrc' in file)) throw new Error(`release build: ${BUNDLED_FEED_FILE} is missing from public/`);
+      files[index] = { relativeDest: BUNDLED_FEED_FILE, contents: await releaseSignedFeed(readFileSync(file.absoluteSrc, 'utf8'), key, Date.now()) };
+    },
     // Content scripts only send messages and read one storage key: MV3's promise-based APIs do that
     // natively in Chrome, Edge and Firefox. Without the polyfill's API table (about 10 KB) they stay
     // small; the background and extension pages keep the polyfill.

@@ -251,8 +251,8 @@ function Freshness({ data }: { data: CardData }) {
       )}
       {refusedPublishers.length > 0 && (
         <p class="warning">
-          <strong>Update refused:</strong> the latest feed from {refusedPublishers.join(', ')} was not signed with the publisher's key, so it was
-          not used. What you see is the last copy that was.
+          <strong>Update refused:</strong> the latest feed from {refusedPublishers.join(', ')} was not signed with the publisher's key, or changed
+          without a new version, so it was not used. What you see is the last copy that was.
         </p>
       )}
     </footer>

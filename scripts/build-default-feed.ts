@@ -19,7 +19,8 @@ import { z } from '../lib/zod';
 import type { ConditionId } from '../lib/feed/conditions';
 import { BUNDLED_FEED_KEYS } from '../lib/feed/bundled-key';
 import { parseFeed } from '../lib/feed/parse';
-import { publicKeyOfJwk, signFeedText } from '../lib/feed/signature';
+import { publicKeyOfJwk } from '../lib/feed/keys';
+import { BUNDLED_FEED_ID, signFeedText } from '../lib/feed/signature';
 import { partialDate, type Endorsement, type Fact, type Feed, type Identifiers, type Population, type Tool, type WebIdentifier } from '../lib/feed/schema';
 import {
   ENDORSEMENT_STATUSES,
@@ -1235,12 +1236,20 @@ function summarise(feed: Feed): string {
   return `default feed #${feed.sequence}: ${feed.tools.length} tools, ${endorsements.length} endorsements (${byStatus}), ${facts} facts`;
 }
 
-/** The committed test key, unless a release build names its own (kept offline) in the environment. */
-export const SIGNING_KEY_PATH = process.env.SIGNPOST_FEED_SIGNING_KEY ?? fileURLToPath(new URL('../keys/TEST-ONLY-bundled-feed-signing-key.jwk', import.meta.url));
+/** The committed TEST key: a release build signs the feed again with its own key (scripts/release-signing.ts). */
+export const SIGNING_KEY_PATH = fileURLToPath(new URL('../keys/TEST-ONLY-bundled-feed-signing-key.jwk', import.meta.url));
 
-/** The file that ships: the rendered feed, signed (Ed25519 is deterministic, so this is reproducible). */
+const DAY_MS = 86_400_000;
+
+/**
+ * The file that ships: the rendered feed, signed under the bundled feed's header (Ed25519 is
+ * deterministic and the dates come from the feed, so this is reproducible). It is valid for the
+ * feed's own staleness period: after that it shows as out of date until a release ships a newer one.
+ */
 export async function signedFeedFile(feed: Feed, privateJwk: JsonWebKey): Promise<string> {
-  return signFeedText(renderFeed(feed), privateJwk);
+  const validDays = feed.staleAfterDays ?? 180;
+  const expiresAt = new Date(Date.parse(feed.generatedAt) + validDays * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+  return signFeedText(renderFeed(feed), [privateJwk], { urls: [], feedId: BUNDLED_FEED_ID, issuedAt: feed.generatedAt, expiresAt });
 }
 
 async function main(): Promise<void> {

@@ -54,16 +54,16 @@ export interface RunResult {
 }
 
 /** The environment for child tools: without the test runner's NODE_ENV=test, which would make Vite build for development. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_UPDATE_NOTIFIER: '1', CI: process.env.CI ?? '1' };
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_UPDATE_NOTIFIER: '1', CI: process.env.CI ?? '1', ...extra };
   delete env.NODE_ENV;
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
   return env;
 }
 
-export function runNode(args: string[]): Promise<RunResult> {
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -74,8 +74,8 @@ export function runNode(args: string[]): Promise<RunResult> {
 }
 
 /** `wxt build -b <browser>` (into .output/<browser>-mv3); throws with WXT's output when it fails. */
-export async function buildExtension(browser: TargetBrowser, mode?: string): Promise<string> {
-  const result = await runNode([join(REPO_ROOT, 'node_modules/wxt/bin/wxt.mjs'), 'build', '-b', browser, ...(mode ? ['--mode', mode] : [])]);
+export async function buildExtension(browser: TargetBrowser, mode?: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const result = await runNode([join(REPO_ROOT, 'node_modules/wxt/bin/wxt.mjs'), 'build', '-b', browser, ...(mode ? ['--mode', mode] : [])], env);
   const dir = outputDir(browser, mode);
   if (result.code !== 0 || !existsSync(join(dir, 'manifest.json'))) {
     throw new Error(`wxt build -b ${browser} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);

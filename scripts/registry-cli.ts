@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildFeed } from '../lib/publish/build';
 import { checkTextReport } from '../lib/publish/check-text';
-import { keygen, signFeed, verifyFeed } from '../lib/publish/signing';
+import { DEFAULT_VALIDITY_DAYS, keygen, rotateKeys, signFeed, verifyFeed, type NamedKey } from '../lib/publish/signing';
 import type { NamedText } from '../lib/publish/csv';
 import { lookupReport } from '../lib/publish/lookup';
 import type { ExitCode, Report } from '../lib/publish/report';
@@ -46,11 +46,23 @@ Usage: npm run registry -- <command> [options]
       Make a signing key pair. Writes the private key (a JWK) to FILE, readable by you only, and
       prints the public key ("ed25519:…") for subscribers to pin. Keep the private key secret.
 
-  sign FEED --key PRIVATE-KEY-FILE --out FILE
-      Sign a feed file's exact bytes (Ed25519). Writes the signed feed, the file to publish.
+  sign FEED --key PRIVATE-KEY-FILE --url URL --out FILE [--url URL ...] [--feed-id ID]
+       [--expires-in DAYS] [--rotation FILE ...]
+      Sign a feed file's exact bytes (Ed25519) under a header naming it: the feed id (default: the
+      publisher id), every address it is published at (a copy served anywhere else is refused),
+      its sequence, and how long it stays valid (default ${DEFAULT_VALIDITY_DAYS} days, at most 366: sign it again
+      before then). Give --key again to sign with several keys, and every rotation statement you
+      ever made with --rotation. Writes the signed feed, the file to publish.
+
+  rotate --from OLD-PRIVATE-KEY-FILE --to NEW-PRIVATE-KEY-FILE --feed-id ID --out FILE [--to ...]
+      Change signing keys: a rotation statement signed by the old key and every new one. Pass it
+      to every later sign with --rotation; subscribers pinning the old key then accept the new one
+      and refuse the old one from then on.
 
   verify FILE|URL --key PUBLIC-KEY [--key PUBLIC-KEY ...]
-      Exit 0 only when the feed is signed by one of the given keys; otherwise says why not, exit 1.
+      Exit 0 only when the feed is signed through one of the given keys (following its rotation
+      statements), is not expired and, for an address, names that address; prints its header.
+      Otherwise says why not, exit 1.
 
   check-text TEXT
       Check a peer note's text for patient data (NHS numbers, dates of birth, postcodes, phone
@@ -86,7 +98,18 @@ const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']
   lookup: { options: { feed: { type: 'string', multiple: true }, key: { type: 'string', multiple: true } }, run: lookup },
   'check-text': { options: {}, run: checkText },
   keygen: { options: { out: { type: 'string' } }, run: keygenCommand },
-  sign: { options: { key: { type: 'string' }, out: { type: 'string' } }, run: signCommand },
+  sign: {
+    options: {
+      key: { type: 'string', multiple: true },
+      url: { type: 'string', multiple: true },
+      'feed-id': { type: 'string' },
+      'expires-in': { type: 'string' },
+      rotation: { type: 'string', multiple: true },
+      out: { type: 'string' },
+    },
+    run: signCommand,
+  },
+  rotate: { options: { from: { type: 'string', multiple: true }, to: { type: 'string', multiple: true }, 'feed-id': { type: 'string' }, out: { type: 'string' } }, run: rotateCommand },
   verify: { options: { key: { type: 'string', multiple: true } }, run: verifyCommand },
 };
 
@@ -173,16 +196,38 @@ async function keygenCommand({ values, positionals }: Parsed): Promise<Report> {
 
 async function signCommand({ values, positionals }: Parsed): Promise<Report> {
   const [feed, ...extra] = positionals;
-  const [key, out] = [single(values.key), single(values.out)];
-  if (!feed || extra.length || !key || !out) throw new UsageError('sign takes one feed file, --key PRIVATE-KEY-FILE and --out FILE');
-  const inputs = await readAll([feed, key]);
+  const [keys, rotations, out, expiresIn] = [list(values.key), list(values.rotation), single(values.out), single(values['expires-in'])];
+  if (!feed || extra.length || keys.length === 0 || !out) throw new UsageError('sign takes one feed file, --key PRIVATE-KEY-FILE, --url URL and --out FILE');
+  if (expiresIn !== undefined && !/^\d+$/.test(expiresIn)) throw new UsageError(`--expires-in must be a whole number of days, not "${expiresIn}"`);
+  const inputs = await readAll([feed, ...keys, ...rotations]);
   if (!inputs.ok) return { exitCode: 1, lines: inputs.lines };
-  const [feedText, keyText] = inputs.texts;
-  const signed = await signFeed(feed, feedText!.text, key, keyText!.text);
+  const [feedText, ...rest] = inputs.texts;
+  const signed = await signFeed(feed, feedText!.text, {
+    keys: named(rest.slice(0, keys.length)),
+    rotations: named(rest.slice(keys.length)),
+    urls: list(values.url),
+    now: Date.now(),
+    ...(single(values['feed-id']) ? { feedId: single(values['feed-id']) } : {}),
+    ...(expiresIn === undefined ? {} : { validityDays: Number(expiresIn) }),
+  });
   if (!signed.ok) return signed.report;
   await writeFile(out, signed.text);
   return { exitCode: 0, lines: [...signed.report.lines, `wrote ${out}`] };
 }
+
+async function rotateCommand({ values, positionals }: Parsed): Promise<Report> {
+  const [from, to, feedId, out] = [list(values.from), list(values.to), single(values['feed-id']), single(values.out)];
+  if (positionals.length || from.length === 0 || to.length === 0 || !feedId || !out) throw new UsageError('rotate needs --from OLD-KEY-FILE, --to NEW-KEY-FILE, --feed-id ID and --out FILE');
+  const inputs = await readAll([...from, ...to]);
+  if (!inputs.ok) return { exitCode: 1, lines: inputs.lines };
+  const texts = named(inputs.texts);
+  const rotated = await rotateKeys(feedId, texts.slice(0, from.length), texts.slice(from.length), Date.now());
+  if (!rotated.ok) return rotated.report;
+  await writeFile(out, rotated.text);
+  return { exitCode: 0, lines: [...rotated.report.lines, `wrote ${out}`] };
+}
+
+const named = (texts: NamedText[]): NamedKey[] => texts.map(({ name, text }) => ({ file: name, text }));
 
 async function verifyCommand({ values, positionals }: Parsed): Promise<Report> {
   const [target, ...extra] = positionals;
@@ -190,7 +235,7 @@ async function verifyCommand({ values, positionals }: Parsed): Promise<Report> {
   const source = feedSource(target);
   const read = await readSource(source, readDeps);
   if (!read.ok) return { exitCode: 1, lines: [`${sourceLabel(source)}: ${read.message}`] };
-  return verifyFeed(sourceLabel(source), read.text, list(values.key));
+  return verifyFeed(sourceLabel(source), read.text, { keys: list(values.key), bundled: false, ...(source.kind === 'url' ? { url: source.url } : {}) }, Date.now());
 }
 
 function list(value: string | string[] | undefined): string[] {

@@ -1,7 +1,7 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { formatTimestamp } from '@/lib/format/dates';
 import { count } from '@/lib/publish/report';
-import { publicKeyBytes } from '@/lib/feed/signature';
+import { publicKeyBytes } from '@/lib/feed/keys';
 import { PUBLISHER_KIND_LABELS } from '@/lib/feed/vocabulary';
 import { newFeedProblem, type FeedPreview } from '@/lib/settings/feeds';
 import type { SyncErrorCode } from '@/lib/sync/errors';

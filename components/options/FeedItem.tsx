@@ -2,6 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { count } from '@/lib/publish/report';
 import { formatTimestamp, relativeAge } from '@/lib/format/dates';
 import { PUBLISHER_KIND_LABELS } from '@/lib/feed/vocabulary';
+import { IS_TEST_BUILD } from '@/lib/feed/bundled-key';
 import { isPastExpiry, type FeedListEntry } from '@/lib/settings/feeds';
 import type { FeedRecord } from '@/lib/storage/db';
 import { Facts } from './Facts';
@@ -43,15 +44,23 @@ export function FeedItem({ entry, port, now, checking, result, onCheck, onRemove
         )}
       </p>
       <FeedStatus record={record} now={now} />
+      {bundled && IS_TEST_BUILD && (
+        <p class="warning">
+          <strong>Development build.</strong> This copy of Signpost trusts the public test key for its bundled registry, so anyone could sign a
+          registry it accepts. Use a release build for patients.
+        </p>
+      )}
       {record?.lastError && (
         <div class="problem">
           <p>
             <strong>Problem at the last check:</strong> {record.lastError.message}
           </p>
           <p>
-            {record.lastSuccessAt === undefined
-              ? 'Nothing from this feed is in use yet.'
-              : `The copy downloaded ${relativeAge(record.lastSuccessAt, now)} is still in use.`}
+            {record.withdrawn
+              ? 'Nothing from this feed is shown: the copy held was not signed with the key now pinned for it.'
+              : record.lastSuccessAt === undefined
+                ? 'Nothing from this feed is in use yet.'
+                : `The copy downloaded ${relativeAge(record.lastSuccessAt, now)} is still in use.`}
           </p>
           {record.lastError.code === 'network' && !bundled && <HostAccessOffer url={entry.url} port={port} onGranted={onCheck} />}
         </div>
@@ -78,6 +87,7 @@ function FeedStatus({ record, now }: { record?: FeedRecord; now: number }) {
       <Facts
         items={[
           ['Data from', record.generatedAt && formatTimestamp(record.generatedAt)],
+          ['Valid until', record.expiresAt && formatTimestamp(record.expiresAt)],
           ['Last checked', relativeAge(record.lastAttemptAt, now)],
           ['Contents', record.counts && contentsText(record.counts)],
           ['Signature', record.signature && signatureText(record.signature)],

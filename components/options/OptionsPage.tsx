@@ -87,7 +87,7 @@ export function OptionsPage({ ports }: { ports: OptionsPorts }) {
             <NotesSection port={ports.notes} download={ports.download} />
             <TransferSection
               ports={ports}
-              subscriptions={entries?.filter((entry) => !entry.bundled && !entry.record?.importedFrom).map((entry) => entry.url) ?? []}
+              subscriptions={entries?.filter((entry) => !entry.bundled && !entry.record?.importedFrom).map(({ url, keys }) => ({ url, ...(keys ? { keys } : {}) })) ?? []}
               profile={profile}
               saveProfile={saveProfile}
               onImported={() => setGeneration((before) => before + 1)}

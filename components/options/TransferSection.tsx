@@ -12,6 +12,8 @@ import {
   type SettingsSnapshot,
 } from '@/lib/settings/export';
 import type { Profile } from '@/lib/settings/profile';
+import { keyIdOf } from '@/lib/feed/keys';
+import type { SubscribedFeed } from '@/lib/settings/export';
 import { NO_ANSWER } from './feed-text';
 import { Field } from './Field';
 import { useFocusAfterRender } from '../focus';
@@ -19,8 +21,8 @@ import type { OptionsPorts } from './ports';
 
 export interface TransferSectionProps {
   ports: Pick<OptionsPorts, 'feeds' | 'siteAccess' | 'download' | 'now'>;
-  /** The feeds the user added (not the bundled one). */
-  subscriptions: readonly string[];
+  /** The feeds the user added (not the bundled one), with the keys they pinned. */
+  subscriptions: readonly SubscribedFeed[];
   profile: Profile;
   saveProfile: (profile: Profile) => Promise<void>;
   /** Called after an import, so sections showing imported settings read them again. */
@@ -31,6 +33,8 @@ export interface TransferSectionProps {
 interface Chosen {
   file: SettingsFile;
   current: SettingsSnapshot;
+  /** Each pinned key's short id, as Settings names keys elsewhere. */
+  keyIds: ReadonlyMap<string, string>;
 }
 
 export function TransferSection({ ports, subscriptions, profile, saveProfile, onImported }: TransferSectionProps) {
@@ -61,7 +65,9 @@ export function TransferSection({ ports, subscriptions, profile, saveProfile, on
     const parsed = parseSettingsFile(await file.text().catch(() => ''));
     setFileProblem(parsed.ok ? null : parsed.problem);
     if (!parsed.ok) return;
-    setChosen({ file: parsed.file, current: await snapshot() });
+    const keys = [...new Set(parsed.file.subscriptions.flatMap((feed) => feed.keys ?? []))];
+    const keyIds = new Map(await Promise.all(keys.map(async (key) => [key, await keyIdOf(key)] as const)));
+    setChosen({ file: parsed.file, current: await snapshot(), keyIds });
     focusAfterRender(planRef);
   };
 
@@ -77,8 +83,8 @@ export function TransferSection({ ports, subscriptions, profile, saveProfile, on
     const failed: string[] = [];
     try {
       const added = await Promise.all(
-        plan.addFeeds.map(async (url) => {
-          const reply = await ports.feeds.subscribe(url).catch(() => NO_ANSWER);
+        plan.addFeeds.map(async ({ url, keys }) => {
+          const reply = await ports.feeds.subscribe(url, keys).catch(() => NO_ANSWER);
           if (!reply.ok) failed.push(`${url} was not added: ${reply.problem}`);
           return reply.ok;
         }),
@@ -86,6 +92,12 @@ export function TransferSection({ ports, subscriptions, profile, saveProfile, on
       for (const url of plan.removeFeeds) {
         const reply = await ports.feeds.forget(url).catch(() => NO_ANSWER);
         if (!reply.ok) failed.push(`${url} was not removed: ${reply.problem}`);
+      }
+      // A feed's keys change by subscribing again with them: its data is checked afresh, and its rollback floor is kept.
+      for (const { url, keys } of plan.repinFeeds) {
+        const removed = await ports.feeds.forget(url).catch(() => NO_ANSWER);
+        const reply = removed.ok ? await ports.feeds.subscribe(url, keys).catch(() => NO_ANSWER) : removed;
+        if (!reply.ok) failed.push(`The keys for ${url} were not changed: ${reply.problem}`);
       }
       if (plan.profile) await saveProfile(plan.profile);
       if (plan.linkBadges !== undefined) await ports.siteAccess.setLinkBadges(plan.linkBadges);
@@ -137,7 +149,7 @@ export function TransferSection({ ports, subscriptions, profile, saveProfile, on
               Replace your feeds with them (removes feeds that are not in the file, with their tools)
             </label>
           </fieldset>
-          <PlanDetails plan={plan} />
+          <PlanDetails plan={plan} keyIds={chosen.keyIds} />
           <div class="actions">
             <button type="button" class="button" aria-disabled={applying || planIsEmpty(plan)} aria-busy={applying} onClick={() => !applying && !planIsEmpty(plan) && void apply(plan)}>
               Apply these changes
@@ -152,15 +164,16 @@ export function TransferSection({ ports, subscriptions, profile, saveProfile, on
   );
 }
 
-function UrlList({ title, urls }: { title: string; urls: readonly string[] }) {
-  if (urls.length === 0) return null;
+function UrlList({ title, feeds, keyIds }: { title: string; feeds: readonly SubscribedFeed[]; keyIds?: ReadonlyMap<string, string> }) {
+  if (feeds.length === 0) return null;
   return (
     <>
       <p>{title}</p>
       <ul>
-        {urls.map((url) => (
-          <li key={url} class="feed-url">
-            {url}
+        {feeds.map(({ url, keys }) => (
+          <li key={url}>
+            <span class="feed-url">{url}</span>
+            {keyIds && `: ${keys?.length ? `checked with key ${keys.map((key) => keyIds.get(key) ?? key).join(' or ')}` : 'no key pinned, so unsigned copies are accepted'}`}
           </li>
         ))}
       </ul>
@@ -168,12 +181,13 @@ function UrlList({ title, urls }: { title: string; urls: readonly string[] }) {
   );
 }
 
-function PlanDetails({ plan }: { plan: ImportPlan }) {
+function PlanDetails({ plan, keyIds }: { plan: ImportPlan; keyIds: ReadonlyMap<string, string> }) {
   if (planIsEmpty(plan) && plan.skippedFeeds.length === 0) return <p>Nothing would change: your settings already match this file.</p>;
   return (
     <>
-      <UrlList title="Feeds to add:" urls={plan.addFeeds} />
-      <UrlList title="Feeds to remove, with their tools:" urls={plan.removeFeeds} />
+      <UrlList title="Feeds to add:" feeds={plan.addFeeds} keyIds={keyIds} />
+      <UrlList title="Feeds to remove, with their tools:" feeds={plan.removeFeeds.map((url) => ({ url }))} />
+      <UrlList title="Feeds whose keys change:" feeds={plan.repinFeeds} keyIds={keyIds} />
       {plan.skippedFeeds.length > 0 && (
         <>
           <p>Addresses in the file that Signpost will not use:</p>

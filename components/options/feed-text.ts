@@ -1,4 +1,4 @@
-import type { Verification } from '@/lib/feed/signature';
+import type { Verification } from '@/lib/feed/verify';
 import { count } from '@/lib/publish/report';
 import type { FeedListEntry, SyncFeedReply } from '@/lib/settings/feeds';
 import type { FeedRecord } from '@/lib/storage/db';
@@ -31,11 +31,13 @@ export function contentsText(counts: NonNullable<FeedRecord['counts']>): string 
   return parts.join(', ');
 }
 
-/** Whether a feed was signed, in words: checked against a pinned key, or not. */
+/** Whether a feed was signed, in words: checked against a pinned key (reached by rotation or not), or not. */
 export function signatureText(signature: Verification | undefined): string {
   switch (signature?.status) {
     case 'verified':
-      return `signed by the publisher's key (${signature.keyId}), checked`;
+      return signature.anchorKey && signature.anchorKey !== signature.key
+        ? `signed by the publisher's key (${signature.keyId}), checked: a key they changed to from the one pinned`
+        : `signed by the publisher's key (${signature.keyId}), checked`;
     case 'signed-unpinned':
       return `signed (key ${signature.keyIds.join(', ')}), not checked: no publisher key is pinned`;
     default:

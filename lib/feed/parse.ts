@@ -44,11 +44,21 @@ export function formatPath(segments: readonly PropertyKey[]): string {
   return path;
 }
 
+/**
+ * A quarantine report is stored with the feed's status and read by the worker and Settings, so it
+ * is bounded however hostile the entry (threat model T12): a few problems per entry, each short.
+ */
+export const MAX_PROBLEMS_PER_ENTRY = 5;
+const MAX_PROBLEM_CHARS = 200;
+const clip = (text: string) => (text.length > MAX_PROBLEM_CHARS ? `${text.slice(0, MAX_PROBLEM_CHARS - 1)}…` : text);
+
 function problemsOf(error: z.ZodError, prefix: readonly PropertyKey[]): Problem[] {
-  return error.issues.map((issue) => ({
-    path: formatPath([...prefix, ...issue.path]),
-    message: issue.message,
+  const problems = error.issues.slice(0, MAX_PROBLEMS_PER_ENTRY).map((issue) => ({
+    path: clip(formatPath([...prefix, ...issue.path])),
+    message: clip(issue.message),
   }));
+  const more = error.issues.length - problems.length;
+  return more > 0 ? [...problems, { path: clip(formatPath(prefix)), message: `and ${more} more problem${more === 1 ? '' : 's'} in this entry` }] : problems;
 }
 
 function parseEach<T>(
@@ -109,7 +119,7 @@ function warnUnknownFields(value: unknown, known: ReadonlySet<string>, path: rea
   if (!isPlainObject(value)) return;
   for (const key of Object.keys(value)) {
     if (known.has(key) || warnings.length >= MAX_UNKNOWN_FIELD_WARNINGS) continue;
-    warnings.push({ path: formatPath([...path, key]), message: `unknown field "${key}" is ignored; check its spelling against the feed format` });
+    warnings.push({ path: clip(formatPath([...path, key])), message: clip(`unknown field "${key}" is ignored; check its spelling against the feed format`) });
   }
 }
 

@@ -1,7 +1,6 @@
 import { z } from '../zod';
 import type { FeedNote } from '../notes/schema';
 import { nameProblem } from '../trust/names';
-import { publicKeySchema } from './signature';
 import {
   ENDORSEMENT_STATUSES,
   FACT_TOPICS,
@@ -19,17 +18,22 @@ export const partialDate = z
 
 export const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-11-25T09:00:00Z' });
 
+/** The address, or null: every refinement must be total, because zod runs later refinements even after one failed (a throw would refuse the whole feed). */
+function parsedUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
 /** Only http(s) links are ever opened from a card: anything else (javascript:, data:) is refused here. */
 export const webLink = z
   .string()
   .max(2000)
   .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' || url.protocol === 'http:';
-    } catch {
-      return false;
-    }
+    const url = parsedUrl(value);
+    return url?.protocol === 'https:' || url?.protocol === 'http:';
   }, 'expected an http(s) URL');
 
 // Text that reorders what follows it (bidi overrides and isolates) could make "\u202EECIN" read as
@@ -67,8 +71,9 @@ export const playPackageSchema = z
 export const webIdentifierSchema = z.object({
   /** Scheme and host, e.g. "https://www.sleepio.com". */
   origin: webLink.refine((value) => {
-    const url = new URL(value);
-    return url.pathname === '/' && !url.search && !url.hash && !url.username;
+    const url = parsedUrl(value);
+    // An address that is not one at all has its own message from webLink.
+    return url === null || (url.pathname === '/' && !url.search && !url.hash && !url.username);
   }, 'expected an origin only (scheme and host); put any path in pathPrefix'),
   /** Limits the claim to part of a site, e.g. "/nhs-app" on www.nhs.uk. */
   pathPrefix: z
@@ -176,8 +181,6 @@ export const envelopeSchema = z.object({
   tools: z.array(z.unknown()).max(MAX_TOOLS_PER_FEED),
   /** Peer notes (a team feed's content), each judged on its own like a tool. */
   notes: z.array(z.unknown()).max(MAX_NOTES_PER_FEED).default([]),
-  /** Key rotation: keys the publisher will sign with next; trusted once this feed verifies. */
-  nextKeys: z.array(publicKeySchema).max(4).optional(),
 });
 
 export type Endorsement = z.infer<typeof endorsementSchema>;
@@ -209,5 +212,4 @@ export interface Feed {
   tools: Tool[];
   /** Peer notes; a registry feed has none. Always present (perhaps empty) once parsed. */
   notes?: FeedNote[];
-  nextKeys?: string[];
 }

@@ -1,76 +1,89 @@
 import { z } from '../zod';
 import { SyncError } from '../sync/errors';
+import { base64Of, bytesOfCanonicalBase64, keyIdOf, keyIdSchema, publicKeyOfJwk, publicKeySchema, sha256Hex, signBytes, signatureSchema, type Signature } from './keys';
 
-// Signed feeds. A publisher signs the exact bytes of its feed file with Ed25519 and publishes a
-// small envelope holding those bytes (as a string) and the signature, so one download carries
-// both and they can never be updated apart. A subscription may pin publisher keys: then only a
-// feed signed by one of them is accepted, and anything else is refused whole, keeping the last
-// good copy.
-//
-// Design note: why Ed25519 (WebCrypto). Small keys (32 bytes) and signatures (64 bytes) that fit
-// in a settings field or a policy file, deterministic signing (no nonce to get wrong, and the
-// bundled feed rebuilds byte for byte), and it is in WebCrypto everywhere Signpost runs: Chrome and
-// Edge 137+, Firefox 129+, Node 20 (the publisher CLI). ECDSA P-256 would also work everywhere
-// but has none of the first three advantages.
+// Signed feed files, feed protocol v2 (docs/threat-model.md). One JSON document carries the feed's
+// exact bytes (base64), a small header naming the feed and pinning those bytes by hash, the
+// header's signatures, and any key rotation statements. This module reads and writes the file;
+// lib/feed/verify.ts decides whether to believe it.
 
 export const SIGNED_FEED_FORMAT = 'signpost-signed-feed';
-const ALGORITHM = 'Ed25519';
-const KEY_PREFIX = 'ed25519:';
-export const MAX_PINNED_KEYS = 8;
+export const SIGNED_FEED_VERSION = 2;
+export const HEADER_TYPE = 'signpost-feed-header';
+export const ROTATION_TYPE = 'signpost-key-rotation';
+/** The feed id the bundled feed carries; only the bundled address accepts it. */
+export const BUNDLED_FEED_ID = 'signpost-bundled';
+/** A signed feed says how long it may be relied on, for at most this long after it was issued. */
+export const MAX_VALIDITY_DAYS = 366;
+export const MAX_ROTATIONS = 16;
+const MAX_SIGNATURES = 8;
+const MAX_HEADER_CHARS = 16_384;
+/** The largest feed file (payload) Signpost reads: a national registry of ~100k tools is about 51 MB. */
+export const MAX_PAYLOAD_BYTES = 64 * 1_048_576;
 
-const base64Of = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-function bytesOf(base64: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
+const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-11-25T09:00:00Z' });
+const feedIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'expected a feed id of lower-case letters, digits, ".", "_" or "-"');
 
-/** A public key as written in settings, policy and feeds: "ed25519:" and 32 bytes in base64. */
-export const publicKeySchema = z
-  .string()
-  .trim()
-  .refine((value) => publicKeyBytes(value) !== null, 'expected a public key like "ed25519:" followed by 44 base64 characters');
+export const headerSchema = z.object({
+  type: z.literal(HEADER_TYPE),
+  version: z.literal(SIGNED_FEED_VERSION),
+  feedId: feedIdSchema,
+  /** Every address the feed is published at; a copy fetched from anywhere else is refused. */
+  urls: z.array(z.string().max(2000)).max(20),
+  publisherId: z.string().max(100),
+  sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  issuedAt: timestamp,
+  expiresAt: timestamp,
+  keyIds: z.array(keyIdSchema).min(1).max(MAX_SIGNATURES),
+  payload: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), length: z.number().int().min(0).max(MAX_PAYLOAD_BYTES) }),
+});
+export type FeedHeader = z.infer<typeof headerSchema>;
 
-export const pinnedKeysSchema = z.array(publicKeySchema).max(MAX_PINNED_KEYS);
+export const rotationSchema = z.object({
+  type: z.literal(ROTATION_TYPE),
+  feedId: feedIdSchema,
+  /** The keys retired; at least one of them signs the statement. */
+  from: z.array(publicKeySchema).min(1).max(MAX_SIGNATURES),
+  /** The keys that replace them; every one of them signs the statement (proof it is held). */
+  to: z.array(publicKeySchema).min(1).max(MAX_SIGNATURES),
+  at: timestamp,
+});
+export type RotationStatement = z.infer<typeof rotationSchema>;
 
-export function publicKeyBytes(key: string): Uint8Array<ArrayBuffer> | null {
-  const trimmed = key.trim();
-  if (!trimmed.startsWith(KEY_PREFIX)) return null;
-  const bytes = bytesOf(trimmed.slice(KEY_PREFIX.length));
-  return bytes?.length === 32 ? bytes : null;
-}
+const signedPartSchema = z.object({ statement: z.string().max(MAX_HEADER_CHARS), signatures: z.array(signatureSchema).min(1).max(MAX_SIGNATURES) });
 
-/** A short, stable name for a key: the first 8 bytes of its SHA-256, in hex. */
-export async function keyIdOf(key: string): Promise<string> {
-  const bytes = publicKeyBytes(key);
-  if (!bytes) throw new Error('not a public key');
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return [...digest.slice(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-const signedEnvelopeSchema = z.object({
+const envelopeSchema = z.object({
   format: z.literal(SIGNED_FEED_FORMAT),
-  version: z.literal(1),
-  signatures: z
-    .array(
-      z.object({
-        keyId: z.string().regex(/^[0-9a-f]{16}$/),
-        algorithm: z.literal(ALGORITHM),
-        value: z.string().max(200),
-      }),
-    )
-    .min(1)
-    .max(MAX_PINNED_KEYS),
-  /** The feed file's exact text; its UTF-8 bytes are what was signed. */
-  feed: z.string(),
+  version: z.literal(SIGNED_FEED_VERSION),
+  header: z.string().max(MAX_HEADER_CHARS),
+  signatures: z.array(signatureSchema).min(1).max(MAX_SIGNATURES),
+  rotations: z.array(signedPartSchema).max(MAX_ROTATIONS).default([]),
+  payload: z.string(),
 });
 
-export type SignedEnvelope = z.infer<typeof signedEnvelopeSchema>;
+/** A statement (header or rotation) with the exact bytes its signatures cover. */
+export interface Signed<T> {
+  value: T;
+  bytes: Uint8Array<ArrayBuffer>;
+  signatures: Signature[];
+}
 
-/** A downloaded feed document: a plain feed, or a signed envelope around one. */
-export type FeedDocument = { signed: null; json: unknown } | { signed: SignedEnvelope; json: unknown };
+export interface SignedParts {
+  header: Signed<FeedHeader>;
+  rotations: Signed<RotationStatement>[];
+}
+
+/** A downloaded feed file: a plain feed, or a signed one whose parts are read but not yet believed. */
+export interface FeedDocument {
+  signed: SignedParts | null;
+  json: unknown;
+  /** The feed's exact text (the payload of a signed file, the whole of a plain one). */
+  text: string;
+  /** SHA-256 of the feed's exact bytes. */
+  sha256: string;
+}
+
+const damaged = (what: string) => new SyncError('bad-signature', `The feed is signed, but ${what}. The previous copy is kept.`);
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -80,70 +93,113 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-/** Reads a feed file, opening a signed envelope (without checking it: see verifyFeedDocument). */
-export function readFeedDocument(text: string): FeedDocument {
-  const outer = parseJson(text, 'feed file');
-  if ((outer as { format?: unknown } | null)?.format !== SIGNED_FEED_FORMAT) return { signed: null, json: outer };
-  const envelope = signedEnvelopeSchema.safeParse(outer);
-  if (!envelope.success) throw new SyncError('bad-signature', 'The feed is signed, but its signature envelope is damaged. The previous copy is kept.');
-  return { signed: envelope.data, json: parseJson(envelope.data.feed, 'signed feed inside the file') };
+function utf8(bytes: Uint8Array<ArrayBuffer>, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new SyncError('not-json', `The ${what} is not valid UTF-8 text.`);
+  }
 }
 
-/** How a stored copy was checked. `key` (the verifying public key) decides what the feed may speak for. */
-export type Verification = { status: 'unsigned' } | { status: 'signed-unpinned'; keyIds: string[] } | { status: 'verified'; keyId: string; key?: string };
+function readStatement<T>(text: string, signatures: Signature[], schema: z.ZodType<T>, what: string): Signed<T> {
+  const bytes = bytesOfCanonicalBase64(text);
+  if (!bytes) throw damaged(`its ${what} is not canonical base64`);
+  const parsed = schema.safeParse(parseJson(utf8(bytes, what), what));
+  if (!parsed.success) throw damaged(`its ${what} is damaged (${parsed.error.issues[0]?.path.join('.') || what}: ${parsed.error.issues[0]?.message})`);
+  return { value: parsed.data, bytes, signatures };
+}
 
 /**
- * With pinned keys, only a signature by one of them is accepted: an unsigned feed, a damaged
- * signature, or one by any other key is refused (SyncError 'bad-signature'). Without pinned keys
- * a feed is accepted as it is, and the result says whether it was signed at all.
+ * Reads a feed file. A signed one is opened, and its payload checked against the hash and length
+ * its header gives and against the header's publisher and sequence; its signatures are checked
+ * only by lib/feed/verify.ts, which knows the keys.
  */
-export async function verifyFeedDocument(document: FeedDocument, pinnedKeys: readonly string[]): Promise<Verification> {
-  if (pinnedKeys.length === 0) return document.signed ? { status: 'signed-unpinned', keyIds: document.signed.signatures.map((s) => s.keyId) } : { status: 'unsigned' };
-  if (!document.signed) {
-    throw new SyncError('bad-signature', 'This feed must be signed by its publisher (you pinned their key), but the file is not signed. The previous copy is kept.');
+export async function readFeedDocument(text: string): Promise<FeedDocument> {
+  const outer = parseJson(text, 'feed file');
+  const format = (outer as { format?: unknown } | null)?.format;
+  if (format !== SIGNED_FEED_FORMAT) return { signed: null, json: outer, text, sha256: await sha256Hex(new TextEncoder().encode(text)) };
+  const envelope = envelopeSchema.safeParse(outer);
+  if (!envelope.success) {
+    const version = (outer as { version?: unknown }).version;
+    if (version === 1) throw new SyncError('bad-signature', 'The feed is signed in the old format (version 1), which Signpost no longer reads: ask its publisher to sign it again with the current registry tools. The previous copy is kept.');
+    throw damaged('its signature envelope is damaged');
   }
-  const bytes = new TextEncoder().encode(document.signed.feed);
-  for (const key of pinnedKeys) {
-    const keyId = await keyIdOf(key).catch(() => null);
-    const signature = document.signed.signatures.find((candidate) => candidate.keyId === keyId);
-    const value = signature && bytesOf(signature.value);
-    if (!keyId || !value || value.length !== 64) continue;
-    const publicKey = await crypto.subtle.importKey('raw', publicKeyBytes(key)!, { name: ALGORITHM }, false, ['verify']);
-    if (await crypto.subtle.verify({ name: ALGORITHM }, publicKey, value, bytes)) return { status: 'verified', keyId, key: key.trim() };
+  const header = readStatement(envelope.data.header, envelope.data.signatures, headerSchema, 'header');
+  const rotations = envelope.data.rotations.map((part) => readStatement(part.statement, part.signatures, rotationSchema, 'key rotation statement'));
+  const payload = bytesOfCanonicalBase64(envelope.data.payload);
+  if (!payload) throw damaged('its payload is not canonical base64');
+  const sha256 = await sha256Hex(payload);
+  if (payload.length !== header.value.payload.length || sha256 !== header.value.payload.sha256) throw damaged('its contents do not match the hash its header was signed with (changed after signing, or cut off)');
+  const feedText = utf8(payload, 'signed feed');
+  const json = parseJson(feedText, 'signed feed inside the file');
+  const inner = json as { publisher?: { id?: unknown }; sequence?: unknown } | null;
+  if (inner?.publisher?.id !== header.value.publisherId || inner?.sequence !== header.value.sequence) {
+    throw damaged("its header and the feed inside disagree on the publisher or the sequence");
   }
-  throw new SyncError(
-    'bad-signature',
-    "This feed's signature does not match the publisher's key you pinned: it may have been changed by someone else. The previous copy is kept.",
-  );
+  return { signed: { header, rotations }, json, text: feedText, sha256 };
 }
 
-// ---- For publishers (the CLI) ----------------------------------------------------------------
+// ---- For publishers (the CLI, the bundled feed's build) ----------------------------------------
 
-export interface KeyPair {
-  /** The private key as a JWK: keep it secret, never commit it. */
-  privateJwk: JsonWebKey;
-  publicKey: string;
-  keyId: string;
+export interface HeaderOptions {
+  /** Every address the feed will be published at (none for the bundled feed). */
+  urls: readonly string[];
+  feedId: string;
+  issuedAt: string;
+  expiresAt: string;
+  /** Rotation statements (as written by rotationText), oldest first; keep them in every later feed. */
+  rotations?: readonly string[];
 }
 
-export async function generateKeyPair(): Promise<KeyPair> {
-  const pair = (await crypto.subtle.generateKey({ name: ALGORITHM }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-  const publicKey = `${KEY_PREFIX}${base64Of(raw)}`;
-  return { privateJwk: await crypto.subtle.exportKey('jwk', pair.privateKey), publicKey, keyId: await keyIdOf(publicKey) };
-}
+const encodeJson = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-/** The public key of a private JWK (its "x"), in the form subscribers pin. */
-export function publicKeyOfJwk(jwk: JsonWebKey): string {
-  if (jwk.kty !== 'OKP' || jwk.crv !== ALGORITHM || typeof jwk.x !== 'string' || typeof jwk.d !== 'string') throw new Error('expected an Ed25519 private key (a JWK with kty "OKP", crv "Ed25519", x and d)');
-  return `${KEY_PREFIX}${jwk.x.replace(/-/g, '+').replace(/_/g, '/')}${'='.repeat((4 - (jwk.x.length % 4)) % 4)}`;
-}
-
-/** Signs a feed file's exact text; returns the signed envelope's text. */
-export async function signFeedText(feedText: string, privateJwk: JsonWebKey): Promise<string> {
-  const publicKey = publicKeyOfJwk(privateJwk);
-  const key = await crypto.subtle.importKey('jwk', privateJwk, { name: ALGORITHM }, false, ['sign']);
-  const value = new Uint8Array(await crypto.subtle.sign({ name: ALGORITHM }, key, new TextEncoder().encode(feedText)));
-  const envelope: SignedEnvelope = { format: SIGNED_FEED_FORMAT, version: 1, signatures: [{ keyId: await keyIdOf(publicKey), algorithm: ALGORITHM, value: base64Of(value) }], feed: feedText };
+/** Signs a feed file's exact text with one or more private keys; returns the signed file's text. */
+export async function signFeedText(feedText: string, privateJwks: readonly JsonWebKey[], options: HeaderOptions): Promise<string> {
+  const payload = new TextEncoder().encode(feedText);
+  const feed = JSON.parse(feedText) as { publisher: { id: string }; sequence: number };
+  const header: FeedHeader = {
+    type: HEADER_TYPE,
+    version: SIGNED_FEED_VERSION,
+    feedId: options.feedId,
+    urls: options.urls.map((url) => new URL(url).href),
+    publisherId: feed.publisher.id,
+    sequence: feed.sequence,
+    issuedAt: options.issuedAt,
+    expiresAt: options.expiresAt,
+    keyIds: await Promise.all(privateJwks.map((jwk) => keyIdOf(publicKeyOfJwk(jwk)))),
+    payload: { sha256: await sha256Hex(payload), length: payload.length },
+  };
+  const headerBytes = encodeJson(headerSchema.parse(header));
+  const envelope = {
+    format: SIGNED_FEED_FORMAT,
+    version: SIGNED_FEED_VERSION,
+    header: base64Of(headerBytes),
+    signatures: await Promise.all(privateJwks.map((jwk) => signBytes(headerBytes, jwk))),
+    rotations: (options.rotations ?? []).map((text) => JSON.parse(text) as unknown),
+    payload: base64Of(payload),
+  };
   return `${JSON.stringify(envelope, null, 2)}\n`;
+}
+
+/**
+ * A key rotation statement, signed by one old key and every new one: the file a publisher keeps
+ * and passes to every later `sign` (TUF root chaining: a client many rotations behind walks them).
+ */
+export async function rotationText(feedId: string, from: readonly JsonWebKey[], to: readonly JsonWebKey[], at: string): Promise<string> {
+  const statement: RotationStatement = { type: ROTATION_TYPE, feedId, from: from.map(publicKeyOfJwk), to: to.map(publicKeyOfJwk), at };
+  const bytes = encodeJson(rotationSchema.parse(statement));
+  const signatures = await Promise.all([...from, ...to].map((jwk) => signBytes(bytes, jwk)));
+  return `${JSON.stringify({ statement: base64Of(bytes), signatures }, null, 2)}\n`;
+}
+
+/** A rotation file as the CLI reads it back, checked for shape only. */
+export function readRotationFile(text: string): { ok: true; text: string } | { ok: false; problem: string } {
+  try {
+    const parsed = signedPartSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return { ok: false, problem: 'not a key rotation statement (make one with `registry rotate`)' };
+    readStatement(parsed.data.statement, parsed.data.signatures, rotationSchema, 'key rotation statement');
+    return { ok: true, text };
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -128,7 +128,7 @@ export async function importFeedFile(db: SignpostDatabase, fileName: string, tex
     return { ok: false, problem: `This file is too large to import (${megabytes(text.length)}; a team feed file can be up to ${megabytes(MAX_FEED_FILE_CHARS)}). Nothing was imported.` };
   }
   try {
-    const decoded = decodeFeed(text);
+    const decoded = await decodeFeed(text);
     const entries = decoded.feed.tools.length + (decoded.feed.notes?.length ?? 0) + decoded.quarantined.length;
     if (entries > MAX_FEED_FILE_ENTRIES) {
       return { ok: false, problem: `This file has ${entries.toLocaleString('en-GB')} entries; a team feed file can have up to ${MAX_FEED_FILE_ENTRIES.toLocaleString('en-GB')}. Nothing was imported.` };

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { conditionLabel } from '../feed/conditions';
-import type { Verification } from '../feed/signature';
+import type { Verification } from '../feed/verify';
 import { STATUS_LABELS } from '../feed/vocabulary';
 import { formatPartialDate, partialDateHasPassed } from '../format/dates';
 import type { PageIdentity } from '../lookup/recognise';
@@ -70,7 +70,7 @@ async function loadFeeds(deps: LookupDeps, judged: readonly { source: FeedSource
   const lines: string[] = [];
   for (const { source, judging } of judged) {
     const label = sourceLabel(source);
-    const loaded = source.kind === 'url' ? await loadUrl(deps, source.url, judging.keys) : await loadFile(deps, source, judging.keys);
+    const loaded = source.kind === 'url' ? await loadUrl(deps, source.url, judging.keys) : await loadFile(deps, source, judging);
     if (typeof loaded === 'string') {
       lines.push(`${label}: ${loaded}`);
       continue;
@@ -82,17 +82,17 @@ async function loadFeeds(deps: LookupDeps, judged: readonly { source: FeedSource
 }
 
 async function loadUrl(deps: LookupDeps, url: string, keys: readonly string[]): Promise<Loaded | string> {
-  const outcome = await syncFeed({ db: deps.db, fetch: deps.fetch, now: () => deps.now, maxBytes: deps.maxBytes, pinnedKeys: async () => keys }, url);
+  const outcome = await syncFeed({ db: deps.db, fetch: deps.fetch, now: () => deps.now, maxBytes: deps.maxBytes, anchorsFor: async () => ({ anchors: keys, bundled: false }) }, url);
   if (outcome.status === 'failed') return plainMessage(outcome.error.message);
   const verification = (await deps.db.feeds.get(url))?.signature ?? { status: 'unsigned' };
   return { url, verification, quarantined: outcome.status === 'updated' ? outcome.counts.quarantined : 0 };
 }
 
 /** A local file goes through the same signature check, validation and storeFeed as a fetched one. */
-async function loadFile(deps: LookupDeps, source: Extract<FeedSource, { kind: 'file' }>, keys: readonly string[]): Promise<Loaded | string> {
+async function loadFile(deps: LookupDeps, source: Extract<FeedSource, { kind: 'file' }>, judging: Judging): Promise<Loaded | string> {
   const read = await readSource(source, deps);
   if (!read.ok) return read.message;
-  const opened = await openFeed(read.text, keys);
+  const opened = await openFeed(read.text, { ...judging, now: deps.now });
   if (!opened.ok) return opened.message;
   try {
     const url = pathToFileURL(resolve(source.path)).href;

@@ -2,7 +2,9 @@
 // check its signature, whether it is the feed shipped inside Signpost, and how far each claim counts.
 import { resolve } from 'node:path';
 import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
-import { publicKeyBytes, readFeedDocument, verifyFeedDocument, type FeedDocument, type Verification } from '../feed/signature';
+import { publicKeyBytes } from '../feed/keys';
+import { readFeedDocument, type FeedDocument } from '../feed/signature';
+import { verifyFeedDocument, type Verification } from '../feed/verify';
 import type { ClaimAuthority } from '../trust/authority';
 import { SyncError } from '../sync/errors';
 import type { FeedSource } from './source';
@@ -11,6 +13,8 @@ import type { FeedSource } from './source';
 export interface Judging {
   keys: readonly string[];
   bundled: boolean;
+  /** A downloaded feed's address, which its signed header must name. */
+  url?: string;
 }
 
 /**
@@ -19,7 +23,7 @@ export interface Judging {
  */
 export function judgingOf(source: FeedSource, keys: readonly string[], bundledFeedPath: string | undefined): Judging {
   const bundled = source.kind === 'file' && bundledFeedPath !== undefined && resolve(source.path) === resolve(bundledFeedPath);
-  return bundled ? { keys: BUNDLED_FEED_KEYS, bundled } : { keys, bundled };
+  return bundled ? { keys: BUNDLED_FEED_KEYS, bundled } : { keys, bundled, ...(source.kind === 'url' ? { url: source.url } : {}) };
 }
 
 /** Said when --key is given for the bundled feed alone: it would check nothing. */
@@ -38,11 +42,16 @@ export function plainMessage(message: string): string {
 
 export type OpenedFeed = { ok: true; document: FeedDocument; verification: Verification } | { ok: false; message: string };
 
-/** Opens a feed file (plain or signed) and checks its signature against the keys, as sync does. */
-export async function openFeed(text: string, keys: readonly string[]): Promise<OpenedFeed> {
+export interface OpenOptions extends Judging {
+  now: number;
+}
+
+/** Opens a feed file (plain or signed) and checks it against the keys with sync's own verification. */
+export async function openFeed(text: string, { keys, bundled, now, url }: OpenOptions): Promise<OpenedFeed> {
   try {
-    const document = readFeedDocument(text);
-    return { ok: true, document, verification: await verifyFeedDocument(document, keys) };
+    const document = await readFeedDocument(text);
+    const { verification } = await verifyFeedDocument(document, { anchors: keys, bundled, now, ...(url ? { url } : {}) });
+    return { ok: true, document, verification };
   } catch (error) {
     if (error instanceof SyncError) return { ok: false, message: plainMessage(error.message) };
     throw error;

@@ -31,13 +31,13 @@ interface ClaimCount {
   message: string;
 }
 
-export async function validateFeedText(file: string, text: string, { now, keys = [], bundled = false }: ValidateOptions): Promise<Report> {
+export async function validateFeedText(file: string, text: string, { now, keys = [], bundled = false, url }: ValidateOptions): Promise<Report> {
   const keyProblem = keysProblem(keys);
   if (keyProblem) return { exitCode: 1, lines: [keyProblem] };
   const outer = parseJson(text);
   if (!outer.ok) return { exitCode: 1, lines: [jsonProblemLine(file, outer), located(file, '', 'rejected: not JSON, so Signpost would use nothing from it')] };
   // A signed feed is validated inside its envelope, once its signature checks out against the keys given.
-  const opened = await openFeed(text, keys);
+  const opened = await openFeed(text, { keys, bundled, now, ...(url ? { url } : {}) });
   if (!opened.ok) return { exitCode: 1, lines: [located(file, '', `rejected: ${opened.message}`)] };
 
   const result = parseFeed(opened.document.json);

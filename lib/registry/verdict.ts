@@ -165,7 +165,7 @@ function staleReasons(claims: readonly AssessedClaim[], deciding: readonly Asses
     const name = feed.publisher.name;
     if (feed.expiresAt && Date.parse(feed.expiresAt) < now) reasons.push({ kind: 'feed-expired', text: `${name}: feed expired ${formatTimestamp(feed.expiresAt)}` });
     else if (feedNotRefreshed(feed, now)) reasons.push({ kind: 'feed-not-refreshed', text: `${name}: not refreshed since ${formatTimestamp(feed.generatedAt)}` });
-    if (feed.signatureRefused) reasons.push({ kind: 'update-refused', text: `${name}: latest update refused (not signed with the publisher's key)` });
+    if (feed.signatureRefused) reasons.push({ kind: 'update-refused', text: `${name}: latest update refused (not signed with the publisher's key, or changed without saying so)` });
   }
   return [...new Map(reasons.map((reason) => [reason.text, reason])).values()];
 }

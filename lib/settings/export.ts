@@ -1,4 +1,5 @@
 import { z } from '../zod';
+import { pinnedKeysSchema } from '../feed/keys';
 import { conditionLabel } from '../feed/conditions';
 import { formatPath } from '../feed/parse';
 import { count } from '../publish/report';
@@ -11,15 +12,23 @@ import { profileSchema, type Profile } from './profile';
 // feeds. Only the user's own choices travel: the registry cache is rebuilt from the feeds.
 
 export const SETTINGS_FORMAT = 'signpost-settings';
-export const SETTINGS_VERSION = 1;
+/** Version 2 carries each feed's pinned keys (threat model T15); version 1 files (addresses only) are still read. */
+export const SETTINGS_VERSION = 2;
 /** Far more than any real settings file; a larger file is something else. */
 const MAX_FILE_CHARS = 1_000_000;
 
+/** A feed the user added, with the publisher keys they pinned: without them a new computer would accept unsigned copies. */
+const subscribedFeedSchema = z.union([
+  z.string().max(2000).transform((url): SubscribedFeed => ({ url })),
+  z.object({ url: z.string().max(2000), keys: pinnedKeysSchema.optional() }),
+]);
+export type SubscribedFeed = { url: string; keys?: string[] };
+
 const settingsFileSchema = z.object({
   format: z.literal(SETTINGS_FORMAT),
-  version: z.literal(SETTINGS_VERSION),
+  version: z.union([z.literal(1), z.literal(SETTINGS_VERSION)]),
   exportedAt: z.string().max(40).optional(),
-  subscriptions: z.array(z.string().max(2000)).max(200).default([]),
+  subscriptions: z.array(subscribedFeedSchema).max(200).default([]),
   profile: profileSchema.optional(),
   linkBadges: z.boolean().optional(),
 });
@@ -28,8 +37,8 @@ export type SettingsFile = z.infer<typeof settingsFileSchema>;
 
 /** The user's settings as they stand: what an export writes and an import is compared with. */
 export interface SettingsSnapshot {
-  /** Feeds the user added; the bundled feed is part of every install and is not exported. */
-  subscriptions: string[];
+  /** Feeds the user added, with their pinned keys; the bundled feed is part of every install and is not exported. */
+  subscriptions: SubscribedFeed[];
   profile: Profile;
   linkBadges: boolean;
 }
@@ -39,7 +48,7 @@ export function settingsFileText(snapshot: SettingsSnapshot, now: number): strin
     format: SETTINGS_FORMAT,
     version: SETTINGS_VERSION,
     exportedAt: new Date(now).toISOString(),
-    subscriptions: snapshot.subscriptions,
+    subscriptions: snapshot.subscriptions.map(({ url, keys }) => ({ url, ...(keys?.length ? { keys } : {}) })),
     profile: snapshot.profile,
     linkBadges: snapshot.linkBadges,
   };
@@ -80,8 +89,11 @@ export interface ProfileChange {
 
 /** Exactly what applying an import will change; nothing else is touched. */
 export interface ImportPlan {
-  addFeeds: string[];
+  /** Feeds to subscribe to, each checked with the keys given (none: accepted unsigned). */
+  addFeeds: SubscribedFeed[];
   removeFeeds: string[];
+  /** Feeds already subscribed whose pinned keys change: subscribed again with the file's keys, so the next copy is checked with them. */
+  repinFeeds: SubscribedFeed[];
   /** Addresses in the file that Signpost will not use, with the reason. */
   skippedFeeds: { url: string; reason: string }[];
   /** The profile to save, present only when it differs from the current one. */
@@ -91,18 +103,29 @@ export interface ImportPlan {
   linkBadges?: boolean;
 }
 
+const sameKeys = (a: readonly string[] = [], b: readonly string[] = []) => a.length === b.length && a.every((key) => b.includes(key));
+
 export function planImport(current: SettingsSnapshot, file: SettingsFile, mode: ImportMode): ImportPlan {
-  const usable: string[] = [];
+  const usable: SubscribedFeed[] = [];
   const skippedFeeds: ImportPlan['skippedFeeds'] = [];
-  for (const url of file.subscriptions) {
+  for (const { url, keys } of file.subscriptions) {
     const problem = newFeedProblem(url, []);
     if (problem) skippedFeeds.push({ url, reason: problem });
-    else if (!usable.includes(normaliseFeedUrl(url))) usable.push(normaliseFeedUrl(url));
+    else if (!usable.some((feed) => feed.url === normaliseFeedUrl(url))) usable.push({ url: normaliseFeedUrl(url), ...(keys?.length ? { keys } : {}) });
   }
+  const currentFeed = (url: string) => current.subscriptions.find((feed) => feed.url === url);
+  // Merging never drops a pin: the keys become the union. Replacing takes the file's.
+  const repinFeeds = usable.flatMap((feed): SubscribedFeed[] => {
+    const held = currentFeed(feed.url);
+    if (!held) return [];
+    const keys = mode === 'merge' ? [...new Set([...(held.keys ?? []), ...(feed.keys ?? [])])] : (feed.keys ?? []);
+    return sameKeys(keys, held.keys) ? [] : [{ url: feed.url, ...(keys.length ? { keys } : {}) }];
+  });
   const profileChanges = file.profile ? diffProfiles(current.profile, file.profile) : [];
   return {
-    addFeeds: usable.filter((url) => !current.subscriptions.includes(url)),
-    removeFeeds: mode === 'replace' ? current.subscriptions.filter((url) => !usable.includes(url)) : [],
+    addFeeds: usable.filter((feed) => !currentFeed(feed.url)),
+    removeFeeds: mode === 'replace' ? current.subscriptions.map((feed) => feed.url).filter((url) => !usable.some((feed) => feed.url === url)) : [],
+    repinFeeds,
     skippedFeeds,
     profileChanges,
     ...(file.profile && profileChanges.length > 0 ? { profile: file.profile } : {}),
@@ -111,7 +134,7 @@ export function planImport(current: SettingsSnapshot, file: SettingsFile, mode: 
 }
 
 export function planIsEmpty(plan: ImportPlan): boolean {
-  return plan.addFeeds.length === 0 && plan.removeFeeds.length === 0 && !plan.profile && plan.linkBadges === undefined;
+  return plan.addFeeds.length === 0 && plan.removeFeeds.length === 0 && plan.repinFeeds.length === 0 && !plan.profile && plan.linkBadges === undefined;
 }
 
 const PROFILE_FIELDS: [keyof Profile, string, (profile: Profile) => string][] = [
@@ -134,6 +157,7 @@ export function describeImport(plan: ImportPlan): string {
   const parts = [
     plan.addFeeds.length ? `${count(plan.addFeeds.length, 'feed')} added` : '',
     plan.removeFeeds.length ? `${count(plan.removeFeeds.length, 'feed')} removed` : '',
+    plan.repinFeeds.length ? `keys changed for ${count(plan.repinFeeds.length, 'feed')}` : '',
     plan.profile ? 'profile updated' : '',
     plan.linkBadges === undefined ? '' : `link badges turned ${plan.linkBadges ? 'on' : 'off'}`,
   ].filter(Boolean);

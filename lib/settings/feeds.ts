@@ -8,8 +8,10 @@ import { downloadFeed } from '../sync/download';
 import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors';
 import { feedUrlProblem } from '../sync/feed-url';
 import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
-import { MAX_PINNED_KEYS, pinnedKeysSchema, readFeedDocument, verifyFeedDocument, type Verification } from '../feed/signature';
-import { feedCounts, syncFeed, syncFeeds, validateFeed, type SyncDeps, type SyncOutcome } from '../sync/sync';
+import { pinnedKeysSchema } from '../feed/keys';
+import { readFeedDocument, type FeedHeader } from '../feed/signature';
+import { verifyFeedDocument, type Verification } from '../feed/verify';
+import { feedCounts, syncFeed, syncFeeds, validateFeed, type FeedAnchors, type SyncDeps, type SyncOutcome } from '../sync/sync';
 import { isLocked, loadPolicy, policyFeed } from './policy';
 import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subscriptions';
 
@@ -68,6 +70,8 @@ export interface FeedPreview {
   counts: NonNullable<FeedRecord['counts']>;
   /** Whether the file is signed, and whether by the key the user gave. */
   signature: Verification;
+  /** A signed file's header: its feed id, addresses and validity. */
+  header?: FeedHeader;
   /** Things to know before subscribing, in plain English. */
   warnings: string[];
 }
@@ -93,14 +97,26 @@ export async function previewFeed(deps: PreviewDeps, input: string, keys: readon
     const downloaded = await downloadFeed(deps, url);
     // No conditional headers were sent, so a 304 can only come from a misbehaving server.
     if (downloaded.status !== 'ok') throw new SyncError('http-status', httpStatusMessage(304));
-    const document = readFeedDocument(downloaded.text);
-    const signature = await verifyFeedDocument(document, keys);
+    const document = await readFeedDocument(downloaded.text);
+    // The same verification as sync, with the keys the clinician is about to pin (no history yet: sync keeps the floor).
+    const { verification: signature } = await verifyFeedDocument(document, { url, bundled: false, anchors: keys, via: 'subscription', now: deps.now() });
     const decoded = validateFeed(document.json);
     const { feed } = decoded;
     const counts = feedCounts(decoded);
+    const header = document.signed?.header.value;
+    const expiresAt = header?.expiresAt ?? feed.expiresAt;
     return {
       ok: true,
-      preview: { url, publisher: feed.publisher, generatedAt: feed.generatedAt, expiresAt: feed.expiresAt, counts, signature, warnings: previewWarnings(url, feed, counts, deps.now()) },
+      preview: {
+        url,
+        publisher: feed.publisher,
+        generatedAt: feed.generatedAt,
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(header ? { header } : {}),
+        counts,
+        signature,
+        warnings: previewWarnings(url, { ...feed, ...(expiresAt ? { expiresAt } : {}) }, counts, deps.now()),
+      },
     };
   } catch (error) {
     if (!(error instanceof SyncError)) throw error;
@@ -165,30 +181,19 @@ export async function addSubscription(
   });
 }
 
-/** The keys a feed must be signed with: the bundled feed's ship with Signpost; others are pinned per subscription. */
-export async function pinnedKeysFor(db: SignpostDatabase, bundledFeedUrl: string, url: string): Promise<readonly string[]> {
-  if (url === bundledFeedUrl) return BUNDLED_FEED_KEYS;
+/**
+ * The anchor keys a feed must be signed through: the bundled feed's ship with Signpost; NHS IT's
+ * policy pins a managed feed's; the clinician pins their own subscriptions'. Rotations move on
+ * from these (lib/feed/verify.ts).
+ */
+export async function anchorsFor(db: SignpostDatabase, bundledFeedUrl: string, url: string): Promise<FeedAnchors> {
+  if (url === bundledFeedUrl) return { anchors: BUNDLED_FEED_KEYS, via: 'bundled', bundled: true };
   const managed = policyFeed(await loadPolicy(db), url);
-  if (managed) return managed.keys ?? [];
-  return (await loadSubscriptions(db)).find((subscription) => subscription.url === url)?.keys ?? [];
+  if (managed) return { anchors: managed.keys ?? [], via: 'policy', bundled: false };
+  return { anchors: (await loadSubscriptions(db)).find((subscription) => subscription.url === url)?.keys ?? [], via: 'subscription', bundled: false };
 }
 
 const MANAGED_FEEDS = "Your organisation manages Signpost's feeds on this computer. Ask your IT team or digital champion to add or remove one.";
-
-/**
- * Key rotation: a feed verified with a pinned key may announce the keys its publisher will sign
- * with next. They are pinned beside the current ones (the newest kept when there are too many).
- */
-export async function pinNextKeys(db: SignpostDatabase, url: string, nextKeys: readonly string[]): Promise<void> {
-  await db.transaction('rw', db.settings, async () => {
-    const subscriptions = await loadSubscriptions(db);
-    const updated = subscriptions.map((subscription) => {
-      if (subscription.url !== url || !subscription.keys?.length) return subscription;
-      return { ...subscription, keys: [...new Set([...subscription.keys, ...nextKeys])].slice(-MAX_PINNED_KEYS) };
-    });
-    await saveSubscriptions(db, updated);
-  });
-}
 
 /** A feed's cached tools, colleagues' notes and status; the clinician's own notes are never touched. */
 export async function dropFeedData(db: SignpostDatabase, url: string): Promise<void> {
@@ -236,8 +241,7 @@ export function feedManager(managerDeps: FeedManagerDeps): FeedManager {
   const { db, bundledFeedUrl } = managerDeps;
   const deps: FeedManagerDeps = {
     ...managerDeps,
-    pinnedKeys: (url) => pinnedKeysFor(db, bundledFeedUrl, url),
-    onNextKeys: (url, keys) => pinNextKeys(db, url, keys),
+    anchorsFor: (url) => anchorsFor(db, bundledFeedUrl, url),
   };
   const subscribed = () => subscribedFeedUrls(db, bundledFeedUrl);
   // A feed removed while its sync was running would get its tools back when the sync stores them,
@@ -286,13 +290,19 @@ export interface FeedListEntry {
   managed?: boolean;
   /** Missing until the feed's first download has been tried. */
   record?: FeedRecord;
+  /** The keys the user pinned for a feed they added (exported with their settings). */
+  keys?: string[];
 }
 
 /** Every subscribed feed, the bundled one first, with its stored status; then feeds imported from files. */
 export async function feedList(db: SignpostDatabase, bundledFeedUrl: string): Promise<FeedListEntry[]> {
-  const [urls, records, policy] = await Promise.all([subscribedFeedUrls(db, bundledFeedUrl), db.feeds.toArray(), loadPolicy(db)]);
+  const [urls, records, policy, subscriptions] = await Promise.all([subscribedFeedUrls(db, bundledFeedUrl), db.feeds.toArray(), loadPolicy(db), loadSubscriptions(db)]);
   const byUrl = new Map(records.map((record) => [record.url, record]));
+  const keysOf = new Map(subscriptions.map((subscription) => [subscription.url, subscription.keys]));
   const imported = records.filter((record) => record.importedFrom !== undefined).map((record) => ({ url: record.url, bundled: false, record }));
-  const entry = (url: string): FeedListEntry => ({ url, bundled: url === bundledFeedUrl, ...(policyFeed(policy, url) ? { managed: true } : {}), record: byUrl.get(url) });
+  const entry = (url: string): FeedListEntry => {
+    const keys = keysOf.get(url);
+    return { url, bundled: url === bundledFeedUrl, ...(policyFeed(policy, url) ? { managed: true } : {}), record: byUrl.get(url), ...(keys?.length ? { keys } : {}) };
+  };
   return [...urls.map(entry), ...imported];
 }

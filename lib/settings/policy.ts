@@ -1,7 +1,7 @@
 import { z } from '../zod';
 import { formatPath } from '../feed/parse';
 import { nameText, toolIdSchema } from '../feed/schema';
-import { pinnedKeysSchema } from '../feed/signature';
+import { pinnedKeysSchema } from '../feed/keys';
 import { imitatesName, sameName } from '../trust/names';
 import { NATIONAL_AUTHORITIES, trustRootWith, type TrustRoot } from '../trust/trust-root';
 import type { SignpostDatabase } from '../storage/db';

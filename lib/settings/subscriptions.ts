@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { pinnedKeysSchema } from '../feed/signature';
+import { pinnedKeysSchema } from '../feed/keys';
 import type { SignpostDatabase } from '../storage/db';
 import { loadPolicy } from './policy';
 

@@ -1,6 +1,6 @@
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { FeedPublisher } from '../feed/schema';
-import type { Verification } from '../feed/signature';
+import type { FeedTrustState, Verification } from '../feed/verify';
 import type { FeedNote, LocalNote } from '../notes/schema';
 import type { QuarantinedEntry } from '../feed/parse';
 import type { ToolRecord } from '../registry/types';
@@ -30,6 +30,8 @@ export interface FeedRecord {
   signature?: Verification;
   /** Set for a team feed imported from a file: it has no address to sync from. */
   importedFrom?: { fileName: string; at: number };
+  /** Set when the stored copy stopped meeting the trust in force (a key pinned or retired since) and its data was removed. */
+  withdrawn?: boolean;
   /** The first quarantined entries of the last stored version (capped; counts has the total). */
   quarantined?: QuarantinedEntry[];
 }
@@ -136,6 +138,21 @@ export const SCHEMA_VERSIONS: readonly {
     version: 6,
     stores: { tools: null },
   },
+  {
+    // v7: what Signpost remembers about each feed address (keys, retired keys, sequence floor), apart
+    // from the feed's data so that removing a feed cannot reset it (docs/threat-model.md T2). The
+    // floor of a feed stored before v7 is its stored sequence, with no hash.
+    version: 7,
+    stores: { feedTrust: 'url' },
+    upgrade: async (tx) => {
+      const states = (await tx.table<FeedRecord>('feeds').toArray()).flatMap((record): FeedTrustState[] =>
+        record.sequence === undefined
+          ? []
+          : [{ url: record.url, anchors: [], trustedKeys: [], anchorOf: {}, retiredKeyIds: [], floor: { sequence: record.sequence, verified: record.signature?.status === 'verified' }, updatedAt: record.lastSuccessAt ?? 0 }],
+      );
+      await tx.table<FeedTrustState>('feedTrust').bulkPut(states);
+    },
+  },
 ];
 
 export const DATABASE_NAME = 'signpost';
@@ -148,6 +165,7 @@ export class SignpostDatabase extends Dexie {
   notes!: EntityTable<NoteRecord, 'id'>;
   teamNotes!: EntityTable<TeamNoteRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
+  feedTrust!: EntityTable<FeedTrustState, 'url'>;
 
   constructor(name: string = DATABASE_NAME) {
     super(name);

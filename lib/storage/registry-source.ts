@@ -2,6 +2,7 @@ import type { CardSource } from '../registry/card-data';
 import type { FeedSummary } from '../registry/types';
 import { loadPolicy, policyFeed, policyTrustRoot, type Policy } from '../settings/policy';
 import { BUNDLED_FEED_PATH } from '../settings/feeds';
+import type { SyncErrorCode } from '../sync/errors';
 import type { FeedRecord, SignpostDatabase } from './db';
 import { ToolReader } from './tool-store';
 
@@ -24,10 +25,14 @@ export interface SummaryOptions {
   isBundled?: (url: string) => boolean;
 }
 
+/** Downloads refused for what they are, not for how they travelled: the card says an update was refused. */
+const REFUSED_UPDATES: ReadonlySet<SyncErrorCode> = new Set(['bad-signature', 'same-sequence-changed', 'sequence-jump']);
+
 /** Only feeds that have stored data at least once can stand behind a claim. */
 export function feedSummary(record: FeedRecord, options: SummaryOptions = {}): FeedSummary | null {
   if (!record.publisher || !record.generatedAt || record.lastSuccessAt === undefined) return null;
-  const verifiedKey = record.signature?.status === 'verified' ? record.signature.key : undefined;
+  // After a key rotation the feed is signed with a new key; what it may speak for follows the chain back to its anchor.
+  const verifiedKey = record.signature?.status === 'verified' ? (record.signature.anchorKey ?? record.signature.key) : undefined;
   const pinnedByPolicy = options.policy ? policyFeed(options.policy, record.url)?.keys ?? [] : [];
   return {
     url: record.url,
@@ -36,7 +41,7 @@ export function feedSummary(record: FeedRecord, options: SummaryOptions = {}): F
     ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
     ...(record.staleAfterDays ? { staleAfterDays: record.staleAfterDays } : {}),
     lastSuccessAt: record.lastSuccessAt,
-    ...(record.lastError?.code === 'bad-signature' ? { signatureRefused: true } : {}),
+    ...(record.lastError && REFUSED_UPDATES.has(record.lastError.code) ? { signatureRefused: true } : {}),
     ...(verifiedKey ? { verifiedKey } : {}),
     ...((options.isBundled ?? isBundledFeedUrl)(record.url) ? { bundled: true } : {}),
     ...(record.publisher.kind === 'peer-team' || record.importedFrom ? { teamOnly: true } : {}),

@@ -29,7 +29,11 @@ export async function downloadFeed(options: DownloadOptions, url: string): Promi
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await options.fetch(url, { headers: options.headers ?? {}, signal: controller.signal, credentials: 'omit', cache: 'no-store', redirect: 'follow' });
+    // Redirects are not followed (threat model T14): a browser reports where one leads only after
+    // following it, so an https feed sent on to http:// would already have gone out in the clear.
+    const response = await options.fetch(url, { headers: options.headers ?? {}, signal: controller.signal, credentials: 'omit', cache: 'no-store', redirect: 'manual' });
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.status !== 304)) throw redirected(response);
+    // Defence in depth, for a fetch that followed one anyway.
     if (response.url && response.url !== url) {
       const redirectProblem = feedUrlProblem(response.url, options.extensionOrigin);
       if (redirectProblem) throw new SyncError('insecure-url', `The feed redirected to an address Signpost will not use. ${redirectProblem}`);
@@ -56,6 +60,13 @@ export async function downloadFeed(options: DownloadOptions, url: string): Promi
   } finally {
     clearTimeout(timer);
   }
+}
+
+function redirected(response: Response): SyncError {
+  // Node's fetch says where a manual redirect leads; a browser's does not (an opaque redirect).
+  const location = response.headers.get('location');
+  const where = location ? ` to ${location.slice(0, 200)}` : '';
+  return new SyncError('insecure-url', `The feed's address redirects${where}. Signpost does not follow redirects, so that nothing is ever fetched from an address you did not subscribe to: subscribe to the feed's final https:// address (ask its publisher).`);
 }
 
 function tooLarge(bytes: number, maxBytes: number): SyncError {

@@ -9,6 +9,8 @@ export type SyncErrorCode =
   | 'not-json'
   | 'invalid-feed'
   | 'older-sequence'
+  | 'same-sequence-changed'
+  | 'sequence-jump'
   | 'bad-signature'
   | 'storage';
 

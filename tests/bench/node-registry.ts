@@ -6,7 +6,8 @@ import 'fake-indexeddb/auto';
 import type { DBCoreMutateRequest } from 'dexie';
 import { BUNDLED_FEED_KEYS } from '@/lib/feed/bundled-key';
 import type { Feed } from '@/lib/feed/schema';
-import { readFeedDocument, verifyFeedDocument } from '@/lib/feed/signature';
+import { readFeedDocument } from '@/lib/feed/signature';
+import { verifyFeedDocument } from '@/lib/feed/verify';
 import { cardDataFor } from '@/lib/registry/card-data';
 import { lookupUrl, type RegistrySource } from '@/lib/registry/lookup';
 import type { FeedSummary, ToolRecord } from '@/lib/registry/types';
@@ -15,7 +16,7 @@ import { VERDICT_LABELS } from '@/lib/registry/verdict-look';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { storedToolRecords, toolRecord } from '@/lib/storage/tool-store';
-import { decodeFeed, storeFeed, syncFeed, type SyncOutcome } from '@/lib/sync/sync';
+import { storeFeed, syncFeed, validateFeed, type SyncOutcome } from '@/lib/sync/sync';
 import type { FeedServer } from '../e2e/harness/server';
 import { peakResidentBytes, resetPeakResident } from './memory';
 import { perToolDatabase, perToolRow } from './per-tool-table';
@@ -56,8 +57,9 @@ export async function bundledHeadlines(bundledFeedText: string, urls: readonly s
   try {
     // Checked against Signpost's own keys and judged as the bundled feed, as the extension does,
     // so its relayed national decisions count (docs/trust-model.md §1).
-    const signature = await verifyFeedDocument(readFeedDocument(bundledFeedText), BUNDLED_FEED_KEYS);
-    await storeFeed(db, bundledUrl, decodeFeed(bundledFeedText), { at: Date.now(), signature });
+    const document = await readFeedDocument(bundledFeedText);
+    const { verification: signature } = await verifyFeedDocument(document, { bundled: true, anchors: BUNDLED_FEED_KEYS, now: Date.now() });
+    await storeFeed(db, bundledUrl, validateFeed(document.json), { at: Date.now(), signature });
     const source = dexieRegistrySource(db, undefined, { isBundled: (url) => url === bundledUrl });
     const headlines = new Map<string, string>();
     for (const url of urls) {

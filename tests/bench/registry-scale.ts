@@ -102,7 +102,7 @@ async function timeMessages(page: Page, messages: readonly unknown[], { warmup, 
 
 async function syncBreakdown(session: ExtensionSession, url: string, text: string): Promise<SyncBreakdown> {
   let started = performance.now();
-  const decoded = decodeFeed(text);
+  const decoded = await decodeFeed(text);
   const decodeInNodeMs = performance.now() - started;
   const records = decoded.feed.tools.map((tool) => perToolRow(toolRecord(url, tool)));
   const inWorker = await session.serviceWorker.evaluate(

@@ -354,7 +354,7 @@ describe('adding a feed', () => {
   it("pins the publisher's key: checks the feed with it, shows the signature, and subscribes with it; refuses what is not a key", async () => {
     const { feeds } = renderPage();
     const key = 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=';
-    feeds.port.preview.mockResolvedValueOnce({ ok: true, preview: { ...preview, signature: { status: 'verified', keyId: '99a56a445e214bab' } } });
+    feeds.port.preview.mockResolvedValueOnce({ ok: true, preview: { ...preview, signature: { status: 'verified', keyId: '99a56a445e214bab', key } } });
     fireEvent.input(addressField(), { target: { value: URL_NEW } });
     const keyField = screen.getByRole('textbox', { name: "Publisher's signing key (optional)" });
     fireEvent.input(keyField, { target: { value: 'ed25519:nope' } });
@@ -524,7 +524,7 @@ describe('export and import', () => {
     await waitFor(() => expect(ports.download).toHaveBeenCalled());
     const [name, text] = ports.download.mock.calls[0]!;
     expect(name).toBe('signpost-settings-2026-11-25.json');
-    expect(JSON.parse(text)).toMatchObject({ format: 'signpost-settings', version: 1, subscriptions: [URL_A], profile, linkBadges: false });
+    expect(JSON.parse(text)).toMatchObject({ format: 'signpost-settings', version: 2, subscriptions: [{ url: URL_A }], profile, linkBadges: false });
   });
 
   it('shows exactly what an import will change before applying it; merge is the default', async () => {
@@ -534,7 +534,7 @@ describe('export and import', () => {
     const plan = heading.parentElement!;
     await waitFor(() => expect(document.activeElement).toBe(plan));
     expect((within(plan).getByRole('radio', { name: /Add them to your feeds/ }) as HTMLInputElement).checked).toBe(true);
-    expect(plan.textContent).toContain(`Feeds to add:${URL_NEW}`);
+    expect(plan.textContent).toContain(`Feeds to add:${URL_NEW}: no key pinned, so unsigned copies are accepted`);
     expect(plan.textContent).not.toContain('Feeds to remove');
     const row = within(within(plan).getByRole('table', { name: 'Profile changes' })).getByRole('row', { name: /Role/ });
     expect(row.textContent).toBe('RoleGPNurse');
@@ -551,7 +551,7 @@ describe('export and import', () => {
         'Settings imported: 1 feed added, profile updated, link badges turned on.',
       ),
     );
-    expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW);
+    expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW, undefined);
     expect(feeds.port.forget).not.toHaveBeenCalled();
     expect(ports.profile.save).toHaveBeenCalledWith({ ...profile, role: 'nurse' });
     expect(ports.siteAccess.setLinkBadges).toHaveBeenCalledWith(true);
@@ -565,7 +565,17 @@ describe('export and import', () => {
     fireEvent.click(within(plan).getByRole('radio', { name: /Replace your feeds/ }));
     fireEvent.click(within(plan).getByRole('button', { name: 'Apply these changes' }));
     await waitFor(() => expect(feeds.port.forget).toHaveBeenCalledWith(URL_A));
-    expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW);
+    expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW, undefined);
+  });
+
+  it('shows, and subscribes with, the keys a settings file pins (version 2)', async () => {
+    const { feeds } = renderPage();
+    const key = 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=';
+    await chooseFile(JSON.stringify({ format: 'signpost-settings', version: 2, subscriptions: [{ url: URL_NEW, keys: [key] }] }));
+    const plan = (await screen.findByRole('heading', { name: 'What this import will change' })).parentElement!;
+    await waitFor(() => expect(plan.textContent).toContain(`Feeds to add:${URL_NEW}: checked with key 99a56a445e214bab`));
+    fireEvent.click(within(plan).getByRole('button', { name: 'Apply these changes' }));
+    await waitFor(() => expect(feeds.port.subscribe).toHaveBeenCalledWith(URL_NEW, [key]));
   });
 
   it('rejects a file that is not a settings file, with the reason tied to the field', async () => {

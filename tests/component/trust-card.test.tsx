@@ -114,7 +114,7 @@ describe('TrustCard details', () => {
     });
     const { region } = renderCard(data);
     expect(region.textContent).toContain(
-      "Update refused: the latest feed from Example Feed (test) was not signed with the publisher's key, so it was not used. What you see is the last copy that was.",
+      "Update refused: the latest feed from Example Feed (test) was not signed with the publisher's key, or changed without a new version, so it was not used. What you see is the last copy that was.",
     );
   });
 

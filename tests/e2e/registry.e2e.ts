@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SyncOutcome } from '@/lib/sync/sync';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { launchWithExtension, type ExtensionSession } from './harness/browser';
-import { bundledFeed } from './harness/bundled-feed';
+import { bundledFeed, bundledFeedDocument } from './harness/bundled-feed';
 import { countTools, readFeeds, writeSubscriptions } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
 import { startFeedServer, startSiteServer, type FeedServer, type SiteServer } from './harness/server';
@@ -38,7 +38,19 @@ describe('registry in the installed extension', () => {
     expect(row.lastError).toBeUndefined();
     // Checked against the key that ships with Signpost, by the worker's own WebCrypto. The key is
     // kept with the result: the trust root decides by it what the feed may relay for NICE and others.
-    expect(row.signature).toEqual({ status: 'verified', keyId: '99a56a445e214bab', key: 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=' });
+    // Feed protocol v2 in the browser: the header named the bundled feed, pinned its bytes by hash and gave its expiry.
+    const key = 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=';
+    expect(row.signature).toEqual({
+      status: 'verified',
+      keyId: '99a56a445e214bab',
+      key,
+      anchorKey: key,
+      via: 'bundled',
+      feedId: 'signpost-bundled',
+      sha256: bundledFeedDocument.sha256,
+      expiresAt: bundledFeedDocument.signed?.header.value.expiresAt,
+    });
+    expect(row.expiresAt).toBe(bundledFeedDocument.signed?.header.value.expiresAt);
     expect(row.lastSuccessAt).toEqual(expect.any(Number));
     expect(row.counts?.tools).toBe(bundledFeed.tools.length);
     expect(await countTools(session.serviceWorker)).toBe(bundledFeed.tools.length);

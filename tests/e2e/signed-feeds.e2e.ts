@@ -1,10 +1,14 @@
 // Signed feeds in real Chromium: a feed pinned to its publisher's key is accepted; the same feed
 // re-signed with a wrong key is refused whole, the settings page and the card say so, and the
-// card keeps showing the last good data. (The bundled feed is signed too: every session here
-// starts by verifying it in the service worker's WebCrypto.)
+// card keeps showing the last good data; the publisher rotates keys and the worker follows, then
+// refuses the retired key and a silent change (feed protocol v2, docs/threat-model.md T6, T7).
+// (The bundled feed is signed too: every session here starts by verifying it in the service
+// worker's WebCrypto.)
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { generateKeyPair, signFeedText, type KeyPair } from '@/lib/feed/signature';
+import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
+import { rotationText } from '@/lib/feed/signature';
+import { signFeed } from '../helpers/publish';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { readFeeds } from './harness/idb';
 import { startFeedServer, type FeedServer } from './harness/server';
@@ -33,12 +37,15 @@ const icbFeed = (sequence: number, status: 'listed' | 'not-recommended') =>
   )}\n`;
 
 /** Serves exactly this text (a signed envelope) at the feed's address. */
-const serve = (text: string) => feeds.publish('/icb/feed.json', JSON.parse(text));
+const FEED_PATH = '/icb/feed.json';
+const serve = (text: string) => feeds.publish(FEED_PATH, JSON.parse(text));
+/** Signed for the address the test server gives it, as its publisher would sign it for theirs. */
+const signedFor = (text: string, key: KeyPair) => signFeed(text, [key], [feeds.origin + FEED_PATH]);
 
 beforeAll(async () => {
   [right, wrong] = await Promise.all([generateKeyPair(), generateKeyPair()]);
   [feeds, stores] = await Promise.all([startFeedServer(), startStoreSession()]);
-  feedUrl = serve(await signFeedText(icbFeed(1, 'listed'), right.privateJwk));
+  feedUrl = serve(await signedFor(icbFeed(1, 'listed'), right));
 });
 
 afterAll(async () => {
@@ -71,7 +78,7 @@ describe('signed feeds', () => {
   });
 
   test('the same feed re-signed with a wrong key is refused: the settings page and the card say so, and the old data stays on screen', async () => {
-    serve(await signFeedText(icbFeed(2, 'not-recommended'), wrong.privateJwk));
+    serve(await signedFor(icbFeed(2, 'not-recommended'), wrong));
     const settings = await openSettingsPage();
     const item = settings.getByRole('region', { name: 'Feeds' }).getByRole('listitem').filter({ has: settings.getByRole('heading', { name: PUBLISHER, level: 3 }) });
     await item.getByRole('button', { name: `Check now for ${PUBLISHER}` }).click();
@@ -88,6 +95,37 @@ describe('signed feeds', () => {
     expect(details).toContain(`${PUBLISHER} (Local network): Listed or available (not a recommendation)`);
     expect(details).not.toContain('Not recommended');
     expect(details).toContain(`Update refused: the latest feed from ${PUBLISHER} was not signed with the publisher's key`);
+    await page.close();
+  });
+
+  test('the publisher rotates keys: the worker follows from the pinned key, then refuses the retired key and a silent change', async () => {
+    const next = await generateKeyPair();
+    const rotation = await rotationText('example-signed-icb', [right.privateJwk], [next.privateJwk], new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+    serve(await signFeed(icbFeed(3, 'listed'), [next], [feeds.origin + FEED_PATH], { rotations: [rotation] }));
+    const settings = await openSettingsPage();
+    const item = settings.getByRole('region', { name: 'Feeds' }).getByRole('listitem').filter({ has: settings.getByRole('heading', { name: PUBLISHER, level: 3 }) });
+    const check = () => item.getByRole('button', { name: `Check now for ${PUBLISHER}` }).click();
+    await check();
+    await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain(`signed by the publisher's key (${next.keyId}), checked: a key they changed to from the one pinned`);
+    expect((await readFeeds(stores.session.serviceWorker)).find((row) => row.url === feedUrl)).toMatchObject({ sequence: 3, signature: { key: next.publicKey, anchorKey: right.publicKey } });
+
+    // The pinned key is retired now: a copy signed with it is refused, though the subscription still pins it.
+    serve(await signedFor(icbFeed(4, 'not-recommended'), right));
+    await check();
+    await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain("This feed's signature does not match the publisher's key you pinned");
+
+    // Different content under the sequence already held is refused and shown.
+    serve(await signFeed(icbFeed(3, 'not-recommended'), [next], [feeds.origin + FEED_PATH], { rotations: [rotation] }));
+    await check();
+    await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain('The feed changed without a new sequence number (still 3)');
+    await settings.close();
+    expect((await readFeeds(stores.session.serviceWorker)).find((row) => row.url === feedUrl)).toMatchObject({ sequence: 3, lastError: { code: 'same-sequence-changed' } });
+
+    const page = await stores.session.context.newPage();
+    await page.goto(NHS_APP_APPLE, { waitUntil: 'domcontentloaded' });
+    const details = await cardDetails(page);
+    expect(details).not.toContain('Not recommended');
+    expect(details).toContain(`Update refused: the latest feed from ${PUBLISHER}`);
     await page.close();
   });
 });

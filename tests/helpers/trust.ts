@@ -4,7 +4,7 @@
 import { BUNDLED_FEED_KEYS } from '@/lib/feed/bundled-key';
 import { parseFeed } from '@/lib/feed/parse';
 import type { Endorsement, Feed } from '@/lib/feed/schema';
-import type { Verification } from '@/lib/feed/signature';
+import type { Verification } from '@/lib/feed/verify';
 import { refreshPolicy } from '@/lib/settings/policy';
 import type { FeedRecord, SignpostDatabase } from '@/lib/storage/db';
 import { storeFeed } from '@/lib/sync/sync';

@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs';
 import { BUNDLED_FEED_KEYS } from '@/lib/feed/bundled-key';
-import { readFeedDocument, verifyFeedDocument } from '@/lib/feed/signature';
+import { readFeedDocument } from '@/lib/feed/signature';
+import { verifyFeedDocument } from '@/lib/feed/verify';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '@/lib/feed/parse';
@@ -72,9 +73,10 @@ describe('default feed built from data/registry-seed', () => {
 
   it('matches public/feeds/default.json, signed by a bundled key (run `npm run feed:default` after changing the seed or the script)', async () => {
     const shipped = readFileSync(fileURLToPath(new URL('../../public/feeds/default.json', import.meta.url)), 'utf8');
-    const document = readFeedDocument(shipped);
-    expect(document.signed?.feed).toBe(renderFeed(feed));
-    expect(await verifyFeedDocument(document, BUNDLED_FEED_KEYS)).toMatchObject({ status: 'verified' });
+    const document = await readFeedDocument(shipped);
+    expect(document.text).toBe(renderFeed(feed));
+    expect(document.signed?.header.value).toMatchObject({ feedId: 'signpost-bundled', urls: [], sequence: feed.sequence, issuedAt: feed.generatedAt });
+    expect((await verifyFeedDocument(document, { bundled: true, anchors: BUNDLED_FEED_KEYS, now: Date.parse(feed.generatedAt) })).verification).toMatchObject({ status: 'verified' });
     // Ed25519 signatures are deterministic: the committed file is exactly what the script writes.
     expect(shipped).toBe(await signedFeedFile(feed, JSON.parse(readFileSync(SIGNING_KEY_PATH, 'utf8'))));
   });

@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { applyManagedPolicy } from '@/lib/background/policy';
 import { importFeedFile } from '@/lib/notes/team-feed';
-import { feedList, feedManager, pinnedKeysFor } from '@/lib/settings/feeds';
+import { anchorsFor, feedList, feedManager } from '@/lib/settings/feeds';
 import { loadPolicy, loadPolicyState, policySchema, policyTrustRoot, readPolicy, refreshPolicy } from '@/lib/settings/policy';
 import { EMPTY_PROFILE, loadProfile, saveProfile } from '@/lib/settings/profile';
 import { subscribedFeedUrls } from '@/lib/settings/subscriptions';
@@ -35,7 +35,7 @@ describe('managed policy', () => {
     const state = await applyManagedPolicy(db, browser, NOW);
     expect(state.status).toEqual({ ok: true, at: NOW });
     expect(await subscribedFeedUrls(db, BUNDLED)).toEqual([BUNDLED, MANAGED]);
-    expect(await pinnedKeysFor(db, BUNDLED, MANAGED)).toEqual([KEY]);
+    expect(await anchorsFor(db, BUNDLED, MANAGED)).toEqual({ anchors: [KEY], via: 'policy', bundled: false });
     expect((await loadPolicyState(db)).policy).toEqual(policySchema.parse(GOOD));
     expect(browser.local).toEqual({ linkBadges: true });
   });

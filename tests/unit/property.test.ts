@@ -11,6 +11,10 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handleMessage, type BackgroundContext, type MessageSender } from '@/lib/background/handlers';
 import { pageLinks, type PageDocument } from '@/lib/background/page-links';
 import { parseFeed } from '@/lib/feed/parse';
+import { readFeedDocument } from '@/lib/feed/signature';
+import { verifyFeedDocument } from '@/lib/feed/verify';
+import { validateFeedText } from '@/lib/publish/validate';
+import { SyncError } from '@/lib/sync/errors';
 import { endorsementSchema, envelopeSchema, factSchema, toolIdSchema } from '@/lib/feed/schema';
 import { ENDORSEMENT_STATUSES, FACT_TOPICS, ISSUER_KINDS, PLATFORMS, PUBLISHER_KINDS, SOURCE_TYPES } from '@/lib/feed/vocabulary';
 import { listingKey } from '@/lib/lookup/keys';
@@ -722,6 +726,90 @@ function checkFates(built: BuiltFeed, result: Parsed, toolIndex: readonly (numbe
 // ---------------------------------------------------------------------------------------------
 // Feed parser
 // ---------------------------------------------------------------------------------------------
+
+// Threat model T13: values that are not what a field expects, where they used to make a check throw.
+const oddText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.constantFrom('not a web address', 'https://', 'http://[::1', '//example.org', 'https://exa mple.org', 'javascript:alert(1)', '\u202Ehttps://nice.org.uk', 'https://xn--nce-qla.example/', '\uD800', ''),
+  fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  fc.nat({ max: 70_000 }).map((length) => 'x'.repeat(length)),
+);
+const oddValue = fc.oneof(oddText, anyValue);
+/** The same, limited to what JSON can carry: for files, which are text. */
+const oddJson = fc.oneof(oddText, fc.jsonValue());
+
+const ONE_TOOL = (overrides: Record<string, unknown>) => ({
+  format: 'signpost-feed',
+  version: 2,
+  publisher: { id: 'p', name: 'P', kind: 'other' },
+  sequence: 1,
+  generatedAt: '2026-11-01T00:00:00Z',
+  tools: [
+    { id: 'good', name: 'Good tool', conditions: ['asthma'] },
+    { id: 'odd', name: 'Odd tool', conditions: ['asthma'], ...overrides },
+  ],
+});
+
+describe('hostile values in every URL and text field (property-based, threat model T13)', { timeout: 120_000 }, () => {
+  it('the parser never throws, and a bad value costs only its own entry', () => {
+    const placements = fc.constantFrom(
+      (value: unknown) => ({ identifiers: { web: [{ origin: value }] } }),
+      (value: unknown) => ({ identifiers: { web: [{ origin: 'https://example.org', pathPrefix: value }] } }),
+      (value: unknown) => ({ identifiers: { apple: [value], googlePlay: [value] } }),
+      (value: unknown) => ({ endorsements: [{ issuer: 'X', issuerKind: 'charity', status: 'listed', decisionDate: '2025', sourceType: 'primary', sourceUrl: value }] }),
+      (value: unknown) => ({ facts: [{ topic: 'cost', text: 'x', sourceType: 'primary', sourceUrl: value }] }),
+      (value: unknown) => ({ name: value, publisher: value, description: value }),
+      (value: unknown) => ({ conditions: [value] }),
+    );
+    fc.assert(
+      fc.property(placements, oddValue, (place, value) => {
+        const result = parseFeed(ONE_TOOL(place(value)));
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(result.feed.tools.map((tool) => tool.id)).toContain('good');
+        for (const entry of result.quarantined) {
+          expect(entry.problems.length).toBeGreaterThan(0);
+          expect(entry.problems.length).toBeLessThanOrEqual(6);
+          for (const problem of entry.problems) expect(problem.message.length + problem.path.length).toBeLessThanOrEqual(400);
+        }
+      }),
+      { numRuns: runs(1500) },
+    );
+  });
+
+  it('reading a signed file never throws anything but a SyncError with a message, whatever its parts hold', async () => {
+    const part = fc.oneof(oddJson, fc.base64String({ maxLength: 200 }));
+    await fc.assert(
+      fc.asyncProperty(fc.record({ header: part, payload: part, signatures: fc.oneof(fc.jsonValue(), fc.array(fc.record({ keyId: part, algorithm: part, value: part }), { maxLength: 3 })), rotations: fc.oneof(fc.jsonValue(), fc.array(fc.jsonValue(), { maxLength: 3 })) }, { requiredKeys: [] }), async (parts) => {
+        const text = JSON.stringify({ format: 'signpost-signed-feed', version: 2, ...parts });
+        try {
+          const document = await readFeedDocument(text);
+          await verifyFeedDocument(document, { url: 'https://feeds.example/f.json', bundled: false, anchors: ['ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w='], now: Date.parse('2026-11-25T00:00:00Z') });
+        } catch (error) {
+          expect(error).toBeInstanceOf(SyncError);
+          expect((error as SyncError).message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: runs(500) },
+    );
+  });
+
+  it("the CLI's validate never throws on any text, and always answers with an exit code and lines", async () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.json(),
+      fc.tuple(fc.constantFrom<(value: unknown) => Record<string, unknown>>((value) => ({ identifiers: { web: [{ origin: value }] } }), (value) => ({ name: value })), oddJson).map(([place, value]) => JSON.stringify(ONE_TOOL(place(value)))),
+    );
+    await fc.assert(
+      fc.asyncProperty(text, async (input) => {
+        const report = await validateFeedText('feed.json', input, { now: Date.parse('2026-11-25T00:00:00Z') });
+        expect([0, 1, 2]).toContain(report.exitCode);
+        expect(report.lines.length).toBeGreaterThan(0);
+      }),
+      { numRuns: runs(400) },
+    );
+  });
+});
 
 describe('parseFeed (property-based)', { timeout: 60_000 }, () => {
   it('never throws on any JSON value, and refuses anything whose envelope is not valid', () => {

@@ -57,7 +57,7 @@ describe.concurrent('registry CLI', { timeout: 120_000 }, () => {
   });
 
   it.skipIf(!existsSync(DEFAULT_FEED))('lookup: reads the bundled feed by default, exit 0', async () => {
-    const bundled = readFeedDocument(readFileSync(DEFAULT_FEED, 'utf8')).json as { tools: { name: string; identifiers: { web?: { origin: string; pathPrefix?: string }[] } }[] };
+    const bundled = (await readFeedDocument(readFileSync(DEFAULT_FEED, 'utf8'))).json as { tools: { name: string; identifiers: { web?: { origin: string; pathPrefix?: string }[] } }[] };
     const listed = bundled.tools.find((tool) => tool.identifiers.web?.length);
     if (!listed) throw new Error('the bundled feed has no tool with a web address');
     const web = listed.identifiers.web![0]!;
@@ -73,7 +73,7 @@ describe.concurrent('registry CLI', { timeout: 120_000 }, () => {
     expect(run).toMatchObject({ code: 1, stdout: "--key checks feeds other than the bundled one, which is always checked against Signpost's own key\n" });
   });
 
-  it('keygen, sign and verify: a feed signed with a new key verifies with its public key only', async () => {
+  it('keygen, sign, rotate and verify: a signed header names the feed; after a rotation the old pin reaches the new key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signpost-sign-'));
     const [first, second] = await Promise.all([cli('keygen', '--out', join(dir, 'a.jwk')), cli('keygen', '--out', join(dir, 'b.jwk'))]);
     expect(first.code).toBe(0);
@@ -81,10 +81,22 @@ describe.concurrent('registry CLI', { timeout: 120_000 }, () => {
     expect(await cli('keygen', '--out', join(dir, 'a.jwk'))).toMatchObject({ code: 1, stdout: expect.stringContaining('will not overwrite') });
 
     const signed = join(dir, 'signed.json');
-    expect(await cli('sign', 'docs/examples/example-feed.json', '--key', join(dir, 'a.jwk'), '--out', signed)).toMatchObject({ code: 0 });
-    expect(await cli('verify', signed, '--key', publicKey(first))).toMatchObject({ code: 0, stdout: expect.stringContaining('valid signature by key') });
+    const feedUrl = 'https://feeds.example.org/example.json';
+    expect(await cli('sign', 'docs/examples/example-feed.json', '--key', join(dir, 'a.jwk'), '--out', signed)).toMatchObject({ code: 1, stdout: expect.stringContaining('give --url') });
+    expect(await cli('sign', 'docs/examples/example-feed.json', '--key', join(dir, 'a.jwk'), '--url', feedUrl, '--expires-in', '400', '--out', signed)).toMatchObject({ code: 1, stdout: expect.stringContaining('from 1 to 366') });
+    expect(await cli('sign', 'docs/examples/example-feed.json', '--key', join(dir, 'a.jwk'), '--url', feedUrl, '--out', signed)).toMatchObject({ code: 0, stdout: expect.stringContaining(`for ${feedUrl}`) });
+    const verified = await cli('verify', signed, '--key', publicKey(first));
+    expect(verified).toMatchObject({ code: 0, stdout: expect.stringContaining('valid signature by key') });
+    expect(verified.stdout).toContain(`published at ${feedUrl}`);
     expect(await cli('verify', signed, '--key', publicKey(second))).toMatchObject({ code: 1, stdout: expect.stringContaining("does not match the publisher's key") });
     expect(await cli('verify', 'docs/examples/example-feed.json', '--key', publicKey(first))).toMatchObject({ code: 1, stdout: expect.stringContaining('not signed') });
+
+    const rotation = join(dir, 'rotation.json');
+    const feedId = JSON.parse(readFileSync('docs/examples/example-feed.json', 'utf8')).publisher.id as string;
+    expect(await cli('rotate', '--from', join(dir, 'a.jwk'), '--to', join(dir, 'b.jwk'), '--feed-id', feedId, '--out', rotation)).toMatchObject({ code: 0 });
+    const resigned = join(dir, 'resigned.json');
+    expect(await cli('sign', 'docs/examples/example-feed.json', '--key', join(dir, 'b.jwk'), '--url', feedUrl, '--rotation', rotation, '--out', resigned)).toMatchObject({ code: 0 });
+    expect(await cli('verify', resigned, '--key', publicKey(first))).toMatchObject({ code: 0, stdout: expect.stringContaining('reached by key rotation from') });
   });
 
   it('an unknown command: usage on stderr, exit 1', async () => {

@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_FEED_KEYS } from '@/lib/feed/bundled-key';
 import type { Feed } from '@/lib/feed/schema';
-import { keyIdOf } from '@/lib/feed/signature';
+import { keyIdOf } from '@/lib/feed/keys';
 import { lookupReport } from '@/lib/publish/lookup';
 import { feedSource } from '@/lib/publish/source';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { testDb } from '../helpers/db';
 import { fakeFetch, json } from '../helpers/fetch';
-import { niceClaim, publisherKey, signedAsBundled, signedWith } from '../helpers/publish';
+import { niceClaim, publisherKey, signedAsBundled, signedWith, signedWithBundledKeyAs, tamperPayload } from '../helpers/publish';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const APP_URL = 'https://apps.apple.com/gb/app/coach/id1000000031';
@@ -205,23 +205,31 @@ describe('lookup: the bundled feed, checked against its own key', () => {
   });
 
   it('refuses, exit 1, a bundled feed whose signature does not check out', async () => {
-    const signed = JSON.parse(await bundledFeed([niceClaim()])) as { feed: string };
-    const tampered = JSON.stringify({ ...signed, feed: signed.feed.replace('conditional', 'recommended') });
+    const tampered = tamperPayload(await bundledFeed([niceClaim()]), (text) => text.replace('conditional', 'recommended'));
     expect(await lookup(APP_URL, { [BUNDLED]: tampered })).toEqual({
       exitCode: 1,
-      lines: [`${BUNDLED}: This feed's signature does not match the publisher's key you pinned: it may have been changed by someone else.`],
+      lines: [`${BUNDLED}: The feed is signed, but its contents do not match the hash its header was signed with (changed after signing, or cut off).`],
+    });
+  });
+
+  it('refuses a copy of the bundled feed anywhere but the bundled feed itself', async () => {
+    expect(await lookup(APP_URL, { 'copy.json': await bundledFeed([niceClaim()]) }, { keys: [...BUNDLED_FEED_KEYS] })).toEqual({
+      exitCode: 1,
+      lines: ['copy.json: This file is the feed bundled with Signpost, which is not accepted from any other address.'],
     });
   });
 
   it("relays nothing when the bundled key signs a feed at another address, even checked with --key", async () => {
-    const { lines } = await lookup(APP_URL, { 'copy.json': await bundledFeed([niceClaim()]) }, { keys: [...BUNDLED_FEED_KEYS] });
+    const copy = await signedWithBundledKeyAs(feed({ version: 2, publisher: { id: 'signpost-uk-seed', name: 'Seed registry (test)', kind: 'other' }, generatedAt: '2026-11-20T00:00:00Z', tools: [coach([niceClaim()])] }), 'seed-copy');
+    const { lines } = await lookup(APP_URL, { 'copy.json': copy }, { keys: [...BUNDLED_FEED_KEYS] });
     expect(lines).toContain('  Verdict: In your registry, no endorsement');
     expect(lines).toContain('      Trust: reported only: Reported by Seed registry (test): not checked against the issuer, so it does not decide the verdict');
   });
 
   it.skipIf(!existsSync(DEFAULT_FEED))("reads the real bundled feed: NICE's research-only decision on Wysa's App Store page, relayed from nice.org.uk", async () => {
     const report = await lookupReport(
-      { db: testDb(), readFile: (path) => readFile(path), fetch: fakeFetch(() => json({})).fetch, now: NOW, bundledFeedPath: DEFAULT_FEED },
+      // A day after the bundled feed was issued: Signpost refuses a feed issued more than a day ahead of its clock.
+      { db: testDb(), readFile: (path) => readFile(path), fetch: fakeFetch(() => json({})).fetch, now: Date.parse('2026-12-03T09:00:00Z'), bundledFeedPath: DEFAULT_FEED },
       'https://apps.apple.com/gb/app/wysa-mental-health-support/id1166585565',
       [feedSource(DEFAULT_FEED)],
     );
@@ -259,7 +267,7 @@ describe('lookup: feeds checked with --key', () => {
   it('checks a feed from a web address through the extension\'s sync, with the key pinned', async () => {
     const key = await publisherKey();
     const url = 'https://feeds.example.org/icb.json';
-    const signed = new Response(await signedWith(localFeed, key), { status: 200 });
+    const signed = new Response(await signedWith(localFeed, key, [url]), { status: 200 });
     const { exitCode, lines } = await lookup(APP_URL, {}, { urls: { [url]: signed }, keys: [key.publicKey] });
     expect(exitCode).toBe(0);
     expect(lines).toContain(`      From feed: Test ICB (test) (${url})`);

@@ -6,7 +6,7 @@ import { feedSource, readSource } from '@/lib/publish/source';
 import { validateFeedText, type ValidateOptions } from '@/lib/publish/validate';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch, json } from '../helpers/fetch';
-import { niceClaim, publisherKey, signedAsBundled, signedWith } from '../helpers/publish';
+import { niceClaim, publisherKey, signedAsBundled, signedWith, signedWithBundledKeyAs } from '../helpers/publish';
 
 const NOW = Date.parse('2026-11-25T09:00:00Z');
 const fixture = (name: string) => readFileSync(`tests/fixtures/publish/${name}`, 'utf8');
@@ -131,7 +131,7 @@ describe('validate: what each claim will count for in Signpost', () => {
   });
 
   it("relays nothing when the bundled feed's key signs a feed at any other address", async () => {
-    const report = await validate(await signedAsBundled(feedWith([niceClaim()])), { keys: BUNDLED_FEED_KEYS });
+    const report = await validate(await signedWithBundledKeyAs(feedWith([niceClaim()]), 'somewhere-else'), { keys: BUNDLED_FEED_KEYS });
     expect(report.lines).toContain('feed.json:tools[0].endorsements[0]: warning: "NICE": reported only: this key relays NICE only in the feed bundled with Signpost, so it will not decide the verdict');
   });
 

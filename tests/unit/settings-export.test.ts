@@ -19,7 +19,7 @@ const profile: Profile = {
   oldNoteMonths: 12,
 };
 
-const snapshot: SettingsSnapshot = { subscriptions: [URL_A, URL_B], profile, linkBadges: true };
+const snapshot: SettingsSnapshot = { subscriptions: [{ url: URL_A }, { url: URL_B }], profile, linkBadges: true };
 const empty: SettingsSnapshot = { subscriptions: [], profile: EMPTY_PROFILE, linkBadges: false };
 
 function parsed(text: string) {
@@ -32,9 +32,9 @@ describe('export', () => {
   it('writes the format, version, time, feeds, profile and link badges', () => {
     expect(JSON.parse(settingsFileText(snapshot, NOW))).toEqual({
       format: 'signpost-settings',
-      version: 1,
+      version: 2,
       exportedAt: '2026-11-25T09:30:00.000Z',
-      subscriptions: [URL_A, URL_B],
+      subscriptions: [{ url: URL_A }, { url: URL_B }],
       profile,
       linkBadges: true,
     });
@@ -47,11 +47,11 @@ describe('round trip', () => {
     const from = testDb();
     await saveSubscriptions(from, [URL_A, URL_B].map((url) => ({ url, addedAt: 1 })));
     await saveProfile(from, profile);
-    const exported = settingsFileText({ subscriptions: (await loadSubscriptions(from)).map((s) => s.url), profile: await loadProfile(from), linkBadges: true }, NOW);
+    const exported = settingsFileText({ subscriptions: (await loadSubscriptions(from)).map((s) => ({ url: s.url })), profile: await loadProfile(from), linkBadges: true }, NOW);
 
     const plan = planImport(empty, parsed(exported), 'merge');
 
-    expect(plan).toEqual({ addFeeds: [URL_A, URL_B], removeFeeds: [], skippedFeeds: [], profile, profileChanges: expect.any(Array), linkBadges: true });
+    expect(plan).toEqual({ addFeeds: [{ url: URL_A }, { url: URL_B }], removeFeeds: [], repinFeeds: [], skippedFeeds: [], profile, profileChanges: expect.any(Array), linkBadges: true });
     const to = testDb();
     await saveProfile(to, plan.profile!);
     expect(await loadProfile(to)).toEqual(profile);
@@ -64,18 +64,44 @@ describe('round trip', () => {
   });
 });
 
+describe('pinned keys travel with the settings (threat model T15)', () => {
+  const KEY_A = 'ed25519:s/BX4wW313KaUpwgWTaVDofH/V4pI7lsE6YMBTe6x1w=';
+  const KEY_B = 'ed25519:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+
+  it('exports each feed with its keys, and a new computer subscribes with them', async () => {
+    const from = testDb();
+    await saveSubscriptions(from, [{ url: URL_A, addedAt: 1, keys: [KEY_A] }, { url: URL_B, addedAt: 1 }]);
+    const exported = settingsFileText({ subscriptions: (await loadSubscriptions(from)).map(({ url, keys }) => ({ url, ...(keys ? { keys } : {}) })), profile, linkBadges: false }, NOW);
+    expect(JSON.parse(exported).subscriptions).toEqual([{ url: URL_A, keys: [KEY_A] }, { url: URL_B }]);
+    expect(planImport(empty, parsed(exported), 'merge').addFeeds).toEqual([{ url: URL_A, keys: [KEY_A] }, { url: URL_B }]);
+  });
+
+  it("changes the keys of a feed already subscribed: merging adds to them, replacing takes the file's", () => {
+    const held: SettingsSnapshot = { ...snapshot, subscriptions: [{ url: URL_A, keys: [KEY_A] }, { url: URL_B }] };
+    const file = parsed(settingsFileText({ ...snapshot, subscriptions: [{ url: URL_A, keys: [KEY_B] }, { url: URL_B, keys: [KEY_B] }] }, NOW));
+    expect(planImport(held, file, 'merge').repinFeeds).toEqual([{ url: URL_A, keys: [KEY_A, KEY_B] }, { url: URL_B, keys: [KEY_B] }]);
+    expect(planImport(held, file, 'replace').repinFeeds).toEqual([{ url: URL_A, keys: [KEY_B] }, { url: URL_B, keys: [KEY_B] }]);
+    expect(describeImport(planImport(held, file, 'merge'))).toBe('keys changed for 2 feeds');
+  });
+
+  it('refuses a file whose key is not a key, rather than importing the feed unpinned', () => {
+    const text = JSON.stringify({ format: 'signpost-settings', version: 2, subscriptions: [{ url: URL_A, keys: ['ed25519:not-a-key'] }] });
+    expect(parseSettingsFile(text)).toMatchObject({ ok: false, problem: expect.stringContaining('subscriptions[0]') });
+  });
+});
+
 describe('planImport', () => {
-  const file = parsed(settingsFileText({ subscriptions: [URL_B, URL_C], profile: { ...profile, role: 'nurse', myConditions: ['asthma'] }, linkBadges: true }, NOW));
+  const file = parsed(settingsFileText({ subscriptions: [{ url: URL_B }, { url: URL_C }], profile: { ...profile, role: 'nurse', myConditions: ['asthma'] }, linkBadges: true }, NOW));
 
   it('merge (the default) only adds feeds', () => {
     const plan = planImport(snapshot, file, 'merge');
-    expect(plan.addFeeds).toEqual([URL_C]);
+    expect(plan.addFeeds).toEqual([{ url: URL_C }]);
     expect(plan.removeFeeds).toEqual([]);
     expect(describeImport(plan)).toBe('1 feed added, profile updated');
   });
 
   it('replace also removes feeds that are not in the file', () => {
-    expect(planImport(snapshot, file, 'replace')).toMatchObject({ addFeeds: [URL_C], removeFeeds: [URL_A] });
+    expect(planImport(snapshot, file, 'replace')).toMatchObject({ addFeeds: [{ url: URL_C }], removeFeeds: [URL_A] });
   });
 
   it('lists each profile change in words, and leaves link badges alone when they match', () => {
@@ -94,7 +120,7 @@ describe('planImport', () => {
       subscriptions: ['http://feeds.example/plain.json', 'javascript:alert(1)', URL_C, 'HTTPS://OTHER.example/c.json'],
     });
     const plan = planImport(empty, parsed(text), 'merge');
-    expect(plan.addFeeds).toEqual([URL_C]);
+    expect(plan.addFeeds).toEqual([{ url: URL_C }]);
     expect(plan.skippedFeeds).toEqual([
       { url: 'http://feeds.example/plain.json', reason: expect.stringContaining('HTTPS') },
       { url: 'javascript:alert(1)', reason: expect.stringContaining('https://') },
@@ -109,7 +135,7 @@ describe('parseSettingsFile rejects bad files with a plain reason', () => {
     ['JSON of another kind', '{"name":"x"}', 'This is not a Signpost settings file (it does not say "format": "signpost-settings").'],
     ['an array', '[]', 'This is not a Signpost settings file (it does not say "format": "signpost-settings").'],
     ['a feed', JSON.stringify(feed()), 'This is a Signpost feed, not a settings file. To use a feed, add its web address under Feeds.'],
-    ['a newer version', '{"format":"signpost-settings","version":2}', 'This settings file was made by a newer version of Signpost. Update Signpost, then import it again.'],
+    ['a newer version', '{"format":"signpost-settings","version":3}', 'This settings file was made by a newer version of Signpost. Update Signpost, then import it again.'],
     ['a bad email', JSON.stringify({ format: 'signpost-settings', version: 1, profile: { championEmail: 'not an email' } }), /damaged, so nothing was imported \(profile\.championEmail: /],
     ['a role Signpost does not know', JSON.stringify({ format: 'signpost-settings', version: 1, profile: { role: 'surgeon' } }), /profile\.role/],
     ['feeds that are not addresses', JSON.stringify({ format: 'signpost-settings', version: 1, subscriptions: [42] }), /subscriptions\[0\]/],

@@ -221,7 +221,7 @@ describe('previewFeed', () => {
         generatedAt: feedA.generatedAt,
         expiresAt: '2026-11-01T00:00:00Z',
         counts: { tools: 3, endorsements: 1, quarantined: 1, notes: 0 },
-        signature: { status: 'unsigned' },
+        signature: { status: 'unsigned', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
         warnings: [
           '1 entry is invalid and will be left out; the rest of the feed is used.',
           'The feed is past its expiry date. Signpost would still show its data, marked as possibly out of date.',

@@ -121,7 +121,7 @@ describe('syncFeed: every failure keeps the last good data', () => {
     ['an oversized body (declared)', () => new Response('{}', { headers: { 'content-length': '999999' } }), { maxBytes: 1000 }, 'too-large', /larger than Signpost accepts/],
     ['an oversized body (streamed)', () => new Response(' '.repeat(5000)), { maxBytes: 1000 }, 'too-large', /larger than Signpost accepts/],
     ['a schema-invalid envelope', () => json({ ...goodFeed, sequence: 'six' }), {}, 'invalid-feed', /sequence/],
-    ['an older sequence (replay)', () => json({ ...goodFeed, sequence: 4 }), {}, 'older-sequence', /older than the copy already on this computer/],
+    ['an older sequence (replay)', () => json({ ...goodFeed, sequence: 4 }), {}, 'older-sequence', /older than the copy already accepted on this computer/],
     ['a redirect to plain HTTP', () => Object.defineProperty(json(goodFeed), 'url', { value: 'http://evil.example/feed.json' }), {}, 'insecure-url', /redirected/],
   ];
 

@@ -9,7 +9,8 @@ import { REPO_ROOT } from './paths';
  * The feed that ships with Signpost, as its signed envelope carries it. Tests take its publisher
  * name and date from here, so regenerating the bundled registry does not change what they expect.
  */
-export const bundledFeed = readFeedDocument(readFileSync(join(REPO_ROOT, 'public/feeds/default.json'), 'utf8')).json as Feed;
+export const bundledFeedDocument = await readFeedDocument(readFileSync(join(REPO_ROOT, 'public/feeds/default.json'), 'utf8'));
+export const bundledFeed = bundledFeedDocument.json as Feed;
 
 /** The date the card gives for the bundled registry's data, the day it was generated (UTC): "2 December 2026". */
 export const bundledFeedDate = new Date(bundledFeed.generatedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });

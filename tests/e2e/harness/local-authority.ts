@@ -3,7 +3,8 @@
 // subscribed through the settings page with the key pinned. Claims the feed makes in the
 // authority's name then decide the verdict, the badge and the patient text; the bundled feed's
 // claims for tools with store ids no longer do, so flows that need patient text start here.
-import { generateKeyPair, signFeedText, type KeyPair } from '@/lib/feed/signature';
+import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
+import { signFeed } from '../../helpers/publish';
 import type { Feed, Tool } from '@/lib/feed/schema';
 import type { Policy } from '@/lib/settings/policy';
 import type { ExtensionSession } from './browser';
@@ -52,7 +53,7 @@ export function authorityFeed(authority: LocalAuthority, tools: Tool[]): Feed {
 
 /** Serves the feed signed with the authority's key, as its publisher would; returns its address. */
 export async function publishSigned(feeds: FeedServer, path: string, feed: unknown, authority: LocalAuthority): Promise<string> {
-  const signed = await signFeedText(`${JSON.stringify(feed, null, 2)}\n`, authority.key.privateJwk);
+  const signed = await signFeed(`${JSON.stringify(feed, null, 2)}\n`, [authority.key], [feeds.origin + path]);
   return feeds.publish(path, JSON.parse(signed));
 }
 
