@@ -7,7 +7,9 @@ import { NOTE_LIMITS, NOTE_VERDICT_LABELS, NOTE_VERDICTS, SUGGESTED_TAGS, type N
 
 // Writing or editing one peer note. The text is checked for patient data when it is saved (in
 // the notes store, wherever the editor runs); a refusal names what was found and where, selects
-// it in the field, and keeps the author's text only in this form, never in storage.
+// it in the field, and keeps the author's text only in this form, never in storage. A possible
+// name or street address (never an identifier) may be kept with "Save anyway", which acts only
+// on a person's own click (docs/patient-data.md).
 
 export interface NoteEditorProps {
   subject: NoteSubject;
@@ -23,6 +25,10 @@ export interface NoteEditorProps {
   idPrefix: string;
 }
 
+// Pasted from an email client, text carries invisible direction controls that a note may not hold
+// (they can make text read in another order); the author cannot see them to remove them.
+const withoutReorderControls = (text: string) => text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+
 const splitTags = (text: string) =>
   text
     .split(',')
@@ -37,6 +43,8 @@ export function NoteEditor({ subject, conditions, editing, signedAs, actions, on
   const [chosenTags, setChosenTags] = useState<string[]>(editing?.tags.filter((tag) => suggested.includes(tag)) ?? []);
   const [otherTags, setOtherTags] = useState(editing?.tags.filter((tag) => !suggested.includes(tag)).join(', ') ?? '');
   const [problems, setProblems] = useState<NoteProblem[]>([]);
+  // Possible names and addresses the author chose to keep, as shown to them.
+  const [keep, setKeep] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
   const textArea = useRef<HTMLTextAreaElement>(null);
   const firstVerdict = useRef<HTMLInputElement>(null);
@@ -61,10 +69,12 @@ export function NoteEditor({ subject, conditions, editing, signedAs, actions, on
     }
   };
 
-  const save = async () => {
+  const onlyPossible = problems.length > 0 && problems.every((problem) => problem.possible);
+
+  const save = async (kept = keep) => {
     setSaving(true);
     try {
-      const reply = await actions.save({ ...(editing ? { id: editing.id } : {}), ...subject, verdict, text, conditions: chosenConditions, tags });
+      const reply = await actions.save({ ...(editing ? { id: editing.id } : {}), ...subject, verdict, text, conditions: chosenConditions, tags, keep: kept });
       if (reply.ok) onSaved(reply.notes);
       else showProblems(reply.problems);
     } catch {
@@ -72,6 +82,14 @@ export function NoteEditor({ subject, conditions, editing, signedAs, actions, on
     } finally {
       setSaving(false);
     }
+  };
+
+  const saveAnyway = (event: MouseEvent) => {
+    // Only a person's click keeps what may be a name: never a script's.
+    if (!event.isTrusted) return;
+    const kept = [...keep, ...problems.flatMap((problem) => (problem.possible ? [problem.possible.found] : []))];
+    setKeep(kept);
+    void save(kept);
   };
 
   const invalid = (prefix: string) => problems.some((problem) => problem.path === prefix || problem.path.startsWith(`${prefix}[`));
@@ -96,13 +114,20 @@ export function NoteEditor({ subject, conditions, editing, signedAs, actions, on
       {problems.length > 0 && (
         <div id={id('problems')} class="warning" role="alert">
           <p>
-            <strong>The note was not saved.</strong>
+            <strong>{onlyPossible ? 'The note was not saved yet: check this first.' : 'The note was not saved.'}</strong>
           </p>
           <ul class="problems">
             {problems.map((problem, index) => (
               <li key={index}>{problem.message}</li>
             ))}
           </ul>
+          {onlyPossible && (
+            <p>
+              <button type="button" disabled={saving} onClick={saveAnyway}>
+                Save anyway: not a patient's
+              </button>
+            </p>
+          )}
         </div>
       )}
       <fieldset aria-invalid={invalid('verdict') || undefined} aria-describedby={invalid('verdict') ? id('problems') : undefined}>
@@ -126,7 +151,7 @@ export function NoteEditor({ subject, conditions, editing, signedAs, actions, on
         value={text}
         aria-invalid={invalid('text') || undefined}
         aria-describedby={describedBy(id('text-hint'), 'text')}
-        onInput={(event) => setText(event.currentTarget.value)}
+        onInput={(event) => setText(withoutReorderControls(event.currentTarget.value))}
       />
       {conditions.length > 0 && (
         <fieldset>
@@ -159,7 +184,7 @@ export function NoteEditor({ subject, conditions, editing, signedAs, actions, on
           value={otherTags}
           aria-invalid={invalid('tags') || undefined}
           aria-describedby={invalid('tags') ? id('problems') : undefined}
-          onInput={(event) => setOtherTags(event.currentTarget.value)}
+          onInput={(event) => setOtherTags(withoutReorderControls(event.currentTarget.value))}
         />
       </fieldset>
       <p class="hint">{signedAs ? `Signed as ${signedAs}. ` : 'Add your name and role in Signpost settings so colleagues know who wrote it. '}Notes stay on this computer unless you share them.</p>

@@ -7,6 +7,7 @@ import { signature, type NoteView, type ToolNotes } from '@/lib/notes/view';
 import { NOTE_VERDICT_LABELS, NOTE_VERDICT_SYMBOLS } from '@/lib/notes/vocabulary';
 import { useFocusAfterRender } from '../focus';
 import { NoteEditor } from './NoteEditor';
+import { RepairPrompt } from './RepairPrompt';
 
 // Peer notes on one tool: the clinician's own (editable) apart from colleagues' (read-only, with
 // the team feed they came from). Notes are opinions, so they are never mixed with the claims of
@@ -182,6 +183,7 @@ function NoteLine({ note, children }: { note: NoteView; children?: ComponentChil
           {edited && ` (edited ${formatTimestamp(note.updatedAt)})`}
         </span>
       </p>
+      {note.repair && <RepairPrompt repair={note.repair} />}
       {note.old && <p class="warning">Old note: last updated {formatTimestamp(note.updatedAt)}. The tool, or how it is used, may have changed since.</p>}
       <p class="note-text">{note.text}</p>
       {(note.conditions.length > 0 || note.tags.length > 0) && (

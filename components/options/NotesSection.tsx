@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { formatTimestamp } from '@/lib/format/dates';
-import type { LocalNote } from '@/lib/notes/schema';
+import type { OwnNotes } from '@/lib/notes/store';
 import { teamIdFrom, type PublishProblem } from '@/lib/notes/team-feed';
 import { describeNotesImport } from '@/lib/notes/transfer';
 import { NOTE_VERDICT_LABELS } from '@/lib/notes/vocabulary';
 import { count } from '@/lib/publish/report';
+import { RepairPrompt } from '../notes/RepairPrompt';
 import { Field } from './Field';
 import { useFocusAfterRender } from '../focus';
 import type { NotesPort } from './ports';
@@ -20,10 +21,12 @@ export interface NotesSectionProps {
 }
 
 export function NotesSection({ port, download }: NotesSectionProps) {
-  const [notes, setNotes] = useState<LocalNote[] | null>(null);
+  const id = useId();
+  const [own, setOwn] = useState<OwnNotes | null>(null);
   const [failed, setFailed] = useState(false);
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
-  useEffect(() => port.watch(setNotes, () => setFailed(true)), [port]);
+  useEffect(() => port.watch(setOwn, () => setFailed(true)), [port]);
+  const notes = own?.notes;
 
   const toggle = (id: string, on: boolean) => setChosen((before) => new Set(on ? [...before, id] : [...before].filter((other) => other !== id)));
 
@@ -39,23 +42,33 @@ export function NotesSection({ port, download }: NotesSectionProps) {
       ) : notes.length === 0 ? (
         <p>You have not written any notes yet. Add one from a trust card or from the Signpost toolbar button.</p>
       ) : (
+        <>
+        {own.unreadable.length > 0 && (
+          <p class="warning">
+            {count(own.unreadable.length, 'stored note')} could not be read. {own.unreadable.length === 1 ? 'It is' : 'They are'} kept on this computer and included in “Download my notes”.
+          </p>
+        )}
         <fieldset class="notes-choice">
           <legend>Choose the notes to share with colleagues</legend>
           <p>
-            <button type="button" class="button secondary" onClick={() => setChosen(new Set(chosen.size === notes.length ? [] : notes.map((note) => note.id)))}>
+            <button type="button" class="button secondary" onClick={() => setChosen(new Set(chosen.size === notes.length ? [] : notes.map(({ note }) => note.id)))}>
               {chosen.size === notes.length ? 'Choose none' : 'Choose all'}
             </button>
           </p>
-          {notes.map((note) => (
-            <label key={note.id} class="checkbox">
-              <input type="checkbox" checked={chosen.has(note.id)} onChange={(event) => toggle(note.id, event.currentTarget.checked)} />
-              <span>
-                <strong>{note.toolName}</strong>: {NOTE_VERDICT_LABELS[note.verdict]}, {formatTimestamp(note.updatedAt)}. “
-                {note.text.length > EXCERPT_LENGTH ? `${note.text.slice(0, EXCERPT_LENGTH)}…` : note.text}”
-              </span>
-            </label>
+          {notes.map(({ note, repair }) => (
+            <div key={note.id}>
+              <label class="checkbox">
+                <input type="checkbox" checked={chosen.has(note.id)} onChange={(event) => toggle(note.id, event.currentTarget.checked)} aria-describedby={repair.length ? `${id}-repair-${note.id}` : undefined} />
+                <span>
+                  <strong>{note.toolName}</strong>: {NOTE_VERDICT_LABELS[note.verdict]}, {formatTimestamp(note.updatedAt)}. “
+                  {note.text.length > EXCERPT_LENGTH ? `${note.text.slice(0, EXCERPT_LENGTH)}…` : note.text}”
+                </span>
+              </label>
+              {repair.length > 0 && <RepairPrompt id={`${id}-repair-${note.id}`} repair={repair} where="from the trust card or the toolbar button" />}
+            </div>
           ))}
         </fieldset>
+        </>
       )}
       <ShareNotes port={port} download={download} chosen={[...chosen]} />
       <MoveNotes port={port} download={download} />

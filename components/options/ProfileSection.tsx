@@ -51,8 +51,14 @@ export function ProfileSection({ initial, onSave, championEmailLocked = false }:
   const save = async () => {
     const parsed = profileSchema.safeParse(values);
     if (!parsed.success) {
-      const invalid = (Object.keys(TEXT_FIELDS) as TextKey[]).filter((key) => parsed.error.issues.some((issue) => issue.path[0] === key));
-      setErrors(Object.fromEntries(invalid.map((key) => [key, TEXT_FIELDS[key].problem])));
+      const issueOf = (key: TextKey) => parsed.error.issues.find((issue) => issue.path[0] === key);
+      const invalid = (Object.keys(TEXT_FIELDS) as TextKey[]).filter((key) => issueOf(key));
+      // Patient data is named with where it is; other problems get the field's own sentence.
+      const message = (key: TextKey) => {
+        const issue = issueOf(key)!;
+        return issue.code === 'custom' ? `${issue.message} Your name and organisation sign your notes, and notes never hold patient data: remove it.` : TEXT_FIELDS[key].problem;
+      };
+      setErrors(Object.fromEntries(invalid.map((key) => [key, message(key)])));
       setStatus('');
       const [first] = invalid;
       if (first) fieldRefs.current[first]?.focus();
@@ -62,7 +68,9 @@ export function ProfileSection({ initial, onSave, championEmailLocked = false }:
     try {
       await onSave(parsed.data);
       setValues(parsed.data);
-      setStatus('Your profile has been saved.');
+      // Hidden characters pasted with the text (from an email, say) were taken out: say so.
+      const cleaned = (['displayName', 'organisation'] as const).some((key) => parsed.data[key] !== values[key].trim());
+      setStatus(`Your profile has been saved.${cleaned ? ' Hidden characters pasted with your name or organisation were removed.' : ''}`);
     } catch {
       setStatus('Your profile could not be saved on this computer. Try again.');
     }

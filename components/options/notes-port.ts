@@ -17,7 +17,7 @@ export function dexieNotesPort(db: SignpostDatabase, now: () => number): NotesPo
     exportFile: async () => ({ ...(await notesFileText(db, now())), fileName: notesFileName(now()) }),
     importFile: async (text) => {
       const parsed = parseNotesFile(text);
-      return parsed.ok ? { ok: true, result: await importNotes(db, parsed.notes) } : parsed;
+      return parsed.ok ? { ok: true, result: await importNotes(db, parsed.notes, parsed.unreadable) } : parsed;
     },
     importFeedFile: (fileName, text) => importFeedFile(db, fileName, text, now()),
   };

@@ -1,4 +1,4 @@
-import type { LocalNote } from '@/lib/notes/schema';
+import type { OwnNotes } from '@/lib/notes/store';
 import type { FeedImportResult, PublishResult, Team } from '@/lib/notes/team-feed';
 import type { NotesImportResult } from '@/lib/notes/transfer';
 import type { FeedListEntry, ForgetReply, PreviewResult, SubscribeReply, SyncFeedReply } from '@/lib/settings/feeds';
@@ -30,11 +30,11 @@ export interface ProfilePort {
 
 export interface NotesPort {
   /** Calls onChange with the clinician's own notes now and after every change. */
-  watch(onChange: (notes: LocalNote[]) => void, onError: (error: unknown) => void): () => void;
+  watch(onChange: (notes: OwnNotes) => void, onError: (error: unknown) => void): () => void;
   team(): Promise<Team | null>;
   publish(noteIds: readonly string[], team: { id: string; name: string; url?: string }): Promise<PublishResult>;
   exportFile(): Promise<{ text: string; fileName: string; count: number }>;
-  /** Imports a notes file whole, or refuses it whole with a reason. */
+  /** Imports every note of a notes file, or refuses the file whole with a reason. */
   importFile(text: string): Promise<{ ok: true; result: NotesImportResult } | { ok: false; problem: string }>;
   importFeedFile(fileName: string, text: string): Promise<FeedImportResult>;
 }

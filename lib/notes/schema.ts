@@ -1,12 +1,12 @@
 import { z } from '../zod';
 import { identifiersSchema, shortText, timestamp, type Identifiers } from '../feed/schema';
-import { describeFinding, findPatientData } from './patient-data';
+import { describeFinding, findPatientData, isPossibleOnly, vendorDomainsOf, type PatientDataFinding } from './patient-data';
 import { NOTE_LIMITS, NOTE_VERDICTS, ROLES } from './vocabulary';
 
 // A peer note, as written on the device and as carried by a team feed. Notes are about tools,
-// never patients: every schema here runs the patient-data check, so a note holding an NHS number
-// is refused when it is saved, published, imported or read from a feed.
-
+// never patients: every free-text field of a note (text, tags, tool name, conditions, author) is
+// checked for patient identifiers, so a note holding an NHS number is refused when it is saved,
+// published or read from a feed (docs/patient-data.md).
 
 export const noteIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a note id of letters, digits, ".", "_" or "-"');
 
@@ -28,14 +28,38 @@ const authoredFields = {
   tags: z.array(shortText(NOTE_LIMITS.tagLength)).max(NOTE_LIMITS.tags).default([]),
 };
 
-/** Where a finding was, worded for the author: "the note", "tag 2". */
+/** Where a finding was, worded for the author: "the note", "tag 2", "the tool's name". */
 export function fieldLabel(path: readonly PropertyKey[]): string {
-  return path[0] === 'tags' && typeof path[1] === 'number' ? `tag ${path[1] + 1}` : 'the note';
+  const [field, index] = path;
+  if (typeof index === 'number' && (field === 'tags' || field === 'conditions')) return `${field === 'tags' ? 'tag' : 'condition'} ${index + 1}`;
+  if (field === 'toolName') return "the tool's name";
+  if (field === 'author') return index === 'organisation' ? "the author's organisation" : "the author's name";
+  return 'the note';
 }
 
-/** Every free text of a note, with its path, for the patient-data check. */
-function freeTexts(note: { text: string; tags: readonly string[] }): [PropertyKey[], string][] {
-  return [[['text'], note.text], ...note.tags.map((tag, index): [PropertyKey[], string] => [['tags', index], tag])];
+/** The free texts of a note the patient-data check reads, with their paths. */
+interface CheckedNote {
+  text: string;
+  tags: readonly string[];
+  toolName: string;
+  conditions: readonly string[];
+  identifiers: Identifiers;
+  author?: { name: string; organisation?: string };
+}
+
+/** Free texts the author writes in their own words: names and addresses there are "possible". */
+const isAuthorsWords = (path: readonly PropertyKey[]) => path[0] === 'text' || path[0] === 'tags';
+
+function freeTexts(note: CheckedNote): [PropertyKey[], string][] {
+  const listed = (field: 'tags' | 'conditions') => note[field].map((value, index): [PropertyKey[], string] => [[field, index], value]);
+  return [
+    [['text'], note.text],
+    ...listed('tags'),
+    [['toolName'], note.toolName],
+    ...listed('conditions'),
+    ...(note.author ? ([[['author', 'name'], note.author.name]] as [PropertyKey[], string][]) : []),
+    ...(note.author?.organisation !== undefined ? ([[['author', 'organisation'], note.author.organisation]] as [PropertyKey[], string][]) : []),
+  ];
 }
 
 export interface PatientDataProblem {
@@ -44,22 +68,53 @@ export interface PatientDataProblem {
   message: string;
   start: number;
   end: number;
+  /** A possible name or street address: the author may save anyway. */
+  possible: boolean;
+  /** What was found, without hidden characters: what the author confirms by saving anyway. */
+  found: string;
 }
 
-export function patientDataProblems(note: { text: string; tags: readonly string[] }): PatientDataProblem[] {
+/** Nothing a note says was written before Signpost's notes existed: dates after it are not in "the future". */
+const EARLIEST_NOTE = Date.UTC(2024, 0, 1);
+
+/** When a stored or shared note's text was written, for the patient-data check. */
+export const writtenAt = (updatedAt: string): number => Math.max(Date.parse(updatedAt) || Date.now(), EARLIEST_NOTE);
+
+/**
+ * Patient data in every free-text field of a note, as of `now` (when it was written). Names and
+ * addresses are looked for only in the author's own words, and only when `possible` is asked.
+ */
+export function patientDataProblems(note: CheckedNote, now: number, { possible = false } = {}): PatientDataProblem[] {
+  const vendorDomains = vendorDomainsOf(note.identifiers);
   return freeTexts(note).flatMap(([path, value]) =>
-    findPatientData(value).map((finding) => ({ path, message: describeFinding(finding, fieldLabel(path)), start: finding.start, end: finding.end })),
+    findPatientData(value, { now, vendorDomains, identifiersOnly: !(possible && isAuthorsWords(path)) }).map((finding: PatientDataFinding) => ({
+      path,
+      message: describeFinding(finding, fieldLabel(path)),
+      start: finding.start,
+      end: finding.end,
+      possible: isPossibleOnly(finding.kind),
+      found: finding.text,
+    })),
   );
 }
 
-const withoutPatientData = (note: { text: string; tags: string[] }, context: z.RefinementCtx) => {
-  for (const { path, message, start, end } of patientDataProblems(note)) context.addIssue({ code: 'custom', path, message, params: { start, end } });
+const withoutPatientData = (note: CheckedNote & { updatedAt: string }, context: z.RefinementCtx) => {
+  for (const { path, message, start, end } of patientDataProblems(note, writtenAt(note.updatedAt))) {
+    context.addIssue({ code: 'custom', path, message, params: { start, end } });
+  }
 };
 
-/** What the editor sends: a new note (no id) or an edit of one of the author's own notes. */
-export const noteDraftSchema = z
-  .object({ id: noteIdSchema.optional(), ...noteSubjectSchema.shape, ...authoredFields })
-  .superRefine(withoutPatientData);
+/**
+ * What the editor sends: a new note (no id) or an edit of one of the author's own notes. Its
+ * patient-data check is made on the final note, signed, when it is saved (store.ts).
+ */
+export const noteDraftSchema = z.object({
+  id: noteIdSchema.optional(),
+  ...noteSubjectSchema.shape,
+  ...authoredFields,
+  /** Possible names or addresses the author chose to keep ("Save anyway"), as shown to them. */
+  keep: z.array(z.string().max(NOTE_LIMITS.text)).max(50).default([]),
+});
 
 export type NoteDraft = z.input<typeof noteDraftSchema>;
 
@@ -85,6 +140,23 @@ export const feedNoteSchema = z
 export const localNoteSchema = z
   .object({ ...noteFields, author: z.object({ name: z.string().trim().max(NOTE_LIMITS.authorName), ...authorFields }) })
   .superRefine(withoutPatientData);
+
+/**
+ * An own note as stored, by its shape alone: how a note that no longer passes the checks is still
+ * read, shown with what to repair, and exported, never hidden (docs/patient-data.md).
+ */
+export const storedNoteSchema = z.object({
+  id: noteIdSchema,
+  toolName: z.string(),
+  identifiers: identifiersSchema,
+  verdict: z.enum(NOTE_VERDICTS),
+  text: z.string(),
+  conditions: z.array(z.string()).default([]),
+  tags: z.array(z.string()).default([]),
+  author: z.object({ name: z.string(), role: z.enum(ROLES).optional(), organisation: z.string().optional() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
 export type FeedNote = z.infer<typeof feedNoteSchema>;
 export type LocalNote = z.infer<typeof localNoteSchema>;

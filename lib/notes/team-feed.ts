@@ -6,6 +6,7 @@ import { isLocked, loadPolicy } from '../settings/policy';
 import type { SignpostDatabase } from '../storage/db';
 import { SyncError } from '../sync/errors';
 import { decodeFeed, storeFeed } from '../sync/sync';
+import { describeWhere, findPatientData, PATIENT_DATA_LABELS } from './patient-data';
 import { feedNoteSchema, type FeedNote } from './schema';
 import { ownNotes } from './store';
 
@@ -64,8 +65,10 @@ export async function publishTeamFeed(db: SignpostDatabase, noteIds: readonly st
     const field = first?.path[0] === 'id' ? 'The team id' : first?.path[0] === 'url' ? 'The web address' : 'The team name';
     return { ok: false, problems: [], teamProblem: `${field} is not right: ${first?.message ?? 'unknown problem'}.` };
   }
+  const nameProblem = teamNameProblem(team.data.name, now);
+  if (nameProblem) return { ok: false, problems: [], teamProblem: `${nameProblem} Notes are about tools, never patients: remove it and try again.` };
   const wanted = new Set(noteIds);
-  const chosen = (await ownNotes(db)).filter((note) => wanted.has(note.id));
+  const chosen = (await ownNotes(db)).notes.flatMap(({ note }) => (wanted.has(note.id) ? [note] : []));
   if (chosen.length === 0) return { ok: false, problems: [], teamProblem: 'Choose at least one note to share.' };
 
   const problems: PublishProblem[] = [];
@@ -94,12 +97,24 @@ export async function publishTeamFeed(db: SignpostDatabase, noteIds: readonly st
   return { ok: true, text, fileName: `${publisher.id}.json`, sequence, count: notes.length };
 }
 
+const megabytes = (chars: number) => `${(chars / 1_000_000).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`;
+
 /** Imported feeds have no address to sync from; they are keyed by their publisher instead. */
 export const IMPORTED_FEED_SCHEME = 'imported:';
 
 export const isImportedFeed = (url: string) => url.startsWith(IMPORTED_FEED_SCHEME);
 
 export type FeedImportResult = { ok: true; url: string; publisher: string; notes: number; tools: number } | { ok: false; problem: string };
+
+/** A team shares tens or hundreds of notes; a file far beyond these is a mistake or an attack. */
+export const MAX_FEED_FILE_CHARS = 10_000_000;
+export const MAX_FEED_FILE_ENTRIES = 5_000;
+
+/** The team's name is shown beside each of its notes: it is checked as a note's author is. */
+function teamNameProblem(name: string, now: number): string | null {
+  const [finding] = findPatientData(name, { now, identifiersOnly: true });
+  return finding ? `The team name contains what looks like ${PATIENT_DATA_LABELS[finding.kind]} (${describeWhere(finding)}).` : null;
+}
 
 /**
  * Imports a feed file (a team feed, usually) for practices without hosting. Checked exactly as a
@@ -109,8 +124,17 @@ export async function importFeedFile(db: SignpostDatabase, fileName: string, tex
   if (isLocked(await loadPolicy(db), 'feeds')) {
     return { ok: false, problem: "Your organisation manages Signpost's feeds on this computer, so feed files cannot be imported here. Ask your IT team or digital champion." };
   }
+  if (text.length > MAX_FEED_FILE_CHARS) {
+    return { ok: false, problem: `This file is too large to import (${megabytes(text.length)}; a team feed file can be up to ${megabytes(MAX_FEED_FILE_CHARS)}). Nothing was imported.` };
+  }
   try {
     const decoded = await decodeFeed(text);
+    const entries = decoded.feed.tools.length + (decoded.feed.notes?.length ?? 0) + decoded.quarantined.length;
+    if (entries > MAX_FEED_FILE_ENTRIES) {
+      return { ok: false, problem: `This file has ${entries.toLocaleString('en-GB')} entries; a team feed file can have up to ${MAX_FEED_FILE_ENTRIES.toLocaleString('en-GB')}. Nothing was imported.` };
+    }
+    const nameProblem = teamNameProblem(decoded.feed.publisher.name, now);
+    if (nameProblem) return { ok: false, problem: `${nameProblem} Nothing was imported.` };
     const url = `${IMPORTED_FEED_SCHEME}${decoded.feed.publisher.id}`;
     const stored = await db.feeds.get(url);
     if (stored?.sequence !== undefined && decoded.feed.sequence < stored.sequence) {

@@ -18,6 +18,8 @@ export interface NoteView {
   old: boolean;
   /** null for the clinician's own note; otherwise the team feed it came from. */
   via: { publisher: string; feedUrl: string } | null;
+  /** An own note that no longer passes the checks: what to fix (it is shown, never hidden). */
+  repair?: string[];
 }
 
 export interface ToolNotes {
@@ -37,7 +39,6 @@ export function signature(author: { name: string; role?: Role }): string {
   return [author.name, author.role ? ROLE_LABELS[author.role] : ''].filter(Boolean).join(', ');
 }
 
-
 /** A reason a note was not saved, placed so the editor can point at it. */
 export interface NoteProblem {
   /** "text", "tags[1]", "verdict"… */
@@ -45,4 +46,6 @@ export interface NoteProblem {
   message: string;
   /** For patient data: where in that field it was found. */
   range?: { start: number; end: number };
+  /** A possible name or address (not an identifier): the author may keep it, with a deliberate click. */
+  possible?: { found: string };
 }

@@ -474,6 +474,30 @@ describe('profile', () => {
     });
   });
 
+  it('removes hidden characters pasted with the organisation, and says so', async () => {
+    const { ports } = renderPage({ stored: EMPTY_PROFILE });
+    const form = await profileSection();
+    fireEvent.input(within(form).getByLabelText('Organisation'), { target: { value: '\u202AExample Surgery (test)\u202C' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save profile' }));
+    await waitFor(() => expect(within(form).getByRole('status').textContent).toBe('Your profile has been saved. Hidden characters pasted with your name or organisation were removed.'));
+    expect(ports.profile.save).toHaveBeenCalledWith(expect.objectContaining({ organisation: 'Example Surgery (test)' }));
+  });
+
+  it('refuses patient data in the organisation, naming it and where, and saves nothing', async () => {
+    const { ports } = renderPage();
+    const form = await profileSection();
+    const organisation = within(form).getByLabelText('Organisation');
+    fireEvent.input(organisation, { target: { value: 'Ward 3, NHS 943 476 5919' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save profile' }));
+    expect(organisation.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = organisation.getAttribute('aria-describedby')!.split(' ').map((id) => document.getElementById(id)!.textContent);
+    expect(describedBy).toContain(
+      'Error: Your organisation contains what looks like an NHS number ("943 476 5919", at character 13). Your name and organisation sign your notes, and notes never hold patient data: remove it.',
+    );
+    expect(document.activeElement).toBe(organisation);
+    expect(ports.profile.save).not.toHaveBeenCalled();
+  });
+
   it('passes axe-core', async () => {
     renderPage();
     await expectAccessible(await profileSection());
@@ -640,6 +664,18 @@ describe('peer notes in settings', () => {
     await waitFor(() => expect(input.getAttribute('aria-invalid')).toBe('true'));
     expect(within(notes).getByText(/This notes file cannot be imported, so nothing was .*NHS number/)).toBeTruthy();
     expect(await db.notes.count()).toBe(0);
+  });
+
+  it('lists a note that needs repair with what to fix, tied to its checkbox', async () => {
+    const db = testDb();
+    await db.notes.put(noteRecord(sampleNote({ id: 'n1', toolName: 'Breathe Well (test)', author: { name: 'Dr A. Example', organisation: '\u202BExample Practice' } })));
+    renderPage({ db });
+    const notes = await screen.findByRole('region', { name: 'Peer notes' });
+    const choice = await within(notes).findByRole('checkbox', { name: /^Breathe Well \(test\)/ });
+    const prompt = document.getElementById(choice.getAttribute('aria-describedby')!)!;
+    expect(prompt.textContent).toContain('This note needs fixing before it can be shared.');
+    expect(prompt.textContent).toContain('Edit it from the trust card or the toolbar button to fix:');
+    await expectAccessible(notes);
   });
 
   it('imports a team feed file', async () => {

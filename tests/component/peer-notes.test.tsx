@@ -143,6 +143,61 @@ describe('writing a peer note on the card', () => {
   });
 });
 
+/** A person's own click: happy-dom has no isTrusted, so made-up events are told apart by it. */
+function personClicks(element: Element) {
+  const event = new MouseEvent('click', { bubbles: true, cancelable: true });
+  Object.defineProperty(event, 'isTrusted', { value: true });
+  element.dispatchEvent(event);
+}
+
+describe('possible names and notes needing repair', () => {
+  it('a possible name is shown, selected, and kept only with a person\'s click on Save anyway', async () => {
+    const { db } = await renderCard();
+    const form = await writeNote('Mrs Patel liked the large buttons.');
+    fireEvent.click(within(form).getByRole('button', { name: 'Save note' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toContain('The note was not saved yet: check this first.');
+    expect(alert.textContent).toContain('what may be a person\'s name ("Mrs Patel", at character 1)');
+    const text = within(form).getByRole('textbox', { name: 'Note' }) as HTMLTextAreaElement;
+    expect([text.selectionStart, text.selectionEnd]).toEqual([0, 9]);
+
+    const saveAnyway = within(alert).getByRole('button', { name: "Save anyway: not a patient's" });
+    // A made-up click (a script's) does nothing: saving would disable the button, then close the form.
+    fireEvent.click(saveAnyway);
+    await act(async () => {});
+    expect([saveAnyway.isConnected, saveAnyway.hasAttribute('disabled')]).toEqual([true, false]);
+    expect(await db.notes.count()).toBe(0);
+    await act(async () => personClicks(saveAnyway));
+    await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
+    expect((await db.notes.toArray()).map((record) => record.note.text)).toEqual(['Mrs Patel liked the large buttons.']);
+  });
+
+  it('an identifier offers no Save anyway', async () => {
+    await renderCard();
+    const form = await writeNote(`Mrs Patel, ${TEST_NHS_NUMBER}`);
+    fireEvent.click(within(form).getByRole('button', { name: 'Save note' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toContain('The note was not saved.');
+    expect(within(alert).queryByRole('button')).toBeNull();
+  });
+
+  it('an own note that fails the checks is shown on the card with what to fix, and editing it repairs it', async () => {
+    const db = testDb();
+    await saveProfile(db, { ...EMPTY_PROFILE, displayName: 'Dr A. Example', role: 'gp' });
+    await db.notes.put(noteRecord(sampleNote({ identifiers: SUBJECT.identifiers, toolName: 'COPD Coach', author: { name: 'Dr A. Example', organisation: '\u202AExample Practice\u202C' } })));
+    const actions = localNoteActions(db, () => CARD_NOW);
+    render(<PeerNotes notes={await actions.forTool(SUBJECT)} conditions={TOOL.conditions} actions={actions} idPrefix="card-notes" />);
+    const region = notesRegion(/Peer notes \(1\)/);
+    expect(region.textContent).toContain('This note needs fixing before it can be shared.');
+    expect(region.textContent).toContain("The author's organisation: must not contain characters that reverse or reorder text.");
+    fireEvent.click(within(region).getByRole('button', { name: /^Edit your note of/ }));
+    fireEvent.click(within(region).getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(within(region).getByRole('status').textContent).toBe('Your note was updated.'));
+    expect(region.textContent).not.toContain('needs fixing');
+    await expectNoAxeViolations(region);
+  });
+});
+
 describe("colleagues' notes", () => {
   async function renderWithTeamNotes(limit?: number) {
     const db = testDb();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeed } from '@/lib/feed/parse';
 import type { NoteDraft } from '@/lib/notes/schema';
 import { deleteNote, purgeDeleted, restoreNote, saveNote, toolNotes, UNDO_WINDOW_MS } from '@/lib/notes/store';
-import { importFeedFile, publishTeamFeed } from '@/lib/notes/team-feed';
+import { importFeedFile, loadTeam, publishTeamFeed } from '@/lib/notes/team-feed';
 import { importNotes, notesFileText, parseNotesFile } from '@/lib/notes/transfer';
 import { feedList, feedManager } from '@/lib/settings/feeds';
 import { saveProfile, EMPTY_PROFILE } from '@/lib/settings/profile';
@@ -207,8 +207,12 @@ describe('team feeds', () => {
     // As if saved by an older version whose check missed it.
     const record = (await db.notes.get(ids[1]!))!;
     await db.notes.put({ ...record, note: { ...record.note, text: `Helped patient ${TEST_NHS_NUMBER}.` } });
-    // Stored notes are validated on read, so the damaged one is not offered at all; publishing it by id finds nothing.
-    expect(await publishTeamFeed(db, [ids[1]!], team, NOW)).toEqual({ ok: false, problems: [], teamProblem: 'Choose at least one note to share.' });
+    // It is still offered (own notes are never hidden), and publishing refuses it with what was found.
+    expect(await publishTeamFeed(db, ids, team, NOW)).toEqual({
+      ok: false,
+      problems: [{ noteId: ids[1], toolName: SUBJECT.toolName, message: expect.stringMatching(/^The note contains what looks like an NHS number/) }],
+    });
+    expect(await loadTeam(db)).toBeNull();
   });
 
   it('needs the author name, a valid team id and at least one note', async () => {

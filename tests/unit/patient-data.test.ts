@@ -70,12 +70,18 @@ describe('NHS numbers', () => {
   it.each([
     ['more digits before', '19434765919'],
     ['more digits after', '94347659190'],
-    ['letters before', 'A9434765919'],
-    ['letters after', '9434765919B'],
     ['a loose grouping running on into more digits', '1 94 34 76 59 19'],
     ['a loose grouping with more digits after', '94 34 76 59 19 7'],
   ])('not when %s: %s', (_, text) => {
     expect(findPatientData(text).filter((f) => f.kind === 'nhs-number')).toEqual([]);
+  });
+
+  it.each(['NHS9434765919', 'nhsno9434765919', '9434765919pt', 'A9434765919'])('letters run on: %s', (n) => {
+    expect(found(n)).toEqual([['nhs-number', '9434765919']]);
+  });
+
+  it.each(['943/476/5919', '943_476_5919', '943,476,5919', '943   476   5919', '943 / 476 / 5919'])('split by "/", "_", "," or several spaces: %s', (n) => {
+    expectOne(n, 'nhs-number');
   });
 
   it('a 3-3-4 number followed by a date is both', () => {
@@ -89,7 +95,7 @@ describe('dates that could be dates of birth', () => {
     '01/02/1960', '1/2/60', '01-02-1960', '01.02.1960', '01.02.60', '1 Feb 1960', '1st February 1960',
     '01 February 60', 'February 1, 1960', 'Feb 1 1960', 'Feb. 1st, 1960', '1960-02-01', '1960/2/1', '1-Feb-1960',
     '01Feb1960', '1 FEB 1960', '2nd march 2001', '3rd Sept 1999', '23 Sep 1988', '4th of July 1976',
-    '29/02/2000', '31 December 2099', '1 Jan 1900', '12/25/1960' /* month first, as written in the US */,
+    '29/02/2000', '31 December 1999', '1 Jan 1900', '12/25/1960' /* month first, as written in the US */,
   ])('%s', (date) => expectOne(date, 'date-of-birth'));
 
   it.each([
@@ -234,7 +240,8 @@ describe('several at once', () => {
 
   it.each([
     ['an NHS number over a hospital number', 'MRN 9434765919', ['nhs-number', '9434765919']],
-    ['an NHS number over a phone number', '+44 943 476 5919', ['nhs-number', '943 476 5919']],
+    ['an NHS number over a phone number', 'tel 943 476 5919', ['nhs-number', '943 476 5919']],
+    ['a phone number when the digits follow a country code', '+44 943 476 5919', ['phone', '+44 943 476 5919']],
     ['an email address over a postcode inside it', 'sw1a1aa@example.com', ['email', 'sw1a1aa@example.com']],
     ['an email address over a hospital number inside it', 'K1234567@example.com', ['email', 'K1234567@example.com']],
     ['a hospital number over a phone number', 'MRN 07700900123', ['hospital-number', 'MRN 07700900123']],
@@ -325,6 +332,98 @@ describe('describeFinding', () => {
       phone: 'a phone number',
       email: 'an email address',
       'hospital-number': 'a hospital or clinic number',
+      name: "a person's name",
+      'street-address': 'a street address',
     });
+  });
+});
+
+describe('hidden characters', () => {
+  const HIDDEN = [
+    ['a zero-width space', '\u200B'],
+    ['a zero-width joiner', '\u200D'],
+    ['a zero-width non-joiner', '\u200C'],
+    ['a word joiner', '\u2060'],
+    ['a soft hyphen', '\u00AD'],
+    ['a left-to-right mark', '\u200E'],
+    ['a right-to-left embedding', '\u202B'],
+    ['a byte-order mark', '\uFEFF'],
+  ] as const;
+  const SAMPLES: [PatientDataKind, string, number][] = [
+    ['nhs-number', '943 476 5919', 5],
+    ['postcode', 'SW1A 1AA', 2],
+    ['phone', '07700 900123', 3],
+    ['email', 'jo.bloggs@example.com', 4],
+    ['date-of-birth', '01/02/1960', 2],
+  ];
+
+  describe.each(HIDDEN)('%s inside', (_, hidden) => {
+    it.each(SAMPLES)('%s is still found, and the finding covers the original characters', (kind, sample, at) => {
+      const typed = `${sample.slice(0, at)}${hidden}${sample.slice(at)}`;
+      const text = `Seen today: ${typed}, thanks`;
+      expect(findPatientData(text)).toEqual([{ kind, start: 12, end: 12 + typed.length, text: typed }]);
+    });
+  });
+
+  it('says how many hidden characters the finding holds, and shows it without them', () => {
+    const [finding] = findPatientData('NHS 943\u200B476\u200B5919');
+    expect(describeFinding(finding!, 'the note')).toBe(
+      'The note contains what looks like an NHS number ("9434765919", at character 5, with 2 hidden characters inside). Notes are about tools, never patients: remove it and try again.',
+    );
+  });
+
+  it('keeps offsets right after an astral character and hidden characters before the finding', () => {
+    const text = '🏥\u200B\u200B 943 476 5919';
+    expect(findPatientData(text)).toEqual([{ kind: 'nhs-number', start: 5, end: 17, text: '943 476 5919' }]);
+  });
+});
+
+describe('context decides', () => {
+  const now = Date.UTC(2026, 0, 15);
+  it.each([
+    ['a date after now', 'Review date 12/03/2027; NICE guidance due 1 June 2027'],
+    ['a date after now, even beside a birth word (a due date)', 'Expected date of birth 03/05/2027 in the maternity app'],
+    ['a date after an event word', 'Guidance published 3 March 2024; app updated 01/02/2025'],
+    ['an ISBN-10 that passes Modulus 11', 'The handbook, ISBN 0-19-852663-6, and ISBN-10: 9434765919'],
+    ['a trial registration number', 'Trial NCT01234567 and ISRCTN12345678'],
+    ['a company and a VAT number', 'Company number 01234567, VAT GB123456789'],
+    ['a charity helpline and a freephone number', 'Helpline 0300 123 1234 or free on 0800 123 4567'],
+    ["the practice's phone", "Ring the surgery on 01632 960001 to book"],
+    ["the vendor's email at its own domain", 'Support: team@sleepio.com, and help@big-health.example'],
+    ['an App Store id inside a web address', 'https://apps.apple.com/gb/app/example/id9434765919'],
+  ])('not %s: %s', (_, text) => expect(findPatientData(text, { now, vendorDomains: ['sleepio.com'] })).toEqual([]));
+
+  it.each([
+    ['a birth word nearer than an event word', 'Updated after DOB 3 March 1954 was checked', '3 March 1954'],
+    ['a patient word nearer than a context word', 'Company asked for NHS no 943 476 5919', '943 476 5919'],
+    ['an email at another domain than the vendor’s', 'wrote to jo.bloggs54@example.com', 'jo.bloggs54@example.com'],
+  ])('still found: %s', (_, text, expected) => {
+    expect(findPatientData(text, { now, vendorDomains: ['sleepio.com'] }).map((f) => f.text)).toEqual([expected]);
+  });
+
+  it('a two-digit year is never in the future', () => {
+    expect(found('3 Mar \'54')).toEqual([['date-of-birth', "3 Mar '54"]]);
+  });
+});
+
+describe('possible names and street addresses', () => {
+  it.each([
+    ['name', 'Mrs Patel'], ['name', 'Dr. O\'Neill'], ['name', 'mr Smith'], ['name', 'Miss Jones-Hart'],
+    ['street-address', '12 Acacia Avenue'], ['street-address', '4a high street'], ['street-address', '221B Baker St'],
+  ] as const)('%s: %s', (kind, sample) => expectOne(sample, kind));
+
+  it('are left out when only identifiers are asked for', () => {
+    expect(findPatientData('Mrs Patel at 12 Acacia Avenue', { identifiersOnly: true })).toEqual([]);
+  });
+
+  it('a possible finding says the author may keep it', () => {
+    const [finding] = findPatientData('Asked Mrs Patel');
+    expect(describeFinding(finding!, 'the note')).toBe(
+      'The note contains what may be a person\'s name ("Mrs Patel", at character 7). If it is a patient\'s, remove it; if not (a colleague, a tool, a company), you may save anyway.',
+    );
+  });
+
+  it.each(['MS Society', 'miss a dose', 'takes 5 minutes a day', 'Works 3 different ways', 'Drive the app with voice'])('not: %s', (text) => {
+    expect(findPatientData(text)).toEqual([]);
   });
 });

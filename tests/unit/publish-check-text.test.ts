@@ -29,6 +29,20 @@ describe('checkTextReport', () => {
     ]);
   });
 
+  it('writes out hidden characters, so the line shows exactly what was found and where', () => {
+    expect(checkTextReport('NHS 943\u200B476\u00AD5919')).toEqual({ exitCode: 1, lines: ['nhs-number at 5-16: "943\\u200B476\\u00AD5919" (2 hidden characters)'] });
+  });
+
+  it('prints a possible name or street address without failing: a note may keep one', () => {
+    expect(checkTextReport('Mrs Patel at 12 Acacia Avenue')).toEqual({ exitCode: 0, lines: ['possible name at 1-9: "Mrs Patel"', 'possible street-address at 14-29: "12 Acacia Avenue"'] });
+  });
+
+  it('a date after now is not a date of birth', () => {
+    const now = Date.parse('2026-12-01T00:00:00Z');
+    expect(checkTextReport('NICE review due 12/03/2027', now)).toEqual({ exitCode: 0, lines: [] });
+    expect(checkTextReport('Seen 12/03/1957', now).exitCode).toBe(1);
+  });
+
   it.each([
     ['a clean note', 'Works well for older patients with COPD; needs a smartphone; NICE HTE8 2023; version 2.1.3; call NHS 111'],
     ['an empty text', ''],
