@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { followUpBadge } from '@/lib/background/badge';
 import { entriesCsv, practiceCsv } from '@/lib/monitoring/csv';
 import { changesSince, signpostedTimes } from '@/lib/monitoring/follow-up';
 import { conditionFor, entrySchema, type SignpostingEntry } from '@/lib/monitoring/record';
@@ -142,11 +143,17 @@ describe('safety follow-up', () => {
       times: { count: 3, months: [{ month: '2026-11', count: 2 }, { month: '2026-12', count: 1 }] },
     });
 
+    expect(followUpBadge(await openFollowUps(db))).toEqual({
+      text: '!1',
+      color: '#d5281b',
+      title: 'Signpost: safety follow-up: a tool you signposted has changed. Open Signpost to read it.\nExample Sleep Coach (test): NICE: withdrawn or no longer available for insomnia (MTG70)',
+    });
     // Another sync raises nothing new; once read, the same change is never raised again.
     expect(await raiseFollowUps(db, matchFor, LATER)).toBe(1);
     await markFollowUpRead(db, followUp!.id, LATER);
     expect(await raiseFollowUps(db, matchFor, LATER)).toBe(0);
     expect(await openFollowUps(db)).toEqual([]);
+    expect(followUpBadge([])).toBeNull();
   });
 
   it('a claim relied on expires, or is superseded by a newer decision; a tool gone from the registry raises nothing', async () => {
