@@ -10,7 +10,7 @@ import type { VerdictState } from '../registry/verdict-look';
 import type { HiddenCard } from '../settings/dismissed';
 import type { FeedManager, ForgetReply, SubscribeReply, SyncFeedReply } from '../settings/feeds';
 import type { SyncOutcome } from '../sync/sync';
-import type { SignpostingActions, SignpostingOverview } from '../monitoring/actions';
+import type { SignpostingOverview, SignpostingPort } from '../monitoring/actions';
 import type { FollowUp } from '../monitoring/follow-up';
 import type { Report } from '../monitoring/report';
 import type { RecordReply } from '../monitoring/store';
@@ -33,7 +33,7 @@ export interface BackgroundContext {
   feeds: Pick<FeedManager, 'subscribe' | 'sync' | 'forget'>;
   notes: NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> };
   /** The signposting record: written and read only for Signpost's own pages (docs/monitoring.md §2). */
-  signposting: Omit<SignpostingActions, 'afterSync'>;
+  signposting: SignpostingPort;
   now: () => number;
   /** The clinician's own conditions (Settings → Your profile): they choose which condition leads a verdict. */
   myConditions?: () => Promise<readonly string[]>;

@@ -37,6 +37,9 @@ export interface SignpostingActions {
   afterSync(): Promise<void>;
 }
 
+/** What Signpost's pages may ask of the record: everything but the background's own after-sync step. */
+export type SignpostingPort = Omit<SignpostingActions, 'afterSync'>;
+
 export interface SignpostingDeps {
   db: SignpostDatabase;
   matchFor: MatchForRecord;

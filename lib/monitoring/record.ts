@@ -16,11 +16,14 @@ export type Channel = (typeof CHANNELS)[number];
 
 export const CHANNEL_LABELS: Record<Channel, string> = { text: 'Patient text copied', qr: 'QR code shown', handout: 'Handout printed' };
 
+/** Entries older than this are deleted (docs/monitoring.md §3). */
+export const RETENTION_MONTHS = 24;
+
 /** Patient text is written only for these verdicts, so only these are ever recorded. */
 export const RECORDED_VERDICTS = ['recommended', 'conditional'] as const;
 export type RecordedVerdict = (typeof RECORDED_VERDICTS)[number];
 
-export const conditionIdSchema = z.string().max(80).refine(isKnownCondition, 'not a condition Signpost knows');
+export const conditionIdSchema = z.string().max(80).refine((id): boolean => isKnownCondition(id), 'not a condition Signpost knows');
 const registryText = (max: number) => z.string().max(max);
 
 export const recordedClaimSchema = z.strictObject({

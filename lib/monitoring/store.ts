@@ -3,7 +3,7 @@ import type { LookupMatch } from '../registry/lookup';
 import type { PageContext } from '../registry/standing';
 import type { SignpostDatabase } from '../storage/db';
 import { changesSince, followUpId, followUpSchema, signpostedTimes, type FollowUp } from './follow-up';
-import { entryFor, entrySchema, localDay, type Channel, type SignpostingEntry } from './record';
+import { entryFor, entrySchema, localDay, RETENTION_MONTHS, type Channel, type SignpostingEntry } from './record';
 
 // The signposting record and its follow-ups on this computer (docs/monitoring.md). Only the
 // background calls this module: Signpost's pages reach it by message (lib/background/handlers.ts).
@@ -11,8 +11,6 @@ import { entryFor, entrySchema, localDay, type Channel, type SignpostingEntry } 
 // fails is never shown, counted or reported.
 
 const RECORD_SETTINGS_KEY = 'signposting-record';
-/** Entries older than this are deleted (docs/monitoring.md §3). */
-export const RETENTION_MONTHS = 24;
 
 export const recordSettingsSchema = z.strictObject({
   paused: z.boolean(),

@@ -3,10 +3,9 @@ import { handleMessage, type BackgroundContext, type LinkVerdict, type LookupRep
 import { pageLinks } from '@/lib/background/page-links';
 import { NO_NOTES } from '@/lib/notes/view';
 import { hiddenListingKeys, hideCard, loadHiddenCards } from '@/lib/settings/dismissed';
-import { signpostingActions } from '@/lib/monitoring/actions';
-import { dexieSearchSource, matchForRecord } from '@/lib/search/registry-search';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { testDb } from '../helpers/db';
+import { testSignposting } from '../helpers/signposting';
 import { feed, tool } from '../helpers/feeds';
 import { BUNDLED_TEST_FEED_URL, relayedNice, storeAsBundled } from '../helpers/trust';
 
@@ -54,14 +53,7 @@ async function background(maxLinksPerPage?: number) {
       restore: vi.fn(async (_id, subject) => ({ ...NO_NOTES, subject })),
     },
     // The signposting record for real, on the same database.
-    signposting: signpostingActions({
-      db,
-      matchFor: (recordId, pageContext) => matchForRecord(dexieSearchSource(db), recordId, pageContext),
-      now: () => NOW,
-      myConditions: async () => [],
-      authorName: async () => '',
-      showFollowUps: vi.fn(),
-    }),
+    signposting: testSignposting(db, NOW),
   };
   const ask = <T>(message: unknown, sender: MessageSender) => handleMessage(context, message, sender) as Promise<T> | undefined;
   return { db, context, ask };
