@@ -1,10 +1,12 @@
-import { badgeFor } from '@/lib/background/badge';
+import { badgeFor, followUpBadge } from '@/lib/background/badge';
 import { cardSnapshotScheduler, forgetCards } from '@/lib/background/card-snapshot';
 import { handleMessage, lookupForCard, type BackgroundContext, type LookupReply } from '@/lib/background/handlers';
 import { pageLinks } from '@/lib/background/page-links';
 import { applyManagedPolicy } from '@/lib/background/policy';
 import { syncSitesScript } from '@/lib/background/site-access';
 import { localNoteActions } from '@/lib/notes/actions';
+import { signpostingActions } from '@/lib/monitoring/actions';
+import { dexieSearchSource, matchForRecord } from '@/lib/search/registry-search';
 import { hiddenListingKeys, hideCard } from '@/lib/settings/dismissed';
 import { loadProfile } from '@/lib/settings/profile';
 import { BUNDLED_FEED_PATH, feedManager } from '@/lib/settings/feeds';
@@ -39,22 +41,46 @@ export default defineBackground(() => {
     if (badge) await browser.action.setBadgeBackgroundColor({ tabId, color: badge.color });
   };
 
+  // The signposting record and its safety follow-ups (docs/monitoring.md), raised after every sync.
+  const searchSource = dexieSearchSource(db);
+  const myConditions = async () => (await loadProfile(db)).myConditions;
+  const signposting = signpostingActions({
+    db,
+    matchFor: (recordId, pageContext) => matchForRecord(searchSource, recordId, pageContext),
+    now: Date.now,
+    myConditions,
+    authorName: async () => (await loadProfile(db)).displayName,
+    showFollowUps: (followUps) => {
+      const badge = followUpBadge(followUps);
+      void browser.action.setBadgeText({ text: badge?.text ?? '' });
+      void browser.action.setTitle({ title: badge?.title ?? 'Signpost' });
+      if (badge) void browser.action.setBadgeBackgroundColor({ color: badge.color });
+    },
+  });
+  const afterSync = <T>(outcome: T) =>
+    signposting.afterSync().then(
+      () => outcome,
+      (error: unknown) => (console.warn('Signpost: the safety follow-up check failed', error), outcome),
+    );
+  const syncAll = () => feeds.syncAll().then(afterSync);
+
   const context: BackgroundContext = {
     extensionId: browser.runtime.id,
     extensionOrigin,
     registry: dexieRegistrySource(db, reader),
     now: Date.now,
     hiddenListings: () => hiddenListingKeys(db),
-    myConditions: async () => (await loadProfile(db)).myConditions,
+    myConditions,
     hideCard: async (card) => {
       await hideCard(db, card);
       await forgetCards(browser.storage.local, [card.key]);
     },
     pageLinks: pageLinks(),
     showVerdictOnToolbar: (tabId, reply) => void showBadge(tabId, reply),
-    syncAll: feeds.syncAll,
-    feeds,
+    syncAll,
+    feeds: { ...feeds, sync: (url) => feeds.sync(url).then(afterSync) },
     notes: localNoteActions(db, Date.now),
+    signposting,
   };
 
   // The store pages' cards, copied to storage.local for a cold worker (lib/background/card-snapshot.ts),

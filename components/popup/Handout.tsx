@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { matchForRecord } from '@/lib/search/registry-search';
 import { handoutFor, readHandoutParams, type Handout } from '@/lib/signposting/handout';
 import { distinctLabel } from '@/lib/signposting/patient-text';
@@ -7,9 +7,36 @@ import { QrCode } from './QrCode';
 
 type State = { kind: 'loading' } | { kind: 'missing' } | Handout;
 
-/** The printable one-page handout, opened from a tool's detail in the popup. */
+/**
+ * The printable one-page handout, opened from a tool's detail in the popup. Each print (the
+ * button, or the browser's own print command) is recorded in the signposting record.
+ */
 export function HandoutPage({ deps, search, print }: { deps: RegistryDeps; search: string; print: () => void }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
+  const printingFromButton = useRef(false);
+  const { recordId, condition } = readHandoutParams(search);
+  const printable = state.kind === 'handout';
+
+  useEffect(() => {
+    if (!printable || !recordId) return;
+    // The browser's print command fires beforeprint too; the button records its own print once.
+    const recordPrint = () => {
+      if (!printingFromButton.current) void deps.signposting.record(recordId, 'handout', condition).catch(() => undefined);
+    };
+    window.addEventListener('beforeprint', recordPrint);
+    return () => window.removeEventListener('beforeprint', recordPrint);
+  }, [deps, printable, recordId, condition]);
+
+  const printHandout = () => {
+    if (recordId) void deps.signposting.record(recordId, 'handout', condition).catch(() => undefined);
+    printingFromButton.current = true;
+    try {
+      print();
+    } finally {
+      printingFromButton.current = false;
+    }
+  };
+
   useEffect(() => {
     const { recordId, link } = readHandoutParams(search);
     void (async () => {
@@ -41,7 +68,7 @@ export function HandoutPage({ deps, search, print }: { deps: RegistryDeps; searc
           </p>
         ))}
         <p>
-          <button type="button" onClick={print}>
+          <button type="button" onClick={printHandout}>
             Print this handout
           </button>
         </p>

@@ -7,6 +7,7 @@ import { alternativesFor, registrySearch } from '@/lib/search/registry-search';
 import { productRecordId, type SearchEntry } from '@/lib/search/search';
 import { EMPTY_PROFILE, type Profile } from '@/lib/settings/profile';
 import { HiddenCards } from '../HiddenCards';
+import { FollowUps } from '../signposting/FollowUps';
 import { CurrentPage, type PageState } from './CurrentPage';
 import type { PopupDeps } from './deps';
 import { SEARCH_INPUT_ID, SearchPanel } from './SearchPanel';
@@ -66,9 +67,14 @@ export function Popup({ deps }: { deps: PopupDeps }) {
     <div class="popup">
       <header class="popup-header">
         <h1>Signpost</h1>
-        <button type="button" class="quiet" onClick={deps.openSettings}>
-          Settings
-        </button>
+        <span>
+          <button type="button" class="quiet" onClick={deps.openSignpostingPage}>
+            My signposting
+          </button>{' '}
+          <button type="button" class="quiet" onClick={deps.openSettings}>
+            Settings
+          </button>
+        </span>
       </header>
       {view.kind === 'detail' ? (
         <main>
@@ -76,6 +82,7 @@ export function Popup({ deps }: { deps: PopupDeps }) {
         </main>
       ) : (
         <main>
+          <FollowUps port={deps.signposting} headingLevel={2} />
           <section aria-labelledby="popup-page-heading">
             <h2 id="popup-page-heading">This page</h2>
             <CurrentPage state={page} noteActions={deps.notes} championEmail={profile.championEmail} onOpen={open} openSettings={deps.openSettings} />

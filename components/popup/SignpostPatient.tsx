@@ -1,21 +1,36 @@
 import { useRef, useState } from 'preact/hooks';
+import { conditionLabel } from '@/lib/feed/conditions';
+import type { SignpostingPort } from '@/lib/monitoring/actions';
+import { conditionFor, signpostableConditions, type Channel } from '@/lib/monitoring/record';
 import type { LookupMatch } from '@/lib/registry/lookup';
 import { distinctLabel, signpostingFor } from '@/lib/signposting/patient-text';
+import { RecordNotice } from '../signposting/RecordNotice';
 import { QrCode } from './QrCode';
 
 interface SignpostPatientProps {
   match: LookupMatch;
   recordId: string;
   copyText: (text: string) => Promise<void>;
-  openHandout: (recordId: string, link: string | null) => void;
+  openHandout: (recordId: string, link: string | null, condition: string | null) => void;
+  /** The signposting record (docs/monitoring.md): each copy, QR code shown and handout printed. */
+  record: Pick<SignpostingPort, 'record' | 'settings'>;
+  openSignpostingPage: () => void;
+  myConditions: readonly string[];
 }
 
-/** Text to paste, a QR code to scan and a handout to print: nothing about the patient in any of them. */
-export function SignpostPatient({ match, recordId, copyText, openHandout }: SignpostPatientProps) {
+/**
+ * Text to paste, a QR code to scan and a handout to print: nothing about the patient in any of
+ * them. Each is recorded on this computer (tool, what Signpost said, condition, day), unless paused.
+ */
+export function SignpostPatient({ match, recordId, copyText, openHandout, record, openSignpostingPage, myConditions }: SignpostPatientProps) {
   const signposting = signpostingFor(match);
   const textArea = useRef<HTMLTextAreaElement>(null);
   const [copyStatus, setCopyStatus] = useState('');
   const [qrLink, setQrLink] = useState(signposting.kind === 'text' ? (signposting.links[0]?.url ?? null) : null);
+  const [qrShown, setQrShown] = useState(false);
+  const conditions = signpostableConditions(match);
+  const [condition, setCondition] = useState(() => conditionFor(match, null, myConditions));
+  const [notice, setNotice] = useState(false);
 
   if (signposting.kind === 'withheld') {
     return (
@@ -26,9 +41,16 @@ export function SignpostPatient({ match, recordId, copyText, openHandout }: Sign
     );
   }
 
+  const recordSignposting = (channel: Channel) =>
+    void record.record(recordId, channel, condition).then(
+      (reply) => reply.recorded && reply.showNotice && setNotice(true),
+      () => undefined,
+    );
+
   const copy = async () => {
     try {
       await copyText(signposting.text);
+      recordSignposting('text');
       setCopyStatus('Copied. Paste it into Accurx, a text message or a letter.');
     } catch {
       // Clipboard access can be refused (browser policy, no user gesture): leave the text selected.
@@ -46,8 +68,21 @@ export function SignpostPatient({ match, recordId, copyText, openHandout }: Sign
           {note}
         </p>
       ))}
+      {conditions.length > 1 && (
+        <p>
+          <label for="popup-signpost-condition">Given for (recorded on this computer, with nothing about the patient)</label>
+          <select id="popup-signpost-condition" value={condition ?? ''} onChange={(event) => setCondition(event.currentTarget.value)}>
+            {conditions.map((id) => (
+              <option key={id} value={id}>
+                {conditionLabel(id)}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
       <label for="popup-patient-text">Text for the patient (it contains nothing about them)</label>
-      <textarea id="popup-patient-text" ref={textArea} readOnly rows={7} value={signposting.text} />
+      {/* Copying by hand (when the browser refused) is signposting too. */}
+      <textarea id="popup-patient-text" ref={textArea} readOnly rows={7} value={signposting.text} onCopy={() => recordSignposting('text')} />
       <p>
         <button type="button" onClick={() => void copy()}>
           Copy text
@@ -56,6 +91,7 @@ export function SignpostPatient({ match, recordId, copyText, openHandout }: Sign
       <p class="status-line" role="status">
         {copyStatus}
       </p>
+      {notice && <RecordNotice record={record} openSignpostingPage={openSignpostingPage} onDone={() => setNotice(false)} />}
       {qrLink && (
         <>
           <h4>QR code to scan from the screen</h4>
@@ -69,12 +105,29 @@ export function SignpostPatient({ match, recordId, copyText, openHandout }: Sign
               ))}
             </fieldset>
           )}
-          <QrCode link={qrLink} />
-          <p class="qr-link">{qrLink}</p>
+          {qrShown ? (
+            <>
+              <QrCode link={qrLink} />
+              <p class="qr-link">{qrLink}</p>
+            </>
+          ) : (
+            // Shown on request: showing it to the patient is a signposting, and is recorded.
+            <p>
+              <button
+                type="button"
+                onClick={() => {
+                  setQrShown(true);
+                  recordSignposting('qr');
+                }}
+              >
+                Show QR code
+              </button>
+            </p>
+          )}
         </>
       )}
       <p>
-        <button type="button" onClick={() => openHandout(recordId, qrLink)}>
+        <button type="button" onClick={() => openHandout(recordId, qrLink, condition)}>
           Printable handout (opens a new tab)
         </button>
       </p>

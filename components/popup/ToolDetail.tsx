@@ -91,7 +91,15 @@ export function ToolDetail({ match, recordId, deps, myConditions, onBack }: Tool
           <p>Your registry has no facts about cost, accessibility, data security or regulation for this tool.</p>
         )}
       </section>
-      <SignpostPatient match={match} recordId={recordId} copyText={deps.copyText} openHandout={deps.openHandout} />
+      <SignpostPatient
+        match={match}
+        recordId={recordId}
+        copyText={deps.copyText}
+        openHandout={deps.openHandout}
+        record={deps.signposting}
+        openSignpostingPage={deps.openSignpostingPage}
+        myConditions={myConditions}
+      />
     </div>
   );
 }

@@ -4,10 +4,11 @@ import { loadProfile } from '@/lib/settings/profile';
 import { handoutQuery } from '@/lib/signposting/handout';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { dexieHiddenCardsPort } from '../hidden-cards-port';
+import { messageSignpostingPort } from '../signposting/message-port';
 import type { CurrentTab, PopupDeps, RegistryDeps } from './deps';
 
 export function browserRegistryDeps(db: SignpostDatabase): RegistryDeps {
-  return { source: dexieSearchSource(db), now: Date.now };
+  return { source: dexieSearchSource(db), now: Date.now, signposting: messageSignpostingPort() };
 }
 
 export function browserPopupDeps(): PopupDeps {
@@ -17,8 +18,9 @@ export function browserPopupDeps(): PopupDeps {
     currentTab: () => currentTab(new URLSearchParams(location.search)),
     profile: () => loadProfile(db),
     copyText: (text) => navigator.clipboard.writeText(text),
-    openHandout: (recordId, link) => void browser.tabs.create({ url: browser.runtime.getURL('/handout.html') + handoutQuery(recordId, link) }),
+    openHandout: (recordId, link, condition) => void browser.tabs.create({ url: browser.runtime.getURL('/handout.html') + handoutQuery(recordId, link, condition) }),
     openSettings: () => void browser.runtime.openOptionsPage(),
+    openSignpostingPage: () => void browser.tabs.create({ url: browser.runtime.getURL('/signposting.html') }),
     notes: localNoteActions(db, Date.now),
     hiddenCards: dexieHiddenCardsPort(db),
   };

@@ -1,4 +1,5 @@
 import type { ToolNoteActions } from '@/lib/notes/actions';
+import type { SignpostingPort } from '@/lib/monitoring/actions';
 import type { SearchSource } from '@/lib/search/registry-search';
 import type { HiddenCardsPort } from '../hidden-cards-port';
 import type { Profile } from '@/lib/settings/profile';
@@ -14,6 +15,8 @@ export interface CurrentTab {
 export interface RegistryDeps {
   source: SearchSource;
   now(): number;
+  /** The signposting record, kept by the background (docs/monitoring.md). */
+  signposting: SignpostingPort;
 }
 
 export interface PopupDeps extends RegistryDeps {
@@ -22,8 +25,10 @@ export interface PopupDeps extends RegistryDeps {
   profile(): Promise<Profile>;
   copyText(text: string): Promise<void>;
   /** Opens the printable handout for a product (by its record id) in a new tab. */
-  openHandout(recordId: string, link: string | null): void;
+  openHandout(recordId: string, link: string | null, condition: string | null): void;
   openSettings(): void;
+  /** Opens My signposting (entrypoints/signposting) in a new tab. */
+  openSignpostingPage(): void;
   hiddenCards: HiddenCardsPort;
   notes: ToolNoteActions;
 }

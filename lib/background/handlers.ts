@@ -10,6 +10,10 @@ import type { VerdictState } from '../registry/verdict-look';
 import type { HiddenCard } from '../settings/dismissed';
 import type { FeedManager, ForgetReply, SubscribeReply, SyncFeedReply } from '../settings/feeds';
 import type { SyncOutcome } from '../sync/sync';
+import type { SignpostingOverview, SignpostingPort } from '../monitoring/actions';
+import type { FollowUp } from '../monitoring/follow-up';
+import type { Report } from '../monitoring/report';
+import type { RecordReply } from '../monitoring/store';
 import type { PageDocument, PageLinks } from './page-links';
 
 export interface BackgroundContext {
@@ -28,6 +32,8 @@ export interface BackgroundContext {
   showVerdictOnToolbar: (tabId: number, reply: LookupReply) => void;
   feeds: Pick<FeedManager, 'subscribe' | 'sync' | 'forget'>;
   notes: NoteActions & { forTool(subject: NoteSubject | null): Promise<ToolNotes> };
+  /** The signposting record: written and read only for Signpost's own pages (docs/monitoring.md §2). */
+  signposting: SignpostingPort;
   now: () => number;
   /** The clinician's own conditions (Settings → Your profile): they choose which condition leads a verdict. */
   myConditions?: () => Promise<readonly string[]>;
@@ -59,7 +65,20 @@ export interface LinkVerdict {
   said?: string;
 }
 
-type Reply = LookupReply | LinkVerdict[] | SyncOutcome[] | { ok: boolean } | SubscribeReply | SyncFeedReply | ForgetReply | SaveNoteReply | ToolNotes;
+type Reply =
+  | LookupReply
+  | LinkVerdict[]
+  | SyncOutcome[]
+  | { ok: boolean }
+  | SubscribeReply
+  | SyncFeedReply
+  | ForgetReply
+  | SaveNoteReply
+  | ToolNotes
+  | RecordReply
+  | SignpostingOverview
+  | FollowUp[]
+  | Report;
 
 /** A web page's document, as a content script's sender names it. */
 interface WebPage extends PageDocument {
@@ -71,7 +90,7 @@ const TOP_FRAME = 0;
 /**
  * Answers a runtime message, or returns undefined to ignore it: messages from other extensions,
  * anything that fails validation, and anything its sender may not ask get no answer at all.
- * Signpost's own pages may ask for notes, syncs, feed changes and any card; a content script only
+ * Signpost's own pages may ask for notes, syncs, feed changes, the signposting record and any card; a content script only
  * about the page it runs in: whatever a page manages to make its content script send, it learns no
  * more than its own card and its links' verdicts, and changes nothing but the hiding of its own card.
  */
@@ -111,6 +130,20 @@ function answerExtensionPage(context: BackgroundContext, request: ExtensionPageR
       return context.feeds.sync(request.url);
     case 'forget-feed':
       return context.feeds.forget(request.url);
+    case 'record-signposting':
+      return context.signposting.record(request.recordId, request.channel, request.condition);
+    case 'signposting-overview':
+      return context.signposting.overview();
+    case 'delete-signpostings':
+      return context.signposting.remove(request.ids);
+    case 'set-signposting-record':
+      return context.signposting.settings({ ...(request.paused !== undefined ? { paused: request.paused } : {}), ...(request.noticeSeen !== undefined ? { noticeSeen: request.noticeSeen } : {}) });
+    case 'follow-ups':
+      return context.signposting.followUps();
+    case 'mark-follow-up-read':
+      return context.signposting.markRead(request.id);
+    case 'signposting-report':
+      return context.signposting.report();
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from '../zod';
 import { noteIdSchema, noteSubjectSchema } from '../notes/schema';
+import { CHANNELS, conditionIdSchema } from '../monitoring/record';
 
 // Every message the background accepts, validated at the boundary. Anything else is ignored.
 // Two groups, by who may send them (lib/background/handlers.ts checks the sender).
@@ -39,6 +40,15 @@ export const extensionPageRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe-feed'), url: z.string().max(2000), keys: z.array(z.string().max(100)).max(8).optional() }),
   z.object({ type: z.literal('sync-feed'), url: z.string().max(2000) }),
   z.object({ type: z.literal('forget-feed'), url: z.string().max(2000) }),
+  // The signposting record (docs/monitoring.md): a record id, a channel and a condition id, and
+  // no free text; the background looks the tool up and builds the entry itself.
+  z.strictObject({ type: z.literal('record-signposting'), recordId: z.string().max(2200), channel: z.enum(CHANNELS), condition: conditionIdSchema.nullable() }),
+  z.object({ type: z.literal('signposting-overview') }),
+  z.object({ type: z.literal('delete-signpostings'), ids: z.union([z.literal('all'), z.array(z.uuid()).max(10_000)]) }),
+  z.object({ type: z.literal('set-signposting-record'), paused: z.boolean().optional(), noticeSeen: z.boolean().optional() }),
+  z.object({ type: z.literal('follow-ups') }),
+  z.object({ type: z.literal('mark-follow-up-read'), id: z.string().max(3000) }),
+  z.object({ type: z.literal('signposting-report') }),
 ]);
 
 export type PageRequest = z.infer<typeof pageRequestSchema>;

@@ -78,14 +78,18 @@ export function checkedLine(match: LookupMatch, feeds: readonly FeedSummary[], n
   return `Signpost checked this on ${when} from ${publishers.length ? publishers.join(', ') : 'no current feed'}.`;
 }
 
-/** The handout page's query string (handout.html?…) for a product (by record id) and QR link. */
-export function handoutQuery(recordId: string, link: string | null): string {
+/**
+ * The handout page's query string (handout.html?…) for a product (by record id), QR link and the
+ * condition it is given for (recorded when printed; the background accepts only a known condition).
+ */
+export function handoutQuery(recordId: string, link: string | null, condition: string | null = null): string {
   const params = new URLSearchParams({ tool: recordId });
   if (link) params.set('link', link);
+  if (condition) params.set('for', condition);
   return `?${params}`;
 }
 
-export function readHandoutParams(search: string): { recordId: string | null; link: string | null } {
+export function readHandoutParams(search: string): { recordId: string | null; link: string | null; condition: string | null } {
   const params = new URLSearchParams(search);
-  return { recordId: params.get('tool'), link: params.get('link') };
+  return { recordId: params.get('tool'), link: params.get('link'), condition: params.get('for') };
 }

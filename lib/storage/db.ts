@@ -4,6 +4,8 @@ import type { FeedTrustState, Verification } from '../feed/verify';
 import type { FeedNote, LocalNote } from '../notes/schema';
 import type { QuarantinedEntry } from '../feed/parse';
 import type { ToolRecord } from '../registry/types';
+import type { FollowUpRecord } from '../monitoring/follow-up';
+import type { SignpostingEntry } from '../monitoring/record';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
 import type { SyncErrorCode } from '../sync/errors';
@@ -155,6 +157,12 @@ export const SCHEMA_VERSIONS: readonly {
       await tx.table<FeedTrustState>('feedTrust').bulkPut(states);
     },
   },
+  {
+    // v8: the clinician's signposting record and the safety follow-ups raised from it
+    // (docs/monitoring.md). Entries are read back by tool and pruned by day.
+    version: 8,
+    stores: { signpostings: 'id, date, tool.recordId', followUps: 'id' },
+  },
 ];
 
 export const DATABASE_NAME = 'signpost';
@@ -168,6 +176,9 @@ export class SignpostDatabase extends Dexie {
   teamNotes!: EntityTable<TeamNoteRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
   feedTrust!: EntityTable<FeedTrustState, 'url'>;
+  /** Read only through lib/monitoring/store.ts, which validates every row. */
+  signpostings!: EntityTable<SignpostingEntry, 'id'>;
+  followUps!: EntityTable<FollowUpRecord, 'id'>;
 
   constructor(name: string = DATABASE_NAME) {
     super(name);

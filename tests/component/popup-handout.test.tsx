@@ -7,6 +7,8 @@ import { testDb, withFeeds } from '../helpers/db';
 import { BUNDLED_TEST_FEED_URL, storeAsBundled } from '../helpers/trust';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { expectNoAxeViolations } from '../helpers/axe';
+import { testSignposting } from '../helpers/signposting';
+import { readEntries } from '@/lib/monitoring/store';
 
 afterEach(cleanup);
 
@@ -38,8 +40,9 @@ async function renderHandout(search: string) {
     [ICB_FEED]: feed({ tools: [tool({ id: 'sw', name: 'SleepWell', identifiers: { apple: ['123456789'], web: [{ origin: 'https://sleepwell-offers.example' }] }, conditions: ['insomnia'] })] }),
   });
   const print = vi.fn();
-  const view = render(<HandoutPage deps={{ source: dexieSearchSource(db), now: () => Date.parse('2026-11-25T12:00:00Z') }} search={search} print={print} />);
-  return { print, container: view.container };
+  const now = Date.parse('2026-11-25T12:00:00Z');
+  const view = render(<HandoutPage deps={{ source: dexieSearchSource(db), now: () => now, signposting: testSignposting(db, now) }} search={search} print={print} />);
+  return { print, container: view.container, db };
 }
 
 describe('printable handout page', () => {
@@ -59,6 +62,21 @@ describe('printable handout page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Print this handout' }));
     expect(print).toHaveBeenCalledOnce();
     await expectNoAxeViolations(container);
+  });
+
+  it('records each print, from the button or the browser\'s own print command, once each, for the condition it was given for', async () => {
+    const { print, db } = await renderHandout(handoutQuery(`${NICE_FEED} sleep`, PLAY, 'insomnia'));
+    await screen.findByRole('heading', { level: 1, name: 'Sleep Well' });
+    // The button's print fires beforeprint too: still one entry.
+    print.mockImplementation(() => window.dispatchEvent(new Event('beforeprint')));
+    fireEvent.click(screen.getByRole('button', { name: 'Print this handout' }));
+    await waitFor(async () => expect(await readEntries(db)).toHaveLength(1));
+    window.dispatchEvent(new Event('beforeprint'));
+    await waitFor(async () => expect(await readEntries(db)).toHaveLength(2));
+    expect((await readEntries(db)).map((entry) => [entry.channel, entry.condition, entry.tool.name])).toEqual([
+      ['handout', 'insomnia', 'Sleep Well'],
+      ['handout', 'insomnia', 'Sleep Well'],
+    ]);
   });
 
   it('makes no handout for a withdrawn tool, and says why', async () => {

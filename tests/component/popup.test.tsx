@@ -10,6 +10,9 @@ import { hideCard, loadHiddenCards } from '@/lib/settings/dismissed';
 import { EMPTY_PROFILE, loadProfile, saveProfile, type Profile } from '@/lib/settings/profile';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { expectNoAxeViolations } from '../helpers/axe';
+import { testSignposting } from '../helpers/signposting';
+import { openFollowUps, raiseFollowUps, readEntries } from '@/lib/monitoring/store';
+import { matchForRecord } from '@/lib/search/registry-search';
 import { testDb } from '../helpers/db';
 import { BUNDLED_TEST_FEED_URL, storeAsBundled } from '../helpers/trust';
 import { endorsement, feed, tool } from '../helpers/feeds';
@@ -69,6 +72,8 @@ async function renderPopup({ url, title, profile = {}, copyText = vi.fn(async ()
     copyText,
     openHandout: vi.fn(),
     openSettings: vi.fn(),
+    openSignpostingPage: vi.fn(),
+    signposting: testSignposting(db, NOW),
     notes: localNoteActions(db, () => NOW),
     hiddenCards: hiddenCards(db),
   };
@@ -256,6 +261,8 @@ describe('tool detail and signposting a patient', () => {
     expect(await screen.findByText('Copied. Paste it into Accurx, a text message or a letter.')).toBeTruthy();
     expect(copyText).toHaveBeenCalledWith(text.value);
 
+    expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show QR code' }));
     const qr = screen.getByRole('img', { name: 'QR code for https://apps.apple.com/gb/app/id111111111' });
     expect(qr.tagName.toLowerCase()).toBe('svg');
     expect(qr.querySelectorAll('rect').length).toBeGreaterThan(50);
@@ -263,8 +270,47 @@ describe('tool detail and signposting a patient', () => {
     expect(screen.getByRole('img', { name: 'QR code for https://play.google.com/store/apps/details?id=com.example.breathe' })).toBeTruthy();
 
     fireEvent.click(screen.getByRole('button', { name: 'Printable handout (opens a new tab)' }));
-    expect(deps.openHandout).toHaveBeenCalledWith(`${NICE_FEED} breathe`, 'https://play.google.com/store/apps/details?id=com.example.breathe');
+    expect(deps.openHandout).toHaveBeenCalledWith(`${NICE_FEED} breathe`, 'https://play.google.com/store/apps/details?id=com.example.breathe', 'copd');
     await expectNoAxeViolations(container);
+  });
+
+  it('records each signposting on this computer (text copied, QR code shown) for the chosen condition, with a plain notice the first time', async () => {
+    const { db, container } = await openDetail('Lung Coach');
+    fireEvent.change(screen.getByRole('combobox', { name: /Given for/ }), { target: { value: 'asthma' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Copy text' }));
+    const notice = await screen.findByRole('region', { name: 'Signpost keeps a record of what you signpost' });
+    expect(notice.textContent).toContain('Nothing about the patient.');
+    await expectNoAxeViolations(container);
+    fireEvent.click(within(notice).getByRole('button', { name: 'OK' }));
+    expect(screen.queryByRole('region', { name: 'Signpost keeps a record of what you signpost' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show QR code' }));
+    const recorded = async () => (await readEntries(db)).map((entry) => `${entry.channel} ${entry.condition} ${entry.tool.name}`).sort();
+    await waitFor(async () => expect(await recorded()).toEqual(['qr asthma Lung Coach', 'text asthma Lung Coach']));
+    // Read again after the second record: the notice, once read, stays away.
+    expect(screen.queryByRole('region', { name: 'Signpost keeps a record of what you signpost' })).toBeNull();
+  });
+
+  it('shows a safety follow-up for a tool the clinician signposted that has since been withdrawn, until marked read', async () => {
+    const db = await registry();
+    const recordId = `${NICE_FEED} breathe`;
+    await testSignposting(db, NOW).record(recordId, 'text', 'copd');
+    const updated = feed({
+      sequence: 2,
+      publisher: { id: 'nice-test', name: 'NICE decisions (test)', kind: 'nice' },
+      tools: [tool({ id: 'breathe', name: 'Breathe Well', identifiers: { apple: ['111111111'] }, conditions: ['copd'], endorsements: [nice('conditional', 'HTE19'), { ...nice('withdrawn', 'HTE19'), decisionDate: '2026-10' }] })],
+    });
+    await storeAsBundled(db, updated);
+    await raiseFollowUps(db, (id, context) => matchForRecord(dexieSearchSource(db), id, context), NOW);
+    const { container } = await renderPopup({ db });
+    const section = await screen.findByRole('region', { name: 'Safety follow-up' });
+    expect(section.textContent).toContain('Breathe Well: changed since you signposted it');
+    expect(section.textContent).toContain('NICE: withdrawn or no longer available for COPD (HTE19)');
+    expect(section.textContent).toContain('Said by NICE, dated October 2026');
+    expect(section.textContent).toContain('You signposted it once: November 2026 (1).');
+    await expectNoAxeViolations(container);
+    fireEvent.click(within(section).getByRole('button', { name: /^Mark as read/ }));
+    expect(await screen.findByText('Marked as read: Breathe Well.')).toBeTruthy();
+    expect(await openFollowUps(db)).toEqual([]);
   });
 
   it('when copying is refused, selects the text and says how to copy it', async () => {

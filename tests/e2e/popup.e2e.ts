@@ -2,10 +2,9 @@
 // A headless browser cannot click the toolbar icon, so the popup is opened as a tab:
 // popup.html?tab=<id> (a test hook documented in components/popup/browser-deps.ts) makes it check
 // that tab, the store page, instead of itself.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { axeViolations } from './harness/axe';
 import type { ExtensionSession } from './harness/browser';
 import { WYSA_HEADLINE } from './harness/bundled-feed';
 import { readHeadline } from './harness/card';
@@ -15,8 +14,6 @@ import { startStoreSession, type StoreSession } from './harness/session';
 import { endorsement, tool } from '../helpers/feeds';
 
 const WYSA_PLAY = 'https://play.google.com/store/apps/details?id=bot.touchkin';
-// Extension pages forbid inline scripts (CSP), so axe is evaluated through the DevTools protocol.
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const POPUP_SIZE = { width: 380, height: 560 };
 const ICB = 'Example ICB (test)';
 
@@ -61,14 +58,6 @@ async function popupFor(url: string): Promise<{ store: Page; popup: Page }> {
   await popup.setViewportSize(POPUP_SIZE);
   await popup.goto(`chrome-extension://${session.extensionId}/popup.html?tab=${tabId}`);
   return { store, popup };
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const results = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
-  });
 }
 
 const card = (page: Page) => page.getByRole('region', { name: 'Signpost trust check' });
@@ -118,7 +107,8 @@ describe('toolbar popup', () => {
     // Scope (ages, setting) comes before the guidance code: "(ages 18 and over; …; HTE19)".
     expect(text).toMatch(/NICE (recommends it|says it can be used( for [^.]+)? while more evidence is generated) \(([^()]+; )?HTE\d+\)/);
     expect(text).not.toMatch(/Wysa/);
-    // A QR code whenever the registry has a link to give (the tool with links is checked below).
+    // A QR code whenever the registry has a link to give (the tool with links is checked below), shown on request.
+    if (text.includes('Get it here:')) await popup.getByRole('button', { name: 'Show QR code' }).click();
     expect(await popup.getByRole('img', { name: /^QR code for https:\/\// }).count()).toBe(text.includes('Get it here:') ? 1 : 0);
     expect(await axeViolations(popup)).toEqual([]);
 
@@ -137,6 +127,7 @@ describe('toolbar popup', () => {
     // Two websites: told apart by address, so the choice means something.
     expect(await popup.getByRole('radio', { name: 'Website (www.nhs.uk/nhs-app)' }).count()).toBe(1);
     await popup.getByRole('radio', { name: 'Google Play' }).check();
+    await popup.getByRole('button', { name: 'Show QR code' }).click();
     const qr = popup.getByRole('img', { name: 'QR code for https://play.google.com/store/apps/details?id=com.nhs.online.nhsonline' });
     expect(await qr.locator('rect').count()).toBeGreaterThan(50);
 
@@ -152,9 +143,3 @@ describe('toolbar popup', () => {
     expect(extensionRequests.filter((url) => /^https?:/.test(url))).toEqual([]);
   });
 });
-
-declare global {
-  interface Window {
-    axe: typeof import('axe-core');
-  }
-}

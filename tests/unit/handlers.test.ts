@@ -5,8 +5,9 @@ import { NO_NOTES } from '@/lib/notes/view';
 import { hiddenListingKeys, hideCard, loadHiddenCards } from '@/lib/settings/dismissed';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { testDb } from '../helpers/db';
+import { testSignposting } from '../helpers/signposting';
 import { feed, tool } from '../helpers/feeds';
-import { relayedNice, storeAsBundled } from '../helpers/trust';
+import { BUNDLED_TEST_FEED_URL, relayedNice, storeAsBundled } from '../helpers/trust';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const EXTENSION_ID = 'signpost-id';
@@ -51,6 +52,8 @@ async function background(maxLinksPerPage?: number) {
       remove: vi.fn(async (_id, subject) => ({ ...NO_NOTES, subject })),
       restore: vi.fn(async (_id, subject) => ({ ...NO_NOTES, subject })),
     },
+    // The signposting record for real, on the same database.
+    signposting: testSignposting(db, NOW),
   };
   const ask = <T>(message: unknown, sender: MessageSender) => handleMessage(context, message, sender) as Promise<T> | undefined;
   return { db, context, ask };
@@ -285,6 +288,50 @@ describe("Signpost's own pages", () => {
     const { ask, context } = await background();
     for (const message of NOTE_AND_FEED_MESSAGES) expect(ask(message, sender)).toBeUndefined();
     expectNothingDone(context);
+  });
+});
+
+describe('the signposting record: written and read only for Signpost\'s own pages (H41)', () => {
+  const COACH_RECORD = `${BUNDLED_TEST_FEED_URL} coach`;
+  const RECORD_MESSAGES = [
+    { type: 'record-signposting', recordId: COACH_RECORD, channel: 'text', condition: null },
+    { type: 'signposting-overview' },
+    { type: 'delete-signpostings', ids: 'all' },
+    { type: 'set-signposting-record', paused: true },
+    { type: 'follow-ups' },
+    { type: 'mark-follow-up-read', id: 'x' },
+    { type: 'signposting-report' },
+  ];
+
+  it('the popup records a signposting: the background builds the entry from the registry; the page sees it', async () => {
+    const { ask, db } = await background();
+    const popup: MessageSender = { id: EXTENSION_ID, url: `chrome-extension://${EXTENSION_ID}/popup.html` };
+    expect(await ask(RECORD_MESSAGES[0], popup)).toEqual({ recorded: true, showNotice: true });
+    const overview = await ask<{ entries: { tool: { name: string }; channel: string }[] }>({ type: 'signposting-overview' }, SETTINGS_PAGE);
+    expect(overview!.entries).toMatchObject([{ tool: { name: 'Example Coach' }, channel: 'text' }]);
+    expect(await db.signpostings.count()).toBe(1);
+  });
+
+  it('refuses a record message carrying anything more than a record id, a channel and a condition id', async () => {
+    const { ask, db } = await background();
+    for (const message of [
+      { ...RECORD_MESSAGES[0], patientName: 'Synthetic Patient' },
+      { ...RECORD_MESSAGES[0], condition: 'low mood after bereavement' },
+      { ...RECORD_MESSAGES[0], channel: 'email' },
+    ]) {
+      expect(ask(message, SETTINGS_PAGE)).toBeUndefined();
+    }
+    expect(await db.signpostings.count()).toBe(0);
+  });
+
+  it('a content script cannot write, read, delete or pause it, whatever the page', async () => {
+    const { ask, db } = await background();
+    await ask(RECORD_MESSAGES[0], SETTINGS_PAGE);
+    for (const sender of [tabShowing(COACH_APPLE), tabShowing(ARTICLE), { ...tabShowing(COACH_APPLE), url: `https://evil.example/chrome-extension://${EXTENSION_ID}/` }]) {
+      for (const message of RECORD_MESSAGES) expect(ask(message, sender), message.type).toBeUndefined();
+    }
+    expect(await db.signpostings.count()).toBe(1);
+    expect((await ask<{ paused: boolean }>({ type: 'signposting-overview' }, SETTINGS_PAGE))!.paused).toBe(false);
   });
 });
 

@@ -119,3 +119,30 @@ describe('v5: tools in chunks', () => {
     current.close();
   });
 });
+
+describe('v8: the signposting record', () => {
+  it('v6 → current keeps notes, feeds and settings, and adds empty tables for entries (by day and tool) and follow-ups', async () => {
+    const name = `migrate-record-${Math.random()}`;
+    const v6 = openAsVersion(name, 6);
+    await v6.table('notes').put(noteRecord(sampleNote()));
+    await v6.table('feeds').put({ url: 'https://feed.example', sequence: 4 });
+    await v6.table('settings').put({ key: 'profile', value: { displayName: 'Dr Example (test)' } });
+    v6.close();
+
+    const current = new SignpostDatabase(name);
+    await current.open();
+    expect(current.verno).toBeGreaterThanOrEqual(8);
+    expect(await current.notes.toArray()).toEqual([noteRecord(sampleNote())]);
+    expect(await current.feeds.get('https://feed.example')).toEqual({ url: 'https://feed.example', sequence: 4 });
+    expect(await current.settings.get('profile')).toEqual({ key: 'profile', value: { displayName: 'Dr Example (test)' } });
+    expect(await current.signpostings.count()).toBe(0);
+    expect(await current.followUps.count()).toBe(0);
+    const indexes = current.signpostings.schema.indexes.map((index) => index.name).sort();
+    expect(indexes).toEqual(['date', 'tool.recordId']);
+    // The indexes answer: entries by day (retention) and by tool (follow-up).
+    await current.signpostings.add({ id: 'e1', date: '2027-01-02', tool: { recordId: 'feed tool', name: 'x', keys: [] } } as never);
+    expect(await current.signpostings.where('date').below('2027-02-01').count()).toBe(1);
+    expect(await current.signpostings.where('tool.recordId').equals('feed tool').count()).toBe(1);
+    current.close();
+  });
+});

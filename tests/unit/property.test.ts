@@ -18,6 +18,7 @@ import { SyncError } from '@/lib/sync/errors';
 import { endorsementSchema, envelopeSchema, factSchema, toolIdSchema } from '@/lib/feed/schema';
 import { ENDORSEMENT_STATUSES, FACT_TOPICS, ISSUER_KINDS, PLATFORMS, PUBLISHER_KINDS, SOURCE_TYPES } from '@/lib/feed/vocabulary';
 import { listingKey } from '@/lib/lookup/keys';
+import { buildReport } from '@/lib/monitoring/report';
 import { recogniseUrl } from '@/lib/lookup/recognise';
 import { extensionPageRequestSchema, pageRequestSchema } from '@/lib/messaging/protocol';
 import { findPatientData, IDENTIFIER_KINDS, POSSIBLE_KINDS, someoneElsesByWords, type PatientDataKind } from '@/lib/notes/patient-data';
@@ -1053,7 +1054,8 @@ const FEED_CHANGES = ['subscribe-feed', 'sync-feed', 'forget-feed'];
 /** From content scripts, each about the sending page only. */
 const PAGE_MESSAGES = ['lookup', 'lookup-links', 'lookup-link-card', 'dismiss'];
 /** From extension pages: their own, and any card or verdict (unbound: they could read the registry themselves). */
-const EXTENSION_PAGE_MESSAGES = ['lookup', 'lookup-links', 'sync-now', 'save-note', 'notes-for', 'delete-note', 'restore-note', ...FEED_CHANGES];
+const SIGNPOSTING_MESSAGES = ['record-signposting', 'signposting-overview', 'delete-signpostings', 'set-signposting-record', 'follow-ups', 'mark-follow-up-read', 'signposting-report'];
+const EXTENSION_PAGE_MESSAGES = ['lookup', 'lookup-links', 'sync-now', 'save-note', 'notes-for', 'delete-note', 'restore-note', ...FEED_CHANGES, ...SIGNPOSTING_MESSAGES];
 const MESSAGE_TYPES = [...new Set([...PAGE_MESSAGES, ...EXTENSION_PAGE_MESSAGES]), 'load-card-notes'];
 
 function mockContext() {
@@ -1073,6 +1075,10 @@ function mockContext() {
     save: vi.fn(async () => ({ ok: false as const, problems: [] })),
     remove: vi.fn(async () => NO_NOTES),
     restore: vi.fn(async () => NO_NOTES),
+    record: vi.fn(async () => ({ recorded: false as const, reason: 'paused' as const })),
+    overview: vi.fn(async () => ({ entries: [], paused: false, noticeSeen: false, followUps: [] })),
+    followUps: vi.fn(async () => []),
+    report: vi.fn(async () => buildReport([], { id: '11111111-1111-4111-8111-111111111111' }, 0)),
     now: vi.fn(() => 0),
   };
   const context: BackgroundContext = {
@@ -1087,6 +1093,7 @@ function mockContext() {
     showVerdictOnToolbar: mocks.showVerdictOnToolbar,
     feeds: { subscribe: mocks.subscribe, sync: mocks.sync, forget: mocks.forget },
     notes: { forTool: mocks.forTool, save: mocks.save, remove: mocks.remove, restore: mocks.restore },
+    signposting: { record: mocks.record, overview: mocks.overview, remove: mocks.overview, settings: mocks.overview, followUps: mocks.followUps, markRead: mocks.followUps, report: mocks.report },
   };
   const callCount = () => Object.values(mocks).reduce((sum, mock) => sum + mock.mock.calls.length, 0);
   return { context, mocks, callCount };
@@ -1103,6 +1110,11 @@ const wellFormedMessageArb = fc.oneof(
   fc.record({ type: fc.constant('notes-for'), subject: fc.constant(NOTE_SUBJECT) }),
   fc.record({ type: fc.constantFrom('delete-note', 'restore-note'), id: fc.constant('note-1'), subject: fc.constant(NOTE_SUBJECT) }),
   fc.record({ type: fc.constantFrom(...FEED_CHANGES), url: fc.webUrl() }),
+  fc.record({ type: fc.constant('record-signposting'), recordId: fc.string({ maxLength: 40 }), channel: fc.constantFrom('text', 'qr', 'handout', 'email'), condition: fc.constantFrom(null, 'insomnia', 'the patient') }),
+  fc.record({ type: fc.constantFrom('signposting-overview', 'follow-ups', 'signposting-report') }),
+  fc.record({ type: fc.constant('delete-signpostings'), ids: fc.oneof(fc.constant('all' as const), fc.array(fc.uuid(), { maxLength: 3 })) }),
+  fc.record({ type: fc.constant('set-signposting-record'), paused: fc.boolean() }),
+  fc.record({ type: fc.constant('mark-follow-up-read'), id: fc.string({ maxLength: 20 }) }),
 );
 
 const messageArb = fc.oneof(

@@ -168,10 +168,10 @@ describe('printable handout', () => {
     expect(handoutFor(match(product('Old Blues', [nice('withdrawn')])), [CARD_FEED], CARD_NOW)).toMatchObject({ kind: 'withheld', name: 'Old Blues', reason: expect.stringMatching(/Withdrawn/) });
   });
 
-  it('round-trips its address', () => {
-    const query = handoutQuery('https://feed.example/feed.json sleep-well', APPLE);
-    expect(readHandoutParams(query)).toEqual({ recordId: 'https://feed.example/feed.json sleep-well', link: APPLE });
-    expect(readHandoutParams(handoutQuery('x', null))).toEqual({ recordId: 'x', link: null });
+  it('round-trips its address, with the condition it is given for (recorded when printed)', () => {
+    const query = handoutQuery('https://feed.example/feed.json sleep-well', APPLE, 'insomnia');
+    expect(readHandoutParams(query)).toEqual({ recordId: 'https://feed.example/feed.json sleep-well', link: APPLE, condition: 'insomnia' });
+    expect(readHandoutParams(handoutQuery('x', null))).toEqual({ recordId: 'x', link: null, condition: null });
   });
 });
 

@@ -4,7 +4,7 @@ import type { Worker } from 'playwright-core';
 import type { FeedRecord } from '@/lib/storage/db';
 import { waitFor } from './wait';
 
-type StoreName = 'feeds' | 'toolChunks' | 'notes' | 'teamNotes' | 'settings';
+type StoreName = 'feeds' | 'toolChunks' | 'notes' | 'teamNotes' | 'settings' | 'signpostings';
 
 interface StoreRequest {
   store: StoreName;
@@ -81,4 +81,9 @@ export async function writeSubscriptions(serviceWorker: Worker, urls: readonly s
 /** Writes one row of the settings table as the extension stores it. False while there is no database. */
 export async function writeSetting(serviceWorker: Worker, key: string, value: unknown): Promise<boolean> {
   return (await storeRequest(serviceWorker, { store: 'settings', mode: 'put', value: { key, value } })) !== null;
+}
+
+/** Every row of a store, as IndexedDB holds it (not as the extension reads it back). */
+export async function readRows(serviceWorker: Worker, store: StoreName): Promise<unknown[]> {
+  return ((await storeRequest(serviceWorker, { store, mode: 'all' })) as unknown[] | null) ?? [];
 }
