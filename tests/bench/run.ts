@@ -15,6 +15,7 @@ import { measureLinkBadges } from './link-badges';
 import { startLookupServer, type LookupServer } from './lookup-server';
 import { measureRemoteLookupVisits, measureSignpostVisits, requestsOnlyWithSignpost, STORE_PAGES, type Visit } from './page-to-card';
 import { measureRegistryAtScale, type RegistryScaleResult } from './registry-scale';
+import { measureDeltas } from './deltas';
 import { atMost, kB, mb, ms, printTable, type Row } from './report';
 import { rounded, summarise, type Summary } from './stats';
 import { syntheticFeed } from './synthetic';
@@ -36,6 +37,10 @@ const GOALS = {
   notModifiedMs: 50,
   contentScriptBytes: 40_000,
   linkBadgesMsPer1000: 5,
+  deltaOneToolBytes: 1024,
+  deltaApplyMs: 100,
+  deltaFiveDaysRequests: 1,
+  peakMemoryMB: 150,
 };
 
 const began = performance.now();
@@ -88,6 +93,9 @@ async function main(): Promise<void> {
       scale[size] = await measureRegistryAtScale(feeds, size, { lookups: 1000, warmup: 100, lookupBudgetMs: 5000, breakdown: size === BREAKDOWN_SIZE });
       progress(`  synced ${size} tools in ${ms(scale[size].sync.ms)}`);
     }
+
+    phase('feed deltas: 100000 tools published with registry publish, served by nginx, synced in the extension');
+    const deltas = await measureDeltas(100_000, progress);
 
     const node: Record<string, NodeSyncResult> = {};
     for (const size of SIZES) {
@@ -181,6 +189,7 @@ async function main(): Promise<void> {
             String(size),
             {
               ...scale[size]!.sync,
+              peakMemoryMB: scale[size]!.sync.extensionPeakRssBytes / 1_048_576,
               feedBytes: scale[size]!.feedBytes,
               notModified: scale[size]!.notModified,
               node: { ms: node[size]!.ms, rowsPerSecond: node[size]!.rowsPerSecond, peakRssBytes: node[size]!.peakRssBytes, rssBeforeBytes: node[size]!.rssBeforeBytes },
@@ -191,6 +200,14 @@ async function main(): Promise<void> {
         bundledOnlySyncMs: big.bundledOnlySyncMs,
         [`breakdown${BREAKDOWN_SIZE}`]: scale[BREAKDOWN_SIZE]!.breakdown,
         nodeWriteComparison: writeComparison,
+      },
+      delta: {
+        size: deltas.size,
+        snapshotBytes: deltas.snapshotBytes,
+        fullSync: { ...deltas.fullSync, peakMemoryMB: deltas.fullSync.peakRssBytes / 1_048_576 },
+        oneTool: { bytes: deltas.oneTool.patchBytes, applyMs: deltas.oneTool.applyMs, wireBytes: deltas.oneTool.wireBytes, requests: deltas.oneTool.requests, inline: deltas.oneTool.inline },
+        fiveDaysBehind: deltas.fiveDaysBehind,
+        unchanged: deltas.unchanged,
       },
       contentScriptBytes: largestContentScript.bytes,
       sizes: { ...sizes, composition: Object.fromEntries(Object.entries(composition).map(([file, parts]) => [file, parts.slice(0, 10)])) },
@@ -271,6 +288,27 @@ async function main(): Promise<void> {
         verdict: big.notModified.rowsBefore === big.notModified.rowsAfter && big.notModified.status === 'unchanged' ? atMost(big.notModified.ms, GOALS.notModifiedMs, ms) : 'MISSED: not a clean 304',
       },
       { figure: '  of which a sync-now with only the bundled feed', value: ms(big.bundledOnlySyncMs) },
+      {
+        figure: 'Peak extension memory, full sync of 100000 tools (one feed file / snapshot of a manifest)',
+        value: `${mb(big.sync.extensionPeakRssBytes)} / ${mb(deltas.fullSync.peakRssBytes)}`,
+        goal: `≤ ${GOALS.peakMemoryMB} MB`,
+        verdict: atMost(Math.max(big.sync.extensionPeakRssBytes, deltas.fullSync.peakRssBytes) / 1_048_576, GOALS.peakMemoryMB, (value) => `${value.toFixed(0)} MB`),
+      },
+      {
+        figure: 'Delta, one tool changed in 100000: patch bytes / on the wire (manifest with the patch inside, gzip)',
+        value: `${deltas.oneTool.patchBytes} B${deltas.oneTool.inline ? ' (inside the manifest)' : ''} / ${deltas.oneTool.wireBytes} B in ${deltas.oneTool.requests} request(s)`,
+        goal: `≤ ${GOALS.deltaOneToolBytes} B of patch`,
+        verdict: atMost(deltas.oneTool.patchBytes, GOALS.deltaOneToolBytes, (value) => `${value} B`),
+      },
+      { figure: '  applied in the extension (sync of that feed, manifest download included)', value: ms(deltas.oneTool.applyMs), goal: `≤ ${GOALS.deltaApplyMs} ms`, verdict: atMost(deltas.oneTool.applyMs, GOALS.deltaApplyMs, ms) },
+      {
+        figure: 'Delta, a client five days behind: requests / bytes on the wire / time',
+        value: `${deltas.fiveDaysBehind.requests} / ${deltas.fiveDaysBehind.wireBytes} B / ${ms(deltas.fiveDaysBehind.ms)}`,
+        goal: `${GOALS.deltaFiveDaysRequests} request`,
+        verdict: atMost(deltas.fiveDaysBehind.requests, GOALS.deltaFiveDaysRequests, (value) => String(value)),
+      },
+      { figure: '  full sync through nginx (manifest and gzipped snapshot): time / requests / bytes on the wire', value: `${ms(deltas.fullSync.ms)} / ${deltas.fullSync.requests} / ${mb(deltas.fullSync.wireBytes)}` },
+      { figure: '  unchanged manifest: time / requests', value: `${ms(deltas.unchanged.ms)} (${deltas.unchanged.status}) / ${deltas.unchanged.requests}` },
       {
         figure: '  same in Node: time, tool rows / feed-status rows written',
         value: `${ms(node[100_000]!.notModified.ms)}, ${node[100_000]!.notModified.toolRowsWritten} / ${node[100_000]!.notModified.feedStatusRowsWritten}`,
