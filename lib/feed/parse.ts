@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { feedNoteSchema, type FeedNote } from '../notes/schema';
 import { isKnownCondition } from './conditions';
 import {
+  MAX_TOOLS_PER_FEED,
   endorsementSchema,
   envelopeSchema,
   factSchema,
@@ -145,6 +146,68 @@ function warnUnknownToolFields(rawTool: Record<string, unknown>, toolPath: reado
   }
 }
 
+function versionProblem(version: number): Problem | null {
+  return version > FEED_FORMAT_VERSION ? { path: 'version', message: `feed format version ${version} is newer than this Signpost understands (${FEED_FORMAT_VERSION}); update Signpost` } : null;
+}
+
+/**
+ * A feed's tools judged one at a time, in order: each is accepted or quarantined on its own, and a
+ * repeated id is left out. Shared by parseFeed and the streaming reader of large snapshots, so a
+ * tool is judged the same whichever way it arrives.
+ */
+export class ToolEntries {
+  readonly quarantined: QuarantinedEntry[] = [];
+  readonly warnings: Problem[] = [];
+  private readonly seenIds = new Set<string>();
+  private count = 0;
+
+  /** The tool, validated, or null when it was quarantined. */
+  add(rawTool: unknown): Tool | null {
+    const toolPath = ['tools', this.count++] as const;
+    const shell = toolShellSchema.safeParse(rawTool);
+    if (!shell.success) {
+      const id = (rawTool as { id?: unknown } | null)?.id;
+      this.quarantined.push({ path: formatPath(toolPath), ...(typeof id === 'string' ? { toolId: id } : {}), problems: problemsOf(shell.error, toolPath) });
+      return null;
+    }
+    const { endorsements, facts, ...tool } = shell.data;
+    if (this.seenIds.has(tool.id)) {
+      this.quarantined.push({ path: formatPath(toolPath), toolId: tool.id, problems: [{ path: formatPath([...toolPath, 'id']), message: `duplicate tool id "${tool.id}"; the first one is kept` }] });
+      return null;
+    }
+    this.seenIds.add(tool.id);
+    warnUnknownToolFields(rawTool as Record<string, unknown>, toolPath, this.warnings);
+    tool.conditions.forEach((condition, conditionIndex) => {
+      if (!isKnownCondition(condition) && this.warnings.length < MAX_UNKNOWN_FIELD_WARNINGS) {
+        this.warnings.push({ path: formatPath([...toolPath, 'conditions', conditionIndex]), message: `"${condition}" is not in Signpost's condition vocabulary; it is shown as written` });
+      }
+    });
+    return {
+      ...tool,
+      endorsements: parseEach<Endorsement>(endorsements, endorsementSchema, [...toolPath, 'endorsements'], { toolId: tool.id }, this.quarantined),
+      facts: parseEach<Fact>(facts, factSchema, [...toolPath, 'facts'], { toolId: tool.id }, this.quarantined),
+    };
+  }
+
+  get size(): number {
+    return this.count;
+  }
+}
+
+/**
+ * The envelope of a feed whose tools were judged one by one as they streamed in (ToolEntries):
+ * checked whole, as parseFeed checks it, with the tools left out of it.
+ */
+export function parseStreamedEnvelope(fields: Record<string, unknown>, entries: ToolEntries): { ok: true; envelope: Omit<Feed, 'tools'>; notes: FeedNote[] } | { ok: false; problems: Problem[] } {
+  const envelope = envelopeSchema.safeParse({ ...fields, tools: [] });
+  if (!envelope.success) return { ok: false, problems: problemsOf(envelope.error, []) };
+  const tooNew = versionProblem(envelope.data.version);
+  if (tooNew) return { ok: false, problems: [tooNew] };
+  if (entries.size > MAX_TOOLS_PER_FEED) return { ok: false, problems: [{ path: 'tools', message: `more than ${MAX_TOOLS_PER_FEED} tools` }] };
+  const { tools: _none, notes: rawNotes, ...rest } = envelope.data;
+  return { ok: true, envelope: rest, notes: parseNotes(rawNotes, entries.quarantined) };
+}
+
 /**
  * Validates a feed document. The envelope is all-or-nothing; each tool, endorsement and fact is
  * judged on its own, so one bad row from a publisher does not hide the rest of their feed.
@@ -153,51 +216,18 @@ function warnUnknownToolFields(rawTool: Record<string, unknown>, toolPath: reado
 export function parseFeed(input: unknown): ParseResult {
   const envelope = envelopeSchema.safeParse(input);
   if (!envelope.success) return { ok: false, problems: problemsOf(envelope.error, []) };
-  if (envelope.data.version > FEED_FORMAT_VERSION) {
-    return {
-      ok: false,
-      problems: [{ path: 'version', message: `feed format version ${envelope.data.version} is newer than this Signpost understands (${FEED_FORMAT_VERSION}); update Signpost` }],
-    };
-  }
+  const tooNew = versionProblem(envelope.data.version);
+  if (tooNew) return { ok: false, problems: [tooNew] };
 
-  const quarantined: QuarantinedEntry[] = [];
-  const warnings: Problem[] = [];
+  const entries = new ToolEntries();
+  warnUnknownFields(input, KNOWN_FIELDS.envelope, [], entries.warnings);
+  warnUnknownFields((input as { publisher?: unknown }).publisher, KNOWN_FIELDS.publisher, ['publisher'], entries.warnings);
   const tools: Tool[] = [];
-  warnUnknownFields(input, KNOWN_FIELDS.envelope, [], warnings);
-  warnUnknownFields((input as { publisher?: unknown }).publisher, KNOWN_FIELDS.publisher, ['publisher'], warnings);
-  const seenIds = new Set<string>();
-
-  envelope.data.tools.forEach((rawTool, index) => {
-    const toolPath = ['tools', index] as const;
-    const shell = toolShellSchema.safeParse(rawTool);
-    if (!shell.success) {
-      const id = (rawTool as { id?: unknown } | null)?.id;
-      quarantined.push({
-        path: formatPath(toolPath),
-        ...(typeof id === 'string' ? { toolId: id } : {}),
-        problems: problemsOf(shell.error, toolPath),
-      });
-      return;
-    }
-    const { endorsements, facts, ...tool } = shell.data;
-    if (seenIds.has(tool.id)) {
-      quarantined.push({ path: formatPath(toolPath), toolId: tool.id, problems: [{ path: formatPath([...toolPath, 'id']), message: `duplicate tool id "${tool.id}"; the first one is kept` }] });
-      return;
-    }
-    seenIds.add(tool.id);
-    warnUnknownToolFields(rawTool as Record<string, unknown>, toolPath, warnings);
-    tool.conditions.forEach((condition, conditionIndex) => {
-      if (!isKnownCondition(condition)) {
-        warnings.push({ path: formatPath([...toolPath, 'conditions', conditionIndex]), message: `"${condition}" is not in Signpost's condition vocabulary; it is shown as written` });
-      }
-    });
-    tools.push({
-      ...tool,
-      endorsements: parseEach<Endorsement>(endorsements, endorsementSchema, [...toolPath, 'endorsements'], { toolId: tool.id }, quarantined),
-      facts: parseEach<Fact>(facts, factSchema, [...toolPath, 'facts'], { toolId: tool.id }, quarantined),
-    });
+  envelope.data.tools.forEach((rawTool) => {
+    const tool = entries.add(rawTool);
+    if (tool) tools.push(tool);
   });
-
+  const { quarantined, warnings } = entries;
   const { tools: _rawTools, notes: rawNotes, ...rest } = envelope.data;
   return { ok: true, feed: { ...rest, tools, notes: parseNotes(rawNotes, quarantined) }, quarantined, warnings };
 }

@@ -18,8 +18,8 @@ export const MAX_VALIDITY_DAYS = 366;
 export const MAX_ROTATIONS = 16;
 const MAX_SIGNATURES = 8;
 const MAX_HEADER_CHARS = 16_384;
-/** The largest feed file (payload) Signpost reads: a national registry of ~100k tools is about 51 MB. */
-export const MAX_PAYLOAD_BYTES = 64 * 1_048_576;
+/** The largest feed file Signpost reads: a snapshot streams in (issue #15), so this is not held in memory; 200,000 tools (the most a feed may list) at about 1.3 KB each. A feed carried inline is also limited by the 64 MB download cap. */
+export const MAX_PAYLOAD_BYTES = 256 * 1_048_576;
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 /** Files beside the manifest only: a relative path, no scheme, no way up, so every file comes from the feed's own host. */

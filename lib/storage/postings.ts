@@ -14,25 +14,36 @@ export interface Postings {
 
 export const EMPTY_POSTINGS: Postings = { terms: [], starts: new Uint32Array([0]), positions: new Uint32Array(0) };
 
-/** From (term, position) pairs, in any order; a position is listed once per term. */
-export function buildPostings(pairs: Iterable<readonly [string, number]>): Postings {
-  const byTerm = new Map<string, number[]>();
-  for (const [term, position] of pairs) {
-    const list = byTerm.get(term);
-    if (!list) byTerm.set(term, [position]);
+/** Builds postings from (term, position) pairs added one by one (a feed streaming in, issue #15). */
+export class PostingsBuilder {
+  private readonly byTerm = new Map<string, number[]>();
+
+  add(term: string, position: number): void {
+    const list = this.byTerm.get(term);
+    if (!list) this.byTerm.set(term, [position]);
     else if (list[list.length - 1] !== position) list.push(position);
   }
-  const terms = [...byTerm.keys()].sort(compareCodeUnits);
-  const starts = new Uint32Array(terms.length + 1);
-  let total = 0;
-  terms.forEach((term, index) => {
-    starts[index] = total;
-    total += byTerm.get(term)!.length;
-  });
-  starts[terms.length] = total;
-  const positions = new Uint32Array(total);
-  terms.forEach((term, index) => positions.set(byTerm.get(term)!, starts[index]));
-  return { terms, starts, positions };
+
+  build(): Postings {
+    const terms = [...this.byTerm.keys()].sort(compareCodeUnits);
+    const starts = new Uint32Array(terms.length + 1);
+    let total = 0;
+    terms.forEach((term, index) => {
+      starts[index] = total;
+      total += this.byTerm.get(term)!.length;
+    });
+    starts[terms.length] = total;
+    const positions = new Uint32Array(total);
+    terms.forEach((term, index) => positions.set(this.byTerm.get(term)!, starts[index]));
+    return { terms, starts, positions };
+  }
+}
+
+/** From (term, position) pairs, in any order; a position is listed once per term. */
+export function buildPostings(pairs: Iterable<readonly [string, number]>): Postings {
+  const builder = new PostingsBuilder();
+  for (const [term, position] of pairs) builder.add(term, position);
+  return builder.build();
 }
 
 function compareCodeUnits(a: string, b: string): number {

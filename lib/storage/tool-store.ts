@@ -6,7 +6,7 @@ import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { EMPTY_POSTINGS, buildPostings, positionsOf, positionsWithPrefix, termsStartingWith, updatePostings, type Postings } from './postings';
+import { EMPTY_POSTINGS, PostingsBuilder, buildPostings, positionsOf, positionsWithPrefix, termsStartingWith, updatePostings, type Postings } from './postings';
 import { onTablesWritten } from './changes';
 import type { FeedRecord, SignpostDatabase } from './db';
 
@@ -46,6 +46,8 @@ export interface ToolIndexRecord {
   digests?: Uint8Array;
   /** Chunks a patch rewrote, with the version they carry since (the rest carry `version`). */
   chunkVersions?: Record<number, string>;
+  /** Where this version's chunks are numbered from: 0 or STAGING_BASE, alternately, so a new version streams in beside the one in use. */
+  chunkBase?: number;
 }
 
 /** Search words (search.ts toolSearchWords) → positions, for prefix search: read by the popup only, so apart. */
@@ -125,8 +127,9 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
 
   const version = crypto.randomUUID();
   const touched = [...new Set([...placed.keys()].map((position) => Math.floor(position / CHUNK_SIZE)))];
-  const chunks = await db.toolChunks.bulkGet(touched.map((n) => chunkId(feedUrl, n)));
-  const rewritten = touched.map((n, i): ToolChunkRecord => ({ id: chunkId(feedUrl, n), feedUrl, version, records: [...(chunks[i]?.records ?? [])] }));
+  const base = index.chunkBase ?? 0;
+  const chunks = await db.toolChunks.bulkGet(touched.map((n) => chunkId(feedUrl, base + n)));
+  const rewritten = touched.map((n, i): ToolChunkRecord => ({ id: chunkId(feedUrl, base + n), feedUrl, version, records: [...(chunks[i]?.records ?? [])] }));
   const replaced: Tool[] = [];
   for (const [position, record] of placed) {
     const chunk = rewritten[touched.indexOf(Math.floor(position / CHUNK_SIZE))]!;
@@ -150,6 +153,7 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
     endorsedFor: updatePostings(index.endorsedFor, dropped, pairs(endorsedTerms)),
     digests,
     chunkVersions: { ...index.chunkVersions, ...Object.fromEntries(touched.map((n) => [n, version])) },
+    ...(index.chunkBase ? { chunkBase: index.chunkBase } : {}),
   };
   await db.toolIndexes.put(patched);
   await db.toolWords.put({ ...words, words: updatePostings(words.words, dropped, pairs((record) => toolSearchWords(record.tool))) });
@@ -157,6 +161,98 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
 }
 
 const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
+const chunkNumberOf = (id: string) => Number(id.slice(id.lastIndexOf(' ') + 1));
+/** The second range of chunk numbers; far above any feed's chunk count (200,000 tools are 782 chunks). */
+export const STAGING_BASE = 1_000_000;
+
+/** Removes a feed's chunks numbered from `base` (one half), reading keys only. */
+async function deleteChunkHalf(db: ToolTables, feedUrl: string, base: number): Promise<void> {
+  const ids = (await db.toolChunks.where('feedUrl').equals(feedUrl).primaryKeys()).filter((id) => {
+    const number = chunkNumberOf(id);
+    return number >= base && number < base + STAGING_BASE;
+  });
+  await db.toolChunks.bulkDelete(ids);
+}
+
+/**
+ * A new version of a feed's tools written as it streams in, in bounded memory (issue #15): each
+ * chunk of 256 tools is stored as soon as it is full, in the half of the chunk numbers the version
+ * in use does not occupy, so readers never see it until `commit` puts its index in place (in the
+ * caller's transaction, with the feed's row) and removes the old half. A run that never commits
+ * leaves only chunks that the next run clears first.
+ */
+export class StagedTools {
+  private readonly buffer: ToolRecord[] = [];
+  private readonly keys = new PostingsBuilder();
+  private readonly ids = new PostingsBuilder();
+  private readonly endorsedFor = new PostingsBuilder();
+  private readonly words = new PostingsBuilder();
+  private digests = new Uint8Array(CHUNK_SIZE * DIGEST_BYTES);
+  private count = 0;
+  private flushed = 0;
+  endorsements = 0;
+
+  private constructor(
+    private readonly db: ToolTables,
+    readonly feedUrl: string,
+    readonly version: string,
+    private readonly base: number,
+    private readonly oldBase: number,
+  ) {}
+
+  static async begin(db: ToolTables, feedUrl: string): Promise<StagedTools> {
+    const oldBase = (await db.toolIndexes.get(feedUrl))?.chunkBase ?? 0;
+    const base = oldBase === 0 ? STAGING_BASE : 0;
+    await deleteChunkHalf(db, feedUrl, base);
+    return new StagedTools(db, feedUrl, crypto.randomUUID(), base, oldBase);
+  }
+
+  async add(record: ToolRecord): Promise<void> {
+    const position = this.count++;
+    for (const key of record.keys) this.keys.add(key, position);
+    this.ids.add(record.id, position);
+    for (const condition of endorsedTerms(record)) this.endorsedFor.add(condition, position);
+    for (const word of toolSearchWords(record.tool)) this.words.add(word, position);
+    if (this.digests.length < this.count * DIGEST_BYTES) {
+      const grown = new Uint8Array(this.digests.length * 2);
+      grown.set(this.digests);
+      this.digests = grown;
+    }
+    this.digests.set(toolDigest(record.tool), position * DIGEST_BYTES);
+    this.endorsements += record.tool.endorsements.length;
+    this.buffer.push(record);
+    if (this.buffer.length === CHUNK_SIZE) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    await this.db.toolChunks.put({ id: chunkId(this.feedUrl, this.base + this.flushed), feedUrl: this.feedUrl, version: this.version, records: this.buffer.splice(0) });
+    this.flushed += 1;
+  }
+
+  /** Writes the last chunk and builds the index; nothing is visible yet. */
+  async finish(): Promise<{ index: ToolIndexRecord; words: ToolWordsRecord }> {
+    await this.flush();
+    const index: ToolIndexRecord = {
+      feedUrl: this.feedUrl,
+      version: this.version,
+      toolCount: this.count,
+      keys: this.keys.build(),
+      ids: this.ids.build(),
+      endorsedFor: this.endorsedFor.build(),
+      digests: this.digests.slice(0, this.count * DIGEST_BYTES),
+      ...(this.base ? { chunkBase: this.base } : {}),
+    };
+    return { index, words: { feedUrl: this.feedUrl, version: this.version, words: this.words.build() } };
+  }
+
+  /** Puts the new version in place; call inside a transaction over the tool tables. */
+  async commit(db: ToolTables, built: { index: ToolIndexRecord; words: ToolWordsRecord }): Promise<void> {
+    await db.toolIndexes.put(built.index);
+    await db.toolWords.put(built.words);
+    await deleteChunkHalf(db, this.feedUrl, this.oldBase);
+  }
+}
 
 /** The tables tools are stored in: the database's, or an upgrade transaction's. */
 export interface ToolTables {
@@ -188,13 +284,19 @@ export async function deleteFeedTools(db: ToolTables, feedUrl: string): Promise<
   await db.toolWords.delete(feedUrl);
 }
 
-/** Every stored tool record of one feed, or of all feeds (export, tests, the CLI). */
+/** Every stored tool record of one feed, or of all feeds (export, tests, the CLI), read through each feed's index. */
 export async function storedToolRecords(db: SignpostDatabase, feedUrl?: string): Promise<ToolRecord[]> {
-  const chunks = await (feedUrl === undefined ? db.toolChunks.toArray() : db.toolChunks.where('feedUrl').equals(feedUrl).toArray());
-  return chunks.sort((a, b) => a.feedUrl.localeCompare(b.feedUrl) || chunkNumber(a) - chunkNumber(b)).flatMap((chunk) => chunk.records.filter((record) => record !== null));
+  const indexes = feedUrl === undefined ? await db.toolIndexes.toArray() : [await db.toolIndexes.get(feedUrl)].filter((index) => index !== undefined);
+  const records: ToolRecord[] = [];
+  for (const index of indexes.sort((a, b) => a.feedUrl.localeCompare(b.feedUrl))) {
+    const count = Math.ceil(index.toolCount / CHUNK_SIZE);
+    const chunks = await db.toolChunks.bulkGet(Array.from({ length: count }, (_, n) => chunkId(index.feedUrl, (index.chunkBase ?? 0) + n)));
+    chunks.forEach((chunk, n) => {
+      if (chunk?.version === (index.chunkVersions?.[n] ?? index.version)) records.push(...chunk.records.filter((record) => record !== null));
+    });
+  }
+  return records;
 }
-
-const chunkNumber = (chunk: ToolChunkRecord) => Number(chunk.id.slice(chunk.id.lastIndexOf(' ') + 1));
 
 /** Decoded chunks kept per reader: enough for a page of lookups, bounded at 100k tools. */
 const CHUNK_CACHE_LIMIT = 64;
@@ -311,7 +413,7 @@ export class ToolReader {
   }
 
   private chunk(index: ToolIndexRecord, number: number): Promise<ToolChunkRecord | undefined> {
-    const id = chunkId(index.feedUrl, number);
+    const id = chunkId(index.feedUrl, (index.chunkBase ?? 0) + number);
     return this.chunks.get(id, () => this.db.toolChunks.get(id));
   }
 

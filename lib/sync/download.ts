@@ -22,6 +22,37 @@ export type Downloaded = { status: 'not-modified' } | { status: 'ok'; text: stri
 
 /** Fetches a feed as UTF-8 text. Every failure is a SyncError with a plain-English message. */
 export async function downloadFeed(options: DownloadOptions, url: string): Promise<Downloaded> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const fetched = await downloadStream(options, url, (chunk) => {
+    chunks.push(chunk);
+    total += chunk.byteLength;
+  });
+  if (fetched.status === 'not-modified') return fetched;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SyncError('not-json', 'The feed file is not valid UTF-8 text.');
+  }
+  return { status: 'ok', text, ...(fetched.etag ? { etag: fetched.etag } : {}), ...(fetched.lastModified ? { lastModified: fetched.lastModified } : {}) };
+}
+
+export type Streamed = { status: 'not-modified' } | { status: 'ok'; etag?: string; lastModified?: string };
+
+/**
+ * Fetches a file and hands its bytes to `onChunk` as they arrive, waiting for each (so a slow
+ * consumer slows the read instead of piling chunks up in memory), with the same address rules,
+ * redirect refusal, size cap and time limit as downloadFeed (issue #15: large snapshots are stored
+ * while they stream in).
+ */
+export async function downloadStream(options: DownloadOptions, url: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<Streamed> {
   const urlProblem = feedUrlProblem(url, options.extensionOrigin);
   if (urlProblem) throw new SyncError('insecure-url', urlProblem);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -42,12 +73,8 @@ export async function downloadFeed(options: DownloadOptions, url: string): Promi
     if (!response.ok) throw new SyncError('http-status', httpStatusMessage(response.status));
     const declared = Number(response.headers.get('content-length'));
     if (declared > maxBytes) throw tooLarge(declared, maxBytes);
-    return {
-      status: 'ok',
-      text: await readLimited(response, maxBytes),
-      etag: response.headers.get('etag') ?? undefined,
-      lastModified: response.headers.get('last-modified') ?? undefined,
-    };
+    await readLimited(response, maxBytes, onChunk);
+    return { status: 'ok', etag: response.headers.get('etag') ?? undefined, lastModified: response.headers.get('last-modified') ?? undefined };
   } catch (error) {
     if (error instanceof SyncError) throw error;
     if (controller.signal.aborted) throw new SyncError('timeout', `The feed took longer than ${Math.round(timeoutMs / 1000)} seconds to arrive. Signpost will try again later.`);
@@ -74,10 +101,9 @@ function tooLarge(bytes: number, maxBytes: number): SyncError {
 }
 
 /** Reads the body while counting, so a huge or endless response is cut off early. */
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
+async function readLimited(response: Response, maxBytes: number, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+  if (!response.body) return;
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -87,13 +113,6 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
       await reader.cancel();
       throw tooLarge(total, maxBytes);
     }
-    chunks.push(value);
+    await onChunk(value);
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }

@@ -1,14 +1,17 @@
 import Dexie from 'dexie';
-import { parseFeed, type QuarantinedEntry } from '../feed/parse';
+import { JSONParser } from '@streamparser/json';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { ToolEntries, parseFeed, parseStreamedEnvelope, type QuarantinedEntry } from '../feed/parse';
 import { stateEnvelopeOf, readPatch } from '../feed/delta';
 import { matchesRef, readFeedDocument, readFeedFile, signedDocument, type ContentRef, type FeedDocument, type Manifest } from '../feed/signature';
 import { meetsTrust, verifyFeedDocument, type AnchorSource, type FeedTrustState, type Verification } from '../feed/verify';
-import type { Feed } from '../feed/schema';
+import type { Feed, Tool } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
 import type { FeedNote } from '../notes/schema';
 import type { FeedRecord, SignpostDatabase, TeamNoteRecord } from '../storage/db';
-import { PatchMismatch, deleteFeedTools, patchFeedTools, storedState, toolRecord, toolTables, writeFeedTools } from '../storage/tool-store';
-import { downloadFeed, type DownloadOptions } from './download';
+import { PatchMismatch, StagedTools, deleteFeedTools, patchFeedTools, storedState, toolRecord, toolTables, writeFeedTools } from '../storage/tool-store';
+import { downloadFeed, downloadStream, type DownloadOptions } from './download';
 import { SyncError, type SyncErrorCode } from './errors';
 
 const STORED_QUARANTINE_LIMIT = 200;
@@ -129,8 +132,69 @@ async function attemptSync(deps: SyncDeps, url: string, attempt: Attempt, condit
       if (!(error instanceof PatchMismatch || (error instanceof SyncError && CONTENT_FAILURES.has(error.code)) || (error instanceof SyncError && error.code === 'http-status'))) throw error;
     }
   }
-  const document = await fetchSnapshot(deps, url, manifest);
-  return { url, status: 'updated', counts: await storeFeed(deps.db, url, validateFeed(document.json), { ...meta, ...(manifest.state ? { expectState: manifest.state } : {}) }) };
+  return { url, status: 'updated', counts: await streamSnapshot(deps, url, manifest, meta) };
+}
+
+/** The envelope fields a snapshot's stream is read for (its tools are taken one by one). */
+const ENVELOPE_PATHS = ['format', 'version', 'publisher', 'sequence', 'generatedAt', 'expiresAt', 'staleAfterDays', 'notes'].map((field) => `$.${field}`);
+
+/**
+ * Stores a manifest's snapshot while it downloads, in bounded memory (issue #15): the bytes are
+ * hashed and parsed as they arrive, each tool judged and written in chunks beside the version in
+ * use; only once the whole file matches the signed hash and length, the envelope is valid and
+ * agrees with the header, and the result comes to the signed state, is the new version put in
+ * place, in one transaction with the feed's row. Any failure leaves the version in use untouched.
+ */
+async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, meta: StoreMeta & { trust: FeedTrustState }): Promise<NonNullable<FeedRecord['counts']>> {
+  const { db } = deps;
+  const header = manifest.signed.header.value;
+  const staged = await StagedTools.begin(db, url);
+  const entries = new ToolEntries();
+  const fields: Record<string, unknown> = {};
+  const arrived: Tool[] = [];
+  const parser = new JSONParser({ paths: ['$.tools.*', ...ENVELOPE_PATHS], keepStack: false });
+  parser.onValue = ({ value, key, stack }) => {
+    if (stack.length === 2) {
+      const tool = entries.add(value);
+      if (tool) arrived.push(tool);
+    } else if (typeof key === 'string') fields[key] = value;
+  };
+  const hash = sha256.create();
+  let length = 0;
+  await downloadStream({ ...deps, maxBytes: manifest.snapshot.length, headers: {} }, new URL(manifest.snapshot.path, url).href, async (chunk) => {
+    hash.update(chunk);
+    length += chunk.byteLength;
+    try {
+      parser.write(chunk);
+    } catch {
+      throw new SyncError('not-json', "The feed's snapshot is not valid JSON. The previous copy is kept.");
+    }
+    for (const tool of arrived.splice(0)) await staged.add(toolRecord(url, tool));
+  });
+  if (length !== manifest.snapshot.length || bytesToHex(hash.digest()) !== manifest.snapshot.sha256) {
+    throw new SyncError('bad-signature', 'A file of the feed does not match the hash its signed manifest gives (changed, or cut off). The previous copy is kept.');
+  }
+  if (!parser.isEnded) throw new SyncError('not-json', "The feed's snapshot ends before its JSON does. The previous copy is kept.");
+  const envelope = parseStreamedEnvelope(fields, entries);
+  if (!envelope.ok) throw new SyncError('invalid-feed', `The file is not a valid Signpost feed (${envelope.problems.slice(0, 3).map((p) => `${p.path || 'feed'}: ${p.message}`).join('; ')}).`);
+  if (envelope.envelope.publisher.id !== header.publisherId || envelope.envelope.sequence !== header.sequence) {
+    throw new SyncError('bad-signature', 'The feed is signed, but its header and the feed inside disagree on the publisher or the sequence. The previous copy is kept.');
+  }
+  const built = await staged.finish();
+  const { notes } = envelope;
+  const state = storedState(built.index, stateEnvelopeOf({ ...envelope.envelope, tools: [] }), notes);
+  if (manifest.state && state !== manifest.state) {
+    throw new SyncError('invalid-feed', "The feed's snapshot does not come to the state its signed manifest gives: the publisher's files do not belong together. The previous copy is kept.");
+  }
+  const counts = { tools: built.index.toolCount, endorsements: staged.endorsements, quarantined: entries.quarantined.length, notes: notes.length };
+  await db.transaction('rw', [db.feeds, db.feedTrust, ...toolTables(db), db.teamNotes], async () => {
+    await staged.commit(db, built);
+    await db.teamNotes.where('feedUrl').equals(url).delete();
+    await db.teamNotes.bulkPut(notes.map((note) => teamNoteRecord(url, note)));
+    await db.feeds.put({ url, contentVersion: staged.version, ...rowFields(envelope.envelope, meta), ...(state ? { state } : {}), counts, quarantined: entries.quarantined.slice(0, STORED_QUARANTINE_LIMIT) });
+    await db.feedTrust.put(meta.trust);
+  });
+  return counts;
 }
 
 /** The feed a manifest names, from beside it, checked against the signed header (sync and the settings page's preview). */

@@ -225,6 +225,53 @@ describe('fault suite: the copy held is never lost, and one full snapshot repair
   });
 });
 
+/** A body that delivers these bytes in 16 KB chunks, then fails as a reset connection does. */
+function resetAfter(text: string): Response {
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.error(new TypeError('network error: connection reset'));
+      controller.enqueue(bytes.slice(offset, offset + 16_384));
+      offset += 16_384;
+    },
+  });
+  return new Response(stream, { status: 200 });
+}
+
+describe('the snapshot streams in beside the copy in use (bounded memory)', () => {
+  it('a connection reset mid-snapshot leaves the copy in use readable and untouched; the next sync clears the half-written chunks', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    await sync(START);
+    const liveChunks = await db.toolChunks.where('feedUrl').equals(MANIFEST_URL).count();
+
+    const big = version(2, Array.from({ length: 1200 }, (_, n) => registryTool(n, 'recommended')));
+    await publish(big);
+    await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) }); // no patch: the snapshot it is
+    const snapshot = files.get('snapshots/2.json')!;
+    let broken = true;
+    const resetting = fakeFetch(async (request) => {
+      if (broken && request.url.endsWith('snapshots/2.json')) return resetAfter(snapshot.slice(0, Math.floor(snapshot.length * 0.7)));
+      return host.fetch(request.url, { headers: request.headers });
+    });
+    const syncWith = (fetch: typeof globalThis.fetch, at: number) => syncFeed({ db, fetch, now: () => at, anchorsFor: async () => ({ anchors: [pair.publicKey], via: 'subscription', bundled: false }) }, MANIFEST_URL);
+    expect(await syncWith(resetting.fetch, START + DAY_MS)).toMatchObject({ status: 'failed', error: { code: 'network' } });
+    // Chunks of the new version were written as they arrived, but nothing reads them.
+    expect(await db.toolChunks.where('feedUrl').equals(MANIFEST_URL).count()).toBeGreaterThan(liveChunks);
+    expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+    expect((await new ToolReader(db).recordsWithKeys(['apple:1000000000'])).map((record) => record.tool.endorsements[0]?.status)).toEqual(['listed']);
+
+    broken = false;
+    expect(await syncWith(resetting.fetch, START + DAY_MS + 1000)).toMatchObject({ status: 'updated', counts: { tools: 1200 } });
+    expect(await db.toolChunks.where('feedUrl').equals(MANIFEST_URL).count()).toBe(Math.ceil(1200 / 256));
+    expect(await storedIds(db)).toEqual(big.tools.map((t) => t.id).sort());
+    expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(big)));
+  });
+});
+
 describe('patches agree with whole feeds', () => {
   it('diff then apply gives the target feed and its state, for removals, additions, changes and notes', () => {
     const from = parsed(v1);
