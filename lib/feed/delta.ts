@@ -51,19 +51,28 @@ export interface DigestEntry {
 }
 
 /**
- * The digest of a whole state: envelope fields, notes, and every tool's id and digest in id order
- * (code units). Entries must be given in that order.
+ * The digest of a whole state: envelope fields, notes, and every tool's digest in id order (code
+ * units). Entries must be given in that order.
  */
 export function stateDigest(envelope: StateEnvelope, notes: readonly FeedNote[], entries: Iterable<DigestEntry>): string {
   const hash = sha256.create();
   // Notes in id order: the store keeps them by id, not in the order the file listed them.
   const sortedNotes = [...notes].sort(byId);
   hash.update(encoder.encode(`${STATE_PREFIX}${JSON.stringify(envelope)}\n${bytesToHex(sha256(encoder.encode(JSON.stringify(sortedNotes))))}\n`));
-  for (const { id, digest } of entries) {
-    hash.update(encoder.encode(`${id}\t`));
-    hash.update(digest);
-    hash.update(encoder.encode('\n'));
+  // Each tool's digest already covers its id (the id is in the tool), so the tools' digests in id
+  // order, gathered into large blocks, are the rest: one hash update per tool made a patch's check
+  // of 100,000 tools take hundreds of milliseconds.
+  const block = new Uint8Array(1 << 20);
+  let used = 0;
+  for (const { digest } of entries) {
+    if (used + digest.length > block.length) {
+      hash.update(block.subarray(0, used));
+      used = 0;
+    }
+    block.set(digest, used);
+    used += digest.length;
   }
+  hash.update(block.subarray(0, used));
   return bytesToHex(hash.digest());
 }
 
