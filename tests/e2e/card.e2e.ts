@@ -236,20 +236,30 @@ describe('trust card on store pages', () => {
 
     const worker = await controlWorker(session.context, session.extensionId);
     try {
-      for (let attempt = 0; attempt < 3 && (await readCopy())?.matches[0]?.product.name !== 'NHS App (stored copy)'; attempt++) {
-        await extensionPage.evaluate(async ({ key, stored }) => browser.storage.local.set({ [key]: stored }), { key, stored });
-        await worker.stop();
+      // Which comes first is a race the product runs on purpose: on a quiet machine the stored copy
+      // is drawn while the worker starts; when the worker answers first, its live card is drawn and
+      // the stored copy never is. So the scenario is run up to three times for the stored copy to
+      // be seen first, and every run must end on the live card, never going back to the copy.
+      let headlines: string[] = [];
+      const STORED_HEADLINE = 'NHS App (stored copy): In your registry, no endorsement';
+      for (let run = 0; run < 3 && headlines[0] !== STORED_HEADLINE; run++) {
+        for (let attempt = 0; attempt < 3 && (await readCopy())?.matches[0]?.product.name !== 'NHS App (stored copy)'; attempt++) {
+          await extensionPage.evaluate(async ({ key, stored }) => browser.storage.local.set({ [key]: stored }), { key, stored });
+          await worker.stop();
+        }
+        expect((await readCopy())?.matches[0]?.product.name).toBe('NHS App (stored copy)');
+        expect(worker.status()).toBe('stopped');
+        const { page, watch } = await visitWatchingCard(NHS_APP_APPLE, (visited) =>
+          expect.poll(() => card(visited).headlineText().catch(() => ''), { timeout: 10_000 }).toBe(NHS_APP_HEADLINE),
+        );
+        headlines = watch.headlines;
+        expect([[STORED_HEADLINE, NHS_APP_HEADLINE], [NHS_APP_HEADLINE]]).toContainEqual(headlines);
+        expect(watch.mostHosts).toBe(1);
+        expect(await card(page).hostCount()).toBe(1);
+        await page.close();
       }
-      expect((await readCopy())?.matches[0]?.product.name).toBe('NHS App (stored copy)');
-      expect(worker.status()).toBe('stopped');
+      expect(headlines).toEqual([STORED_HEADLINE, NHS_APP_HEADLINE]);
       await extensionPage.close();
-      const { page, watch } = await visitWatchingCard(NHS_APP_APPLE, (visited) =>
-        expect.poll(() => card(visited).headlineText().catch(() => ''), { timeout: 10_000 }).toBe(NHS_APP_HEADLINE),
-      );
-      expect(watch.headlines).toEqual(['NHS App (stored copy): In your registry, no endorsement', NHS_APP_HEADLINE]);
-      expect(watch.mostHosts).toBe(1);
-      expect(await card(page).hostCount()).toBe(1);
-      await page.close();
     } finally {
       await worker.close();
     }
