@@ -185,6 +185,26 @@ describe('fault suite: the copy held is never lost, and one full snapshot repair
     expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(big)));
   });
 
+  it('a patch that names the right states but does not come to them is undone inside its transaction, and the snapshot taken', async () => {
+    const { files, host, db, sync, big, pair, patchPath } = await behindByOne();
+    // A publishing tool that wrote the wrong tools into a patch, and signed it.
+    const patch = JSON.parse(files.get(patchPath)!) as { upsert: { name: string }[] };
+    patch.upsert[0]!.name = 'Not what the publisher holds (test)';
+    const wrongPatch = `${JSON.stringify(patch)}\n`;
+    files.set(patchPath, wrongPatch);
+    const manifest = await readFeedFile(files.get(MANIFEST_FILE)!);
+    if (manifest.kind !== 'manifest') throw new Error('expected a manifest');
+    files.set(
+      MANIFEST_FILE,
+      await signFeedText(text(big), [pair.privateJwk], { urls: [MANIFEST_URL], feedId: 'example-icb', issuedAt: big.generatedAt, expiresAt: new Date(Date.parse(big.generatedAt) + 30 * DAY_MS).toISOString(), snapshotPath: 'snapshots/2.json', state: manifest.manifest.state!, patches: [{ from: 1, bytes: new TextEncoder().encode(wrongPatch), path: patchPath }] }),
+    );
+    const before = host.log.length;
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'updated' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toEqual([MANIFEST_FILE, patchPath, 'snapshots/2.json']);
+    expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(big)));
+    expect((await storedToolRecords(db, MANIFEST_URL)).some((record) => record.tool.name === 'Not what the publisher holds (test)')).toBe(false);
+  });
+
   it('a copy held that is not the base it claims (its stored state differs) takes the snapshot, not the patch', async () => {
     const { host, db, sync, big } = await behindByOne();
     await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) });
@@ -264,11 +284,44 @@ describe('the snapshot streams in beside the copy in use (bounded memory)', () =
     expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
     expect((await new ToolReader(db).recordsWithKeys(['apple:1000000000'])).map((record) => record.tool.endorsements[0]?.status)).toEqual(['listed']);
 
+    // The next publication is smaller than what was half written: none of the half-written chunks may survive.
+    const small = version(3, TOOLS.slice(0, 300), 2);
+    await publish(small);
+    await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) });
     broken = false;
-    expect(await syncWith(resetting.fetch, START + DAY_MS + 1000)).toMatchObject({ status: 'updated', counts: { tools: 1200 } });
-    expect(await db.toolChunks.where('feedUrl').equals(MANIFEST_URL).count()).toBe(Math.ceil(1200 / 256));
-    expect(await storedIds(db)).toEqual(big.tools.map((t) => t.id).sort());
-    expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(big)));
+    expect(await syncWith(resetting.fetch, START + 2 * DAY_MS)).toMatchObject({ status: 'updated', counts: { tools: 300 } });
+    expect(await db.toolChunks.where('feedUrl').equals(MANIFEST_URL).count()).toBe(Math.ceil(300 / 256));
+    expect(await storedIds(db)).toEqual(small.tools.map((t) => t.id).sort());
+    expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(small)));
+  });
+});
+
+describe('endless data: a snapshot is read only up to its signed length', () => {
+  it('stops reading a snapshot that runs past the length its manifest gives, and keeps the copy held', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    await sync(START);
+    await publish(version(2, TOOLS.slice(0, 50)));
+    await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) }); // no patch: the snapshot it is
+    const signedLength = new TextEncoder().encode(files.get('snapshots/2.json')!).length;
+    let served = 0;
+    const endless = fakeFetch(async (request) => {
+      if (!request.url.endsWith('snapshots/2.json')) return host.fetch(request.url, { headers: request.headers });
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          served += 65_536;
+          controller.enqueue(new Uint8Array(65_536).fill(32));
+        },
+      });
+      return new Response(stream, { status: 200 });
+    });
+    const outcome = await syncFeed({ db, fetch: endless.fetch, now: () => START + DAY_MS, anchorsFor: async () => ({ anchors: [pair.publicKey], via: 'subscription', bundled: false }) }, MANIFEST_URL);
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'too-large' } });
+    // Two tries (the recovery order's one retry), each stopped within a chunk of the signed length.
+    expect(served).toBeLessThanOrEqual(2 * (signedLength + 2 * 65_536));
+    expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
   });
 });
 
