@@ -146,7 +146,7 @@ function readStatement<T>(text: string, signatures: Signature[], schema: z.ZodTy
  */
 export async function readFeedDocument(text: string): Promise<FeedDocument> {
   const file = await readFeedFile(text);
-  if (file.kind === 'manifest') throw damaged('it is a manifest, whose feed is in a separate snapshot file: this is not where it can be read');
+  if (file.kind === 'manifest') throw new SyncError('invalid-feed', `This is a feed manifest: the feed itself is in ${file.manifest.snapshot.path}, beside it. Read or validate that file; subscribers subscribe to the manifest.`);
   return file.document;
 }
 

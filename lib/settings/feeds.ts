@@ -9,9 +9,9 @@ import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors
 import { feedUrlProblem } from '../sync/feed-url';
 import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
 import { pinnedKeysSchema } from '../feed/keys';
-import { readFeedFile, type FeedHeader } from '../feed/signature';
+import { readFeedFile, type FeedHeader, type Manifest } from '../feed/signature';
 import { verifyFeedDocument, type Verification } from '../feed/verify';
-import { feedCounts, fetchSnapshot, syncFeed, syncFeeds, validateFeed, type FeedAnchors, type SyncDeps, type SyncOutcome } from '../sync/sync';
+import { feedCounts, readSnapshot, syncFeed, syncFeeds, validateFeed, type FeedAnchors, type SyncDeps, type SyncOutcome } from '../sync/sync';
 import { isLocked, loadPolicy, policyFeed } from './policy';
 import { loadSubscriptions, saveSubscriptions, subscribedFeedUrls } from './subscriptions';
 
@@ -101,23 +101,20 @@ export async function previewFeed(deps: PreviewDeps, input: string, keys: readon
     const checked = file.kind === 'document' ? file.document : { signed: file.manifest.signed, json: undefined, text: '', sha256: file.manifest.snapshot.sha256 };
     // The same verification as sync, with the keys the clinician is about to pin (no history yet: sync keeps the floor).
     const { verification: signature } = await verifyFeedDocument(checked, { url, bundled: false, anchors: keys, via: 'subscription', now: deps.now() });
-    const document = file.kind === 'document' ? file.document : await fetchSnapshot(deps, url, file.manifest);
-    const decoded = validateFeed(document.json);
-    const { feed } = decoded;
-    const counts = feedCounts(decoded);
-    const header = document.signed?.header.value;
-    const expiresAt = header?.expiresAt ?? feed.expiresAt;
+    const seen = file.kind === 'document' ? seenInFeed(validateFeed(file.document.json)) : await seenInSnapshot(deps, url, file.manifest);
+    const header = file.kind === 'document' ? file.document.signed?.header.value : file.manifest.signed.header.value;
+    const expiresAt = header?.expiresAt ?? seen.envelope.expiresAt;
     return {
       ok: true,
       preview: {
         url,
-        publisher: feed.publisher,
-        generatedAt: feed.generatedAt,
+        publisher: seen.envelope.publisher,
+        generatedAt: seen.envelope.generatedAt,
         ...(expiresAt ? { expiresAt } : {}),
         ...(header ? { header } : {}),
-        counts,
+        counts: seen.counts,
         signature,
-        warnings: previewWarnings(url, { ...feed, ...(expiresAt ? { expiresAt } : {}) }, counts, deps.now()),
+        warnings: previewWarnings(url, expiresAt, seen.unknownConditions.size, seen.counts, deps.now()),
       },
     };
   } catch (error) {
@@ -126,13 +123,45 @@ export async function previewFeed(deps: PreviewDeps, input: string, keys: readon
   }
 }
 
-function previewWarnings(url: string, feed: Feed, counts: FeedPreview['counts'], now: number): string[] {
-  const unknownConditions = new Set(feed.tools.flatMap((tool) => tool.conditions.filter((id) => !isKnownCondition(id))));
+/** What a preview reports of a feed's contents. */
+interface Seen {
+  envelope: Omit<Feed, 'tools'>;
+  counts: FeedPreview['counts'];
+  unknownConditions: Set<string>;
+}
+
+const MAX_UNKNOWN_CONDITIONS = 1_000;
+
+function noteConditions(unknown: Set<string>, tool: Feed['tools'][number]): void {
+  for (const id of tool.conditions) if (!isKnownCondition(id) && unknown.size < MAX_UNKNOWN_CONDITIONS) unknown.add(id);
+}
+
+function seenInFeed(decoded: ReturnType<typeof validateFeed>): Seen {
+  const { tools, ...envelope } = decoded.feed;
+  const unknownConditions = new Set<string>();
+  for (const tool of tools) noteConditions(unknownConditions, tool);
+  return { envelope, counts: feedCounts(decoded), unknownConditions };
+}
+
+/** A manifest's snapshot, read as sync reads it but only counted: a national feed is never held whole in the settings page. */
+async function seenInSnapshot(deps: PreviewDeps, url: string, manifest: Manifest): Promise<Seen> {
+  const unknownConditions = new Set<string>();
+  let tools = 0;
+  let endorsements = 0;
+  const read = await readSnapshot(deps, url, manifest, (tool) => {
+    tools += 1;
+    endorsements += tool.endorsements.length;
+    noteConditions(unknownConditions, tool);
+  });
+  return { envelope: read.envelope, counts: { tools, endorsements, quarantined: read.entries.quarantined.length, notes: read.notes.length }, unknownConditions };
+}
+
+function previewWarnings(url: string, expiresAt: string | undefined, unknownConditions: number, counts: FeedPreview['counts'], now: number): string[] {
   return [
     counts.tools === 0 ? 'The feed lists no tools yet.' : '',
     counts.quarantined > 0 ? `${count(counts.quarantined, 'entry is', 'entries are')} invalid and will be left out; the rest of the feed is used.` : '',
-    isPastExpiry(feed.expiresAt, now) ? 'The feed is past its expiry date. Signpost would still show its data, marked as possibly out of date.' : '',
-    unknownConditions.size > 0 ? `${count(unknownConditions.size, 'condition name is', 'condition names are')} not in Signpost's list; they are shown as written.` : '',
+    isPastExpiry(expiresAt, now) ? 'The feed is past its expiry date. Signpost would still show its data, marked as possibly out of date.' : '',
+    unknownConditions > 0 ? `${count(unknownConditions, 'condition name is', 'condition names are')} not in Signpost's list; they are shown as written.` : '',
     new URL(url).protocol === 'http:' ? 'This feed is on this computer (http://), for trying a feed out. Colleagues cannot reach it.' : '',
   ].filter(Boolean);
 }

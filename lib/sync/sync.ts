@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ToolEntries, parseFeed, parseStreamedEnvelope, type QuarantinedEntry } from '../feed/parse';
 import { stateEnvelopeOf, readPatch } from '../feed/delta';
-import { matchesRef, readFeedDocument, readFeedFile, signedDocument, type ContentRef, type FeedDocument, type Manifest } from '../feed/signature';
+import { matchesRef, readFeedDocument, readFeedFile, type ContentRef, type Manifest } from '../feed/signature';
 import { meetsTrust, verifyFeedDocument, type AnchorSource, type FeedTrustState, type Verification } from '../feed/verify';
 import type { Feed, Tool } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
@@ -139,16 +139,18 @@ async function attemptSync(deps: SyncDeps, url: string, attempt: Attempt, condit
 const ENVELOPE_PATHS = ['format', 'version', 'publisher', 'sequence', 'generatedAt', 'expiresAt', 'staleAfterDays', 'notes'].map((field) => `$.${field}`);
 
 /**
- * Stores a manifest's snapshot while it downloads, in bounded memory (issue #15): the bytes are
- * hashed and parsed as they arrive, each tool judged and written in chunks beside the version in
- * use; only once the whole file matches the signed hash and length, the envelope is valid and
- * agrees with the header, and the result comes to the signed state, is the new version put in
- * place, in one transaction with the feed's row. Any failure leaves the version in use untouched.
+ * Reads a manifest's snapshot as it downloads, handing each valid tool to `onTool` (waited for) and
+ * keeping nothing else: the bytes are hashed as they pass and the file must match the signed hash
+ * and length, end where its JSON ends, have a valid envelope and agree with the header. Sync stores
+ * the tools; the settings page's preview only counts them, so neither holds the whole feed.
  */
-async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, meta: StoreMeta & { trust: FeedTrustState }): Promise<NonNullable<FeedRecord['counts']>> {
-  const { db } = deps;
+export async function readSnapshot(
+  deps: Omit<DownloadOptions, 'headers'>,
+  manifestUrl: string,
+  manifest: Manifest,
+  onTool: (tool: Tool) => void | Promise<void>,
+): Promise<{ envelope: Omit<Feed, 'tools'>; notes: FeedNote[]; entries: ToolEntries }> {
   const header = manifest.signed.header.value;
-  const staged = await StagedTools.begin(db, url);
   const entries = new ToolEntries();
   const fields: Record<string, unknown> = {};
   const arrived: Tool[] = [];
@@ -161,7 +163,7 @@ async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, m
   };
   const hash = sha256.create();
   let length = 0;
-  await downloadStream({ ...deps, maxBytes: manifest.snapshot.length, headers: {} }, new URL(manifest.snapshot.path, url).href, async (chunk) => {
+  await downloadStream({ ...deps, maxBytes: manifest.snapshot.length, headers: {} }, new URL(manifest.snapshot.path, manifestUrl).href, async (chunk) => {
     hash.update(chunk);
     length += chunk.byteLength;
     try {
@@ -169,20 +171,33 @@ async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, m
     } catch {
       throw new SyncError('not-json', "The feed's snapshot is not valid JSON. The previous copy is kept.");
     }
-    for (const tool of arrived.splice(0)) await staged.add(toolRecord(url, tool));
+    for (const tool of arrived.splice(0)) await onTool(tool);
   });
   if (length !== manifest.snapshot.length || bytesToHex(hash.digest()) !== manifest.snapshot.sha256) {
     throw new SyncError('bad-signature', 'A file of the feed does not match the hash its signed manifest gives (changed, or cut off). The previous copy is kept.');
   }
   if (!parser.isEnded) throw new SyncError('not-json', "The feed's snapshot ends before its JSON does. The previous copy is kept.");
-  const envelope = parseStreamedEnvelope(fields, entries);
-  if (!envelope.ok) throw new SyncError('invalid-feed', `The file is not a valid Signpost feed (${envelope.problems.slice(0, 3).map((p) => `${p.path || 'feed'}: ${p.message}`).join('; ')}).`);
-  if (envelope.envelope.publisher.id !== header.publisherId || envelope.envelope.sequence !== header.sequence) {
+  const parsed = parseStreamedEnvelope(fields, entries);
+  if (!parsed.ok) throw new SyncError('invalid-feed', `The file is not a valid Signpost feed (${parsed.problems.slice(0, 3).map((p) => `${p.path || 'feed'}: ${p.message}`).join('; ')}).`);
+  if (parsed.envelope.publisher.id !== header.publisherId || parsed.envelope.sequence !== header.sequence) {
     throw new SyncError('bad-signature', 'The feed is signed, but its header and the feed inside disagree on the publisher or the sequence. The previous copy is kept.');
   }
+  return { envelope: parsed.envelope, notes: parsed.notes, entries };
+}
+
+/**
+ * Stores a manifest's snapshot while it downloads, in bounded memory (issue #15): the bytes are
+ * hashed and parsed as they arrive, each tool judged and written in chunks beside the version in
+ * use; only once the whole file matches the signed hash and length, the envelope is valid and
+ * agrees with the header, and the result comes to the signed state, is the new version put in
+ * place, in one transaction with the feed's row. Any failure leaves the version in use untouched.
+ */
+async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, meta: StoreMeta & { trust: FeedTrustState }): Promise<NonNullable<FeedRecord['counts']>> {
+  const { db } = deps;
+  const staged = await StagedTools.begin(db, url);
+  const { envelope, notes, entries } = await readSnapshot(deps, url, manifest, (tool) => staged.add(toolRecord(url, tool)));
   const built = await staged.finish();
-  const { notes } = envelope;
-  const state = storedState(built.index, stateEnvelopeOf({ ...envelope.envelope, tools: [] }), notes);
+  const state = storedState(built.index, stateEnvelopeOf({ ...envelope, tools: [] }), notes);
   if (manifest.state && state !== manifest.state) {
     throw new SyncError('invalid-feed', "The feed's snapshot does not come to the state its signed manifest gives: the publisher's files do not belong together. The previous copy is kept.");
   }
@@ -191,16 +206,12 @@ async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, m
     await staged.commit(db, built);
     await db.teamNotes.where('feedUrl').equals(url).delete();
     await db.teamNotes.bulkPut(notes.map((note) => teamNoteRecord(url, note)));
-    await db.feeds.put({ url, contentVersion: staged.version, ...rowFields(envelope.envelope, meta), ...(state ? { state } : {}), counts, quarantined: entries.quarantined.slice(0, STORED_QUARANTINE_LIMIT) });
+    await db.feeds.put({ url, contentVersion: staged.version, ...rowFields(envelope, meta), ...(state ? { state } : {}), counts, quarantined: entries.quarantined.slice(0, STORED_QUARANTINE_LIMIT) });
     await db.feedTrust.put(meta.trust);
   });
   return counts;
 }
 
-/** The feed a manifest names, from beside it, checked against the signed header (sync and the settings page's preview). */
-export async function fetchSnapshot(deps: Omit<DownloadOptions, 'headers'>, manifestUrl: string, manifest: Manifest): Promise<FeedDocument> {
-  return signedDocument(manifest.signed, await downloadPinned(deps, new URL(manifest.snapshot.path, manifestUrl).href, manifest.snapshot));
-}
 
 /** A file the signed header pins: downloaded up to its signed length, then checked against its hash. */
 async function downloadPinned(deps: Omit<DownloadOptions, 'headers'>, url: string, ref: ContentRef): Promise<Uint8Array<ArrayBuffer>> {

@@ -9,6 +9,7 @@ import { parseFeed } from '@/lib/feed/parse';
 import type { Feed, Tool } from '@/lib/feed/schema';
 import { readFeedFile, signFeedText } from '@/lib/feed/signature';
 import { INLINE_PATCH_BYTES, MANIFEST_FILE, publishFeed, type Folder } from '@/lib/publish/publish';
+import { previewFeed } from '@/lib/settings/feeds';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { ToolReader, storedToolRecords } from '@/lib/storage/tool-store';
 import { syncFeed, type SyncOutcome } from '@/lib/sync/sync';
@@ -322,6 +323,20 @@ describe('endless data: a snapshot is read only up to its signed length', () => 
     // Two tries (the recovery order's one retry), each stopped within a chunk of the signed length.
     expect(served).toBeLessThanOrEqual(2 * (signedLength + 2 * 65_536));
     expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+  });
+});
+
+describe("the settings page's preview of a manifest", () => {
+  it('reads the snapshot as sync does, counting its tools without keeping them, and shows the signed header', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const result = await previewFeed({ fetch: host.fetch, now: () => START }, MANIFEST_URL, [pair.publicKey]);
+    expect(result).toMatchObject({
+      ok: true,
+      preview: { publisher: { name: 'Example ICB (test)' }, counts: { tools: 300, endorsements: 300, quarantined: 0 }, signature: { status: 'verified' }, header: { feedId: 'example-icb', sequence: 1 } },
+    });
+    expect(host.log.map((entry) => entry.path)).toEqual([MANIFEST_FILE, 'snapshots/1.json']);
   });
 });
 
