@@ -22,15 +22,33 @@ export function nameProblem(text: string): string | null {
   return null;
 }
 
+/**
+ * Remembers a pure function's answers. Names repeat (every claim's issuer is checked against every
+ * authority's aliases, for every candidate alternative on a card): at 10,000 tools these
+ * normalisations were 90 % of a card's 53 ms. Bounded: emptied when full.
+ */
+function remembered(compute: (text: string) => string, limit = 20_000): (text: string) => string {
+  const known = new Map<string, string>();
+  return (text) => {
+    let value = known.get(text);
+    if (value === undefined) {
+      if (known.size >= limit) known.clear();
+      value = compute(text);
+      known.set(text, value);
+    }
+    return value;
+  };
+}
+
 /** How names are compared: compatibility forms folded, case folded, punctuation and spacing collapsed. */
-export function normaliseName(text: string): string {
-  return text
+export const normaliseName = remembered((text) =>
+  text
     .normalize('NFKC')
     .toLowerCase()
     .replace(/&/g, ' and ')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 // Letters and digits that people read as Latin ones, folded before case is: Greek capital Nu is
 // an N, but its lower case is a v. Enough for the names the trust root protects; anything still
@@ -47,7 +65,7 @@ const CONFUSABLES: Record<string, string> = {
 };
 
 /** A name's look: what it reads as once look-alike letters are folded and spaces ignored. */
-export function nameSkeleton(text: string): string {
+export const nameSkeleton = remembered((text) => {
   // Folded before and after NFKC: compatibility forms can turn a look-alike into a letter that
   // looks different (lunate sigma Ϲ becomes Σ), and fullwidth or styled letters into plain ones.
   const fold = (value: string) => [...value].map((char) => CONFUSABLES[char] ?? char).join('');
@@ -56,7 +74,7 @@ export function nameSkeleton(text: string): string {
     .replace(/\p{M}/gu, '');
   // i, l and 1 read alike in many fonts; "rn" reads as "m" and "vv" as "w".
   return plain.replace(/\s+/g, '').replace(/[il]/g, 'l').replace(/rn/g, 'm').replace(/vv/g, 'w');
-}
+});
 
 export function sameName(a: string, b: string): boolean {
   return normaliseName(a) === normaliseName(b);
