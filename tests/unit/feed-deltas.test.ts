@@ -326,6 +326,29 @@ describe('endless data: a snapshot is read only up to its signed length', () => 
   });
 });
 
+describe('time limits grow with the signed size of a snapshot', () => {
+  it('gives a snapshot a second more per megabyte than the manifest gets', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const slowSnapshot = fakeFetch(async (request) => {
+      // Slow to answer, and given up on as a real fetch is when its time runs out.
+      if (request.url.endsWith('snapshots/1.json')) {
+        await new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, 300);
+          request.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new DOMException('aborted', 'AbortError'));
+          });
+        });
+      }
+      return host.fetch(request.url, { headers: request.headers, signal: request.signal });
+    });
+    const outcome = await syncFeed({ db: testDb(), fetch: slowSnapshot.fetch, timeoutMs: 100, now: () => START, anchorsFor: async () => ({ anchors: [pair.publicKey], via: 'subscription', bundled: false }) }, MANIFEST_URL);
+    expect(outcome).toMatchObject({ status: 'updated', counts: { tools: 300 } });
+  });
+});
+
 describe("the settings page's preview of a manifest", () => {
   it('reads the snapshot as sync does, counting its tools without keeping them, and shows the signed header', async () => {
     const { files, publish, pair } = await publisher();
