@@ -2,15 +2,16 @@
 // live here; the commands themselves are in lib/publish and use the extension's own lib code.
 import 'fake-indexeddb/auto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { text as readText } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildFeed } from '../lib/publish/build';
 import { checkTextReport } from '../lib/publish/check-text';
-import { DEFAULT_VALIDITY_DAYS, keygen, rotateKeys, signFeed, verifyFeed, type NamedKey } from '../lib/publish/signing';
-import { DEFAULT_KEEP_DAYS, MANIFEST_FILE, publishFeed, type Folder } from '../lib/publish/publish';
+import { DEFAULT_VALIDITY_DAYS, keygen, rotateKeys, signFeed, verifyFeed, type NamedKey, type SignOptions } from '../lib/publish/signing';
+import { DEFAULT_KEEP_DAYS, MANIFEST_FILE, publishFeed } from '../lib/publish/publish';
+import { diskFolder } from './disk-folder';
 import type { NamedText } from '../lib/publish/csv';
 import { lookupReport } from '../lib/publish/lookup';
 import type { ExitCode, Report } from '../lib/publish/report';
@@ -90,6 +91,16 @@ class UsageError extends Error {}
 
 type Parsed = { values: Record<string, string | string[] | undefined>; positionals: string[] };
 
+/** The options `sign` and `publish` share: keys, addresses, feed id, validity and rotation statements. */
+const SIGNING_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
+  key: { type: 'string', multiple: true },
+  url: { type: 'string', multiple: true },
+  'feed-id': { type: 'string' },
+  'expires-in': { type: 'string' },
+  rotation: { type: 'string', multiple: true },
+  out: { type: 'string' },
+};
+
 const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']>; run: (args: Parsed) => Promise<Report> }> = {
   validate: { options: { key: { type: 'string', multiple: true } }, run: validate },
   build: {
@@ -106,29 +117,8 @@ const COMMANDS: Record<string, { options: NonNullable<ParseArgsConfig['options']
   lookup: { options: { feed: { type: 'string', multiple: true }, key: { type: 'string', multiple: true } }, run: lookup },
   'check-text': { options: {}, run: checkText },
   keygen: { options: { out: { type: 'string' } }, run: keygenCommand },
-  sign: {
-    options: {
-      key: { type: 'string', multiple: true },
-      url: { type: 'string', multiple: true },
-      'feed-id': { type: 'string' },
-      'expires-in': { type: 'string' },
-      rotation: { type: 'string', multiple: true },
-      out: { type: 'string' },
-    },
-    run: signCommand,
-  },
-  publish: {
-    options: {
-      key: { type: 'string', multiple: true },
-      url: { type: 'string', multiple: true },
-      'feed-id': { type: 'string' },
-      'expires-in': { type: 'string' },
-      'keep-days': { type: 'string' },
-      rotation: { type: 'string', multiple: true },
-      out: { type: 'string' },
-    },
-    run: publishCommand,
-  },
+  sign: { options: SIGNING_OPTIONS, run: signCommand },
+  publish: { options: { ...SIGNING_OPTIONS, 'keep-days': { type: 'string' } }, run: publishCommand },
   rotate: { options: { from: { type: 'string', multiple: true }, to: { type: 'string', multiple: true }, 'feed-id': { type: 'string' }, out: { type: 'string' } }, run: rotateCommand },
   verify: { options: { key: { type: 'string', multiple: true } }, run: verifyCommand },
 };
@@ -214,55 +204,51 @@ async function keygenCommand({ values, positionals }: Parsed): Promise<Report> {
   return report;
 }
 
-async function signCommand({ values, positionals }: Parsed): Promise<Report> {
-  const [feed, ...extra] = positionals;
-  const [keys, rotations, out, expiresIn] = [list(values.key), list(values.rotation), single(values.out), single(values['expires-in'])];
-  if (!feed || extra.length || keys.length === 0 || !out) throw new UsageError('sign takes one feed file, --key PRIVATE-KEY-FILE, --url URL and --out FILE');
-  if (expiresIn !== undefined && !/^\d+$/.test(expiresIn)) throw new UsageError(`--expires-in must be a whole number of days, not "${expiresIn}"`);
-  const inputs = await readAll([feed, ...keys, ...rotations]);
-  if (!inputs.ok) return { exitCode: 1, lines: inputs.lines };
-  const [feedText, ...rest] = inputs.texts;
-  const signed = await signFeed(feed, feedText!.text, {
-    keys: named(rest.slice(0, keys.length)),
-    rotations: named(rest.slice(keys.length)),
-    urls: list(values.url),
-    now: Date.now(),
-    ...(single(values['feed-id']) ? { feedId: single(values['feed-id']) } : {}),
-    ...(expiresIn === undefined ? {} : { validityDays: Number(expiresIn) }),
-  });
-  if (!signed.ok) return signed.report;
-  await writeFile(out, signed.text);
-  return { exitCode: 0, lines: [...signed.report.lines, `wrote ${out}`] };
+function days(name: string, value: string | undefined): number | undefined {
+  if (value !== undefined && !/^\d+$/.test(value)) throw new UsageError(`${name} must be a whole number of days, not "${value}"`);
+  return value === undefined ? undefined : Number(value);
 }
 
-async function publishCommand({ values, positionals }: Parsed): Promise<Report> {
+/** A signing command's feed, output and SignOptions, its key and rotation files read; or why not. */
+async function signingInput(command: string, outWhat: string, { values, positionals }: Parsed): Promise<{ ok: true; feed: string; feedText: string; out: string; options: SignOptions } | { ok: false; report: Report }> {
   const [feed, ...extra] = positionals;
-  const [keys, rotations, out, expiresIn, keepDays] = [list(values.key), list(values.rotation), single(values.out), single(values['expires-in']), single(values['keep-days'])];
-  if (!feed || extra.length || keys.length === 0 || !out) throw new UsageError('publish takes one feed file, --key PRIVATE-KEY-FILE, --url URL and --out DIR');
-  for (const [name, value] of [['--expires-in', expiresIn], ['--keep-days', keepDays]] as const) {
-    if (value !== undefined && !/^\d+$/.test(value)) throw new UsageError(`${name} must be a whole number of days, not "${value}"`);
-  }
+  const [keys, rotations, out] = [list(values.key), list(values.rotation), single(values.out)];
+  if (!feed || extra.length || keys.length === 0 || !out) throw new UsageError(`${command} takes one feed file, --key PRIVATE-KEY-FILE, --url URL and --out ${outWhat}`);
+  const validityDays = days('--expires-in', single(values['expires-in']));
   const inputs = await readAll([feed, ...keys, ...rotations]);
-  if (!inputs.ok) return { exitCode: 1, lines: inputs.lines };
+  if (!inputs.ok) return { ok: false, report: { exitCode: 1, lines: inputs.lines } };
   const [feedText, ...rest] = inputs.texts;
-  const folder: Folder = {
-    list: async (directory) => readdir(join(out, directory)).catch(() => []),
-    read: async (path) => readFile(join(out, path), 'utf8').catch(() => null),
-    write: async (path, text) => {
-      await mkdir(dirname(join(out, path)), { recursive: true });
-      await writeFile(join(out, path), text);
+  const feedId = single(values['feed-id']);
+  return {
+    ok: true,
+    feed,
+    feedText: feedText!.text,
+    out,
+    options: {
+      keys: named(rest.slice(0, keys.length)),
+      rotations: named(rest.slice(keys.length)),
+      urls: list(values.url),
+      now: Date.now(),
+      ...(feedId ? { feedId } : {}),
+      ...(validityDays === undefined ? {} : { validityDays }),
     },
-    remove: (path) => rm(join(out, path), { force: true }),
   };
-  return publishFeed(feed, feedText!.text, folder, {
-    keys: named(rest.slice(0, keys.length)),
-    rotations: named(rest.slice(keys.length)),
-    urls: list(values.url),
-    now: Date.now(),
-    ...(single(values['feed-id']) ? { feedId: single(values['feed-id']) } : {}),
-    ...(expiresIn === undefined ? {} : { validityDays: Number(expiresIn) }),
-    ...(keepDays === undefined ? {} : { keepDays: Number(keepDays) }),
-  });
+}
+
+async function signCommand(args: Parsed): Promise<Report> {
+  const input = await signingInput('sign', 'FILE', args);
+  if (!input.ok) return input.report;
+  const signed = await signFeed(input.feed, input.feedText, input.options);
+  if (!signed.ok) return signed.report;
+  await writeFile(input.out, signed.text);
+  return { exitCode: 0, lines: [...signed.report.lines, `wrote ${input.out}`] };
+}
+
+async function publishCommand(args: Parsed): Promise<Report> {
+  const keepDays = days('--keep-days', single(args.values['keep-days']));
+  const input = await signingInput('publish', 'DIR', args);
+  if (!input.ok) return input.report;
+  return publishFeed(input.feed, input.feedText, diskFolder(input.out), { ...input.options, ...(keepDays === undefined ? {} : { keepDays }) });
 }
 
 async function rotateCommand({ values, positionals }: Parsed): Promise<Report> {

@@ -18,7 +18,7 @@ import { envelopeSchema, toolIdSchema, type Feed, type Tool } from './schema';
 export const PATCH_FORMAT = 'signpost-feed-patch';
 const STATE_PREFIX = 'signpost-state/1\n';
 /** A patch replaces at most this many tools: more and the whole snapshot is the better download. */
-export const MAX_PATCH_TOOLS = 50_000;
+const MAX_PATCH_TOOLS = 50_000;
 
 /** The envelope fields a state covers (the sequence names a publication, not a state). */
 export interface StateEnvelope {
@@ -85,7 +85,7 @@ export function feedState(feed: Feed): string {
 const stateRefSchema = z.object({ sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), state: z.string().regex(/^[0-9a-f]{64}$/) });
 
 /** A patch's shape; its tools and notes are judged one by one, like a feed's. */
-export const patchSchema = z.object({
+const patchSchema = z.object({
   format: z.literal(PATCH_FORMAT),
   version: z.literal(1),
   feedId: z.string().max(100),
@@ -153,20 +153,3 @@ export function diffFeeds(feedId: string, from: Feed, to: Feed): Patch {
 export function patchText(patch: Patch): string {
   return `${JSON.stringify({ format: PATCH_FORMAT, version: 1, ...patch })}\n`;
 }
-
-/** Applies a patch to a whole feed in memory (the CLI and tests; the extension patches its store in place). */
-export function applyPatchToFeed(feed: Feed, patch: Patch): Feed {
-  const upserted = new Map(patch.upsert.map((tool) => [tool.id, tool]));
-  const removed = new Set(patch.remove);
-  const kept = feed.tools.filter((tool) => !removed.has(tool.id)).map((tool) => upserted.get(tool.id) ?? tool);
-  const known = new Set(feed.tools.map((tool) => tool.id));
-  const { expiresAt: _old, staleAfterDays: _oldPeriod, ...rest } = feed;
-  return {
-    ...rest,
-    ...patch.envelope,
-    sequence: patch.to.sequence,
-    tools: [...kept, ...patch.upsert.filter((tool) => !known.has(tool.id))],
-    notes: patch.notes ?? feed.notes ?? [],
-  };
-}
-

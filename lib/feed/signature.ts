@@ -26,12 +26,12 @@ const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 const relativePath = z.string().max(300).regex(/^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'expected a path relative to the feed, such as "snapshots/42.json"');
 const contentRefSchema = z.object({ sha256: sha256Schema, length: z.number().int().min(0).max(MAX_PAYLOAD_BYTES), path: relativePath.optional() });
 /** uBlock Origin keeps five days of patches; a daily publisher needs about that many, an hourly one more. */
-export const MAX_PATCHES = 64;
+const MAX_PATCHES = 64;
 
 const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-11-25T09:00:00Z' });
 const feedIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'expected a feed id of lower-case letters, digits, ".", "_" or "-"');
 
-export const headerSchema = z.object({
+const headerSchema = z.object({
   type: z.literal(HEADER_TYPE),
   version: z.literal(SIGNED_FEED_VERSION),
   feedId: feedIdSchema,
@@ -51,7 +51,7 @@ export const headerSchema = z.object({
 });
 export type FeedHeader = z.infer<typeof headerSchema>;
 
-export const rotationSchema = z.object({
+const rotationSchema = z.object({
   type: z.literal(ROTATION_TYPE),
   feedId: feedIdSchema,
   /** The keys retired; at least one of them signs the statement. */
@@ -150,8 +150,17 @@ export async function readFeedDocument(text: string): Promise<FeedDocument> {
   return file.document;
 }
 
+export type FeedFile = { kind: 'document'; document: FeedDocument } | { kind: 'manifest'; manifest: Manifest };
+
+/** What verification reads of a file: its signed parts, the hash naming its feed bytes and, for an unsigned feed, its JSON. */
+export type Verifiable = Pick<FeedDocument, 'signed' | 'sha256'> & { json?: unknown };
+
+export function verifiableOf(file: FeedFile): Verifiable {
+  return file.kind === 'document' ? file.document : { signed: file.manifest.signed, sha256: file.manifest.snapshot.sha256 };
+}
+
 /** Reads a feed file: a feed (plain or signed, the feed inside) or a signed manifest pointing to a snapshot and patches. */
-export async function readFeedFile(text: string): Promise<{ kind: 'document'; document: FeedDocument } | { kind: 'manifest'; manifest: Manifest }> {
+export async function readFeedFile(text: string): Promise<FeedFile> {
   const outer = parseJson(text, 'feed file');
   const format = (outer as { format?: unknown } | null)?.format;
   if (format !== SIGNED_FEED_FORMAT) return { kind: 'document', document: { signed: null, json: outer, text, sha256: await sha256Hex(new TextEncoder().encode(text)) } };
@@ -187,7 +196,7 @@ export async function readFeedFile(text: string): Promise<{ kind: 'document'; do
 export const matchesRef = async (bytes: Uint8Array<ArrayBuffer>, ref: ContentRef) => bytes.length === ref.length && (await sha256Hex(bytes)) === ref.sha256;
 
 /** The feed inside a signed file or snapshot, checked against its header's publisher and sequence. */
-export async function signedDocument(signed: SignedParts, payload: Uint8Array<ArrayBuffer>): Promise<FeedDocument> {
+async function signedDocument(signed: SignedParts, payload: Uint8Array<ArrayBuffer>): Promise<FeedDocument> {
   const header = signed.header;
   const feedText = utf8(payload, 'signed feed');
   const json = parseJson(feedText, 'signed feed inside the file');

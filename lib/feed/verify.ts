@@ -1,6 +1,6 @@
 import { SyncError } from '../sync/errors';
 import { keyIdOf, signatureVerifies } from './keys';
-import { BUNDLED_FEED_ID, MAX_VALIDITY_DAYS, type FeedDocument, type Signed, type RotationStatement } from './signature';
+import { BUNDLED_FEED_ID, MAX_VALIDITY_DAYS, type Signed, type RotationStatement, type Verifiable } from './signature';
 
 // The one place a downloaded feed is believed or refused (docs/threat-model.md): signatures,
 // key rotation, the header's name for the feed, its validity and the sequence floor. Sync, the
@@ -123,7 +123,7 @@ async function applyRotations(keys: Keys, rotations: readonly Signed<RotationSta
   return { trusted, anchorOf, retired, rotated };
 }
 
-function checkNames(document: FeedDocument, context: TrustContext): void {
+function checkNames(document: Verifiable, context: TrustContext): void {
   const header = document.signed!.header.value;
   if (context.bundled !== (header.feedId === BUNDLED_FEED_ID)) {
     throw refused(context.bundled ? 'The bundled feed does not carry the bundled feed id.' : 'This file is the feed bundled with Signpost, which is not accepted from any other address.');
@@ -144,7 +144,7 @@ function sameAddress(a: string, b: string): boolean {
   }
 }
 
-function checkValidity(document: FeedDocument, now: number): void {
+function checkValidity(document: Verifiable, now: number): void {
   const { issuedAt, expiresAt } = document.signed!.header.value;
   const issued = Date.parse(issuedAt);
   const expires = Date.parse(expiresAt);
@@ -179,7 +179,7 @@ function rawSequence(json: unknown): number | null {
  * With anchor keys only a copy signed through them is accepted; without, the copy is read as
  * unsigned and its claims are reported only (trust-model.md).
  */
-export async function verifyFeedDocument(document: FeedDocument, context: TrustContext): Promise<Verified> {
+export async function verifyFeedDocument(document: Verifiable, context: TrustContext): Promise<Verified> {
   const { state, now } = context;
   const base = { url: context.url ?? '', anchors: [...context.anchors], updatedAt: now };
   if (context.anchors.length === 0 || !document.signed) {

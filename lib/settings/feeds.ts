@@ -9,7 +9,7 @@ import { SyncError, httpStatusMessage, type SyncErrorCode } from '../sync/errors
 import { feedUrlProblem } from '../sync/feed-url';
 import { BUNDLED_FEED_KEYS } from '../feed/bundled-key';
 import { pinnedKeysSchema } from '../feed/keys';
-import { readFeedFile, type FeedHeader, type Manifest } from '../feed/signature';
+import { readFeedFile, verifiableOf, type FeedHeader, type Manifest } from '../feed/signature';
 import { verifyFeedDocument, type Verification } from '../feed/verify';
 import { feedCounts, readSnapshot, syncFeed, syncFeeds, validateFeed, type FeedAnchors, type SyncDeps, type SyncOutcome } from '../sync/sync';
 import { isLocked, loadPolicy, policyFeed } from './policy';
@@ -98,9 +98,8 @@ export async function previewFeed(deps: PreviewDeps, input: string, keys: readon
     // No conditional headers were sent, so a 304 can only come from a misbehaving server.
     if (downloaded.status !== 'ok') throw new SyncError('http-status', httpStatusMessage(304));
     const file = await readFeedFile(downloaded.text);
-    const checked = file.kind === 'document' ? file.document : { signed: file.manifest.signed, json: undefined, text: '', sha256: file.manifest.snapshot.sha256 };
     // The same verification as sync, with the keys the clinician is about to pin (no history yet: sync keeps the floor).
-    const { verification: signature } = await verifyFeedDocument(checked, { url, bundled: false, anchors: keys, via: 'subscription', now: deps.now() });
+    const { verification: signature } = await verifyFeedDocument(verifiableOf(file), { url, bundled: false, anchors: keys, via: 'subscription', now: deps.now() });
     const seen = file.kind === 'document' ? seenInFeed(validateFeed(file.document.json)) : await seenInSnapshot(deps, url, file.manifest);
     const header = file.kind === 'document' ? file.document.signed?.header.value : file.manifest.signed.header.value;
     const expiresAt = header?.expiresAt ?? seen.envelope.expiresAt;

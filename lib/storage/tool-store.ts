@@ -163,7 +163,7 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
 const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
 const chunkNumberOf = (id: string) => Number(id.slice(id.lastIndexOf(' ') + 1));
 /** The second range of chunk numbers; far above any feed's chunk count (200,000 tools are 782 chunks). */
-export const STAGING_BASE = 1_000_000;
+const STAGING_BASE = 1_000_000;
 
 /** Removes a feed's chunks numbered from `base` (one half), reading keys only. */
 async function deleteChunkHalf(db: ToolTables, feedUrl: string, base: number): Promise<void> {

@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ToolEntries, parseFeed, parseStreamedEnvelope, type QuarantinedEntry } from '../feed/parse';
 import { stateEnvelopeOf, readPatch } from '../feed/delta';
-import { matchesRef, readFeedDocument, readFeedFile, type ContentRef, type Manifest } from '../feed/signature';
+import { matchesRef, readFeedDocument, readFeedFile, verifiableOf, type ContentRef, type Manifest } from '../feed/signature';
 import { meetsTrust, verifyFeedDocument, type AnchorSource, type FeedTrustState, type Verification } from '../feed/verify';
 import type { Feed, Tool } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
@@ -109,8 +109,7 @@ async function attemptSync(deps: SyncDeps, url: string, attempt: Attempt, condit
   }
   // The signatures, the header's name for the feed and the floor are checked before anything in the file is believed.
   const file = await readFeedFile(fetched.text);
-  const checked = file.kind === 'document' ? file.document : { signed: file.manifest.signed, json: undefined, text: '', sha256: file.manifest.snapshot.sha256 };
-  const verified = await verifyFeedDocument(checked, { url, bundled: anchors.bundled, anchors: anchors.anchors, ...(anchors.via ? { via: anchors.via } : {}), state, now: at });
+  const verified = await verifyFeedDocument(verifiableOf(file), { url, bundled: anchors.bundled, anchors: anchors.anchors, ...(anchors.via ? { via: anchors.via } : {}), state, now: at });
   const meta = { etag: fetched.etag, lastModified: fetched.lastModified, at, signature: verified.verification, trust: verified.state };
   if (verified.unchanged && storedCounts && stored) {
     // The same bytes as the copy held, which was validated when stored: nothing to parse again.

@@ -2,14 +2,15 @@
 // with `registry publish` into a folder served by Debian's nginx, synced in full once, then one tool
 // changed (bytes on the wire, time in the worker), then five daily publications (requests for a
 // client five days behind). The same publisher code and the same extension build as users get.
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { generateKeyPair } from '@/lib/feed/keys';
 import type { Feed } from '@/lib/feed/schema';
 import { readFeedFile } from '@/lib/feed/signature';
-import { MANIFEST_FILE, publishFeed, type Folder } from '@/lib/publish/publish';
+import { MANIFEST_FILE, publishFeed } from '@/lib/publish/publish';
+import { diskFolder } from '../../scripts/disk-folder';
 import type { SyncOutcome } from '@/lib/sync/sync';
 import { launchWithExtension } from '../e2e/harness/browser';
 import { readFeeds, writeSetting } from '../e2e/harness/idb';
@@ -40,18 +41,11 @@ async function syncOne(page: Page, url: string): Promise<{ ms: number; outcome: 
 export async function measureDeltas(size: number, progress: (line: string) => void): Promise<DeltaResult> {
   const root = await mkdtemp(join(tmpdir(), 'signpost-bench-deltas-'));
   let clock = Date.now() - 10 * DAY_MS;
-  const folder: Folder = {
-    list: async (directory) => readdir(join(root, directory)).catch(() => []),
-    read: async (path) => readFile(join(root, path), 'utf8').catch(() => null),
-    write: async (path, text) => {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), text);
-      // nginx's ETag is size and modification time: a real upload moves the time on.
-      clock += 1000;
-      await utimes(join(root, path), new Date(clock), new Date(clock));
-    },
-    remove: (path) => rm(join(root, path), { force: true }),
-  };
+  // nginx's ETag is size and modification time: a real upload moves the time on.
+  const folder = diskFolder(root, async (path) => {
+    clock += 1000;
+    await utimes(path, new Date(clock), new Date(clock));
+  });
   const nginx = await startNginx(root);
   const key = await generateKeyPair();
   const manifestUrl = nginx.urlOf(MANIFEST_FILE);

@@ -2,13 +2,14 @@
 // 304s, gzip), synced by the extension's worker in Chromium. A one-tool change arrives in the
 // manifest alone; an unchanged feed costs one 304; a missing patch falls back to the snapshot;
 // the card shows the change. Feeds are synthetic.
-import { mkdtemp, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
 import type { Feed, Tool } from '@/lib/feed/schema';
-import { MANIFEST_FILE, publishFeed, type Folder } from '@/lib/publish/publish';
+import { MANIFEST_FILE, publishFeed } from '@/lib/publish/publish';
+import { diskFolder } from '../../scripts/disk-folder';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { readFeeds } from './harness/idb';
 import { startNginx, type NginxServer } from './harness/nginx';
@@ -33,21 +34,15 @@ const nhsApp = (status: 'listed' | 'not-recommended'): Tool =>
 const version = (sequence: number, tools: Tool[]): Feed =>
   feed({ version: 2, sequence, generatedAt: new Date(clock).toISOString().replace(/\.\d+Z$/, 'Z'), publisher: { id: 'example-delta-icb', name: PUBLISHER, kind: 'local-network' }, tools });
 
-const folder: Folder = {
-  list: async (directory) => (await import('node:fs/promises')).readdir(join(root, directory)).catch(() => []),
-  read: async (path) => readFile(join(root, path), 'utf8').catch(() => null),
-  write: async (path, text) => {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-    // nginx's ETag is the file's size and modification time: move the time on, as a real upload would.
+// nginx's ETag is the file's size and modification time: move the time on, as a real upload would.
+const folder = () =>
+  diskFolder(root, async (path) => {
     clock += 2000;
-    await utimes(join(root, path), new Date(clock), new Date(clock));
-  },
-  remove: (path) => rm(join(root, path), { force: true }),
-};
+    await utimes(path, new Date(clock), new Date(clock));
+  });
 
 async function publish(value: Feed): Promise<void> {
-  const report = await publishFeed('feed.json', `${JSON.stringify(value, null, 2)}\n`, folder, { keys: [{ file: 'key.jwk', text: JSON.stringify(key.privateJwk) }], urls: [manifestUrl], now: clock });
+  const report = await publishFeed('feed.json', `${JSON.stringify(value, null, 2)}\n`, folder(), { keys: [{ file: 'key.jwk', text: JSON.stringify(key.privateJwk) }], urls: [manifestUrl], now: clock });
   expect(report.exitCode, report.lines.join('\n')).toBe(0);
 }
 

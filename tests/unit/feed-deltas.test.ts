@@ -3,7 +3,7 @@
 // bad, missing, foreign or mismatched patch, or a cut-off snapshot, never costs the copy it holds.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { applyPatchToFeed, diffFeeds, feedState, readPatch } from '@/lib/feed/delta';
+import { diffFeeds, feedState, readPatch, type Patch } from '@/lib/feed/delta';
 import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
 import { parseFeed } from '@/lib/feed/parse';
 import type { Feed, Tool } from '@/lib/feed/schema';
@@ -362,6 +362,22 @@ describe("the settings page's preview of a manifest", () => {
     expect(host.log.map((entry) => entry.path)).toEqual([MANIFEST_FILE, 'snapshots/1.json']);
   });
 });
+
+/** A patch applied to a whole feed in memory, as the publisher means it: the oracle for the store's in-place patching. */
+function applyPatchToFeed(feed: Feed, patch: Patch): Feed {
+  const upserted = new Map(patch.upsert.map((tool) => [tool.id, tool]));
+  const removed = new Set(patch.remove);
+  const kept = feed.tools.filter((tool) => !removed.has(tool.id)).map((tool) => upserted.get(tool.id) ?? tool);
+  const known = new Set(feed.tools.map((tool) => tool.id));
+  const { expiresAt: _old, staleAfterDays: _oldPeriod, ...rest } = feed;
+  return {
+    ...rest,
+    ...patch.envelope,
+    sequence: patch.to.sequence,
+    tools: [...kept, ...patch.upsert.filter((tool) => !known.has(tool.id))],
+    notes: patch.notes ?? feed.notes ?? [],
+  };
+}
 
 describe('patches agree with whole feeds', () => {
   it('diff then apply gives the target feed and its state, for removals, additions, changes and notes', () => {
