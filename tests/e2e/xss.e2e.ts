@@ -311,6 +311,9 @@ describe('hostile feed text is shown as text and never runs', () => {
     await popup.getByRole('button', { name: /^Details and patient text for / }).click();
     const facts = popup.getByRole('region', { name: 'Cost, accessibility and other facts' });
     await expect.poll(() => facts.textContent()).toContain(`Free ${SVG} ${ALERT}`);
+    // The facts come first; the verdict, its claims and the patient text once the registry is read.
+    await expect.poll(() => popup.locator('body').textContent()).not.toContain('Reading the registry');
+    await popup.getByRole('textbox', { name: /Text for the patient/ }).waitFor();
     const detail = await inspectDocument(popup);
     expectSafe(detail, 'the popup (tool detail)');
     expect(detail.text).toContain(`Readable ${SCRIPT}`);
