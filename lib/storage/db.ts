@@ -9,7 +9,8 @@ import type { SignpostingEntry } from '../monitoring/record';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
 import type { SyncErrorCode } from '../sync/errors';
-import { writeFeedTools, type ToolTables } from './tool-store';
+import { stateEnvelopeOf } from '../feed/delta';
+import { CHUNK_SIZE, chunkedRecords, storedState, writeFeedTools, type ChunkPlacement, type ToolTables } from './tool-store';
 
 /** A subscribed feed's cached state: what the settings page shows and what sync compares against. */
 export interface FeedRecord {
@@ -129,10 +130,12 @@ export const SCHEMA_VERSIONS: readonly {
         if (feedRecords) feedRecords.push(record);
         else byFeed.set(record.feedUrl, [record]);
       }
-      const tables: ToolTables = { toolChunks: tx.table('toolChunks'), toolIndexes: tx.table('toolIndexes'), toolWords: tx.table('toolWords') };
+      // Chunks and where they are; v9 builds the index from them (v5 to v8 kept it in one row).
       for (const [feedUrl, records] of byFeed) {
         const version = crypto.randomUUID();
-        await writeFeedTools(tables, feedUrl, version, records);
+        const chunks = Array.from({ length: Math.ceil(records.length / CHUNK_SIZE) }, (_, n) => ({ id: `${feedUrl} ${n}`, feedUrl, version, records: records.slice(n * CHUNK_SIZE, (n + 1) * CHUNK_SIZE) }));
+        await tx.table('toolChunks').bulkAdd(chunks);
+        await tx.table<ChunkPlacement, string>('toolIndexes').put({ feedUrl, version, toolCount: records.length });
         await tx.table<FeedRecord>('feeds').update(feedUrl, { contentVersion: version });
       }
     },
@@ -163,6 +166,26 @@ export const SCHEMA_VERSIONS: readonly {
     version: 8,
     stores: { signpostings: 'id, date, tool.recordId', followUps: 'id' },
   },
+  {
+    // v9: the index in shards (tool-store.ts), and the state digest over hash buckets (feed/delta.ts):
+    // a one-tool patch rewrote the whole 18 MB index row of a 100k-tool feed (issue #15). Each
+    // feed's index is rebuilt from its chunks, and its state recomputed (patches name the v2 state).
+    version: 9,
+    stores: { toolShards: 'id, feedUrl', toolWords: null },
+    upgrade: async (tx) => {
+      const tables: ToolTables = { toolChunks: tx.table('toolChunks'), toolIndexes: tx.table('toolIndexes'), toolShards: tx.table('toolShards') };
+      for (const placement of await tx.table<ChunkPlacement, string>('toolIndexes').toArray()) {
+        const records = await chunkedRecords(tables.toolChunks, placement);
+        const version = crypto.randomUUID();
+        const index = await writeFeedTools(tables, placement.feedUrl, version, records);
+        const feed = await tx.table<FeedRecord, string>('feeds').get(placement.feedUrl);
+        if (!feed) continue;
+        const notes = (await tx.table<TeamNoteRecord, string>('teamNotes').where('feedUrl').equals(feed.url).toArray()).map((record) => record.note);
+        const envelope = feed.publisher && feed.generatedAt ? stateEnvelopeOf({ publisher: feed.publisher, generatedAt: feed.generatedAt, expiresAt: feed.expiresAt, staleAfterDays: feed.staleAfterDays }) : undefined;
+        await tx.table<FeedRecord, string>('feeds').put({ ...feed, contentVersion: version, ...(feed.state && envelope ? { state: storedState(index, envelope, notes) } : {}) });
+      }
+    },
+  },
 ];
 
 export const DATABASE_NAME = 'signpost';
@@ -171,7 +194,7 @@ export class SignpostDatabase extends Dexie {
   feeds!: EntityTable<FeedRecord, 'url'>;
   toolChunks!: ToolTables['toolChunks'];
   toolIndexes!: ToolTables['toolIndexes'];
-  toolWords!: ToolTables['toolWords'];
+  toolShards!: ToolTables['toolShards'];
   notes!: EntityTable<NoteRecord, 'id'>;
   teamNotes!: EntityTable<TeamNoteRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;

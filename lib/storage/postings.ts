@@ -81,13 +81,66 @@ export function termsStartingWith(postings: Postings, prefix: string): string[] 
 /** Positions of every term starting with `prefix`, each position once, in term order. */
 export function positionsWithPrefix(postings: Postings, prefix: string, limit: number): number[] {
   const found = new Set<number>();
+  addPositionsWithPrefix(postings, prefix, limit, found);
+  return [...found];
+}
+
+/** Adds to `found` the positions of every term starting with `prefix`, until it holds `limit`. */
+export function addPositionsWithPrefix(postings: Postings, prefix: string, limit: number, found: Set<number>): void {
   for (const index of termsWithPrefix(postings, prefix)) {
     for (const position of postings.positions.subarray(postings.starts[index], postings.starts[index + 1])) {
+      if (found.size >= limit) return;
       found.add(position);
-      if (found.size >= limit) return [...found];
     }
   }
-  return [...found];
+}
+
+/**
+ * Splits postings by term range into shards of about `targetBytes` each (a term's positions are
+ * never split). `starts[n]` is the first term shard n may hold; starts[0] is "" so every term has
+ * a shard. Design note: a patch then rewrites only the shards holding the terms it changes, and a
+ * prefix search reads consecutive shards (issue #15).
+ */
+export function splitPostings(postings: Postings, targetBytes: number): { starts: string[]; shards: Postings[] } {
+  const starts: string[] = [];
+  const shards: Postings[] = [];
+  let first = 0;
+  let bytes = 0;
+  const cut = (end: number) => {
+    const from = postings.starts[first]!;
+    const to = postings.starts[end]!;
+    starts.push(shards.length === 0 ? '' : postings.terms[first]!);
+    shards.push({ terms: postings.terms.slice(first, end), starts: postings.starts.slice(first, end + 1).map((start) => start - from), positions: postings.positions.slice(from, to) });
+    first = end;
+    bytes = 0;
+  };
+  for (let term = 0; term < postings.terms.length; term++) {
+    bytes += postings.terms[term]!.length * 2 + 16 + (postings.starts[term + 1]! - postings.starts[term]!) * 4;
+    if (bytes >= targetBytes) cut(term + 1);
+  }
+  if (first < postings.terms.length) cut(postings.terms.length);
+  return { starts, shards };
+}
+
+/** The shard that holds (or would hold) `term`, given the shards' first terms; -1 when there are none. */
+export function shardOf(starts: readonly string[], term: string): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (starts[middle]! <= term) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
+}
+
+/** The shards that may hold terms starting with `prefix`, in term order. */
+export function shardsWithPrefix(starts: readonly string[], prefix: string): number[] {
+  const first = shardOf(starts, prefix);
+  if (first < 0) return [];
+  const shards = [first];
+  for (let n = first + 1; n < starts.length && starts[n]!.startsWith(prefix); n++) shards.push(n);
+  return shards;
 }
 
 /**

@@ -1,169 +1,282 @@
 import type { Table } from 'dexie';
-import { stateDigest, toolDigest, type DigestEntry, type Patch, type StateEnvelope } from '../feed/delta';
+import { STATE_BUCKETS, bucketDigest, stateBucket, stateDigest, toolDigest, type Patch, type StateEnvelope } from '../feed/delta';
 import type { FeedNote } from '../notes/schema';
 import type { Tool } from '../feed/schema';
 import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { EMPTY_POSTINGS, PostingsBuilder, buildPostings, positionsOf, positionsWithPrefix, termsStartingWith, updatePostings, type Postings } from './postings';
+import { EMPTY_POSTINGS, PostingsBuilder, addPositionsWithPrefix, positionsOf, shardOf, shardsWithPrefix, splitPostings, termsStartingWith, updatePostings, type Postings } from './postings';
 import { onTablesWritten } from './changes';
 import type { FeedRecord, SignpostDatabase } from './db';
 
-// A feed's tools as IndexedDB holds them since schema v5: a few large rows instead of one row per
-// tool. Design note: one put per tool, each adding ~20 entries to three multi-entry indexes, cost
-// 5.7 s per 10,000 tools in Chromium (100 s for a 100k registry). Tools now go in chunks of
-// CHUNK_SIZE, the feed's keys, ids and endorsed conditions in one index row of sorted arrays
-// (postings.ts) and its search words in another, all written in the same transaction as the feed's
-// status row. Readers find a tool by binary search and read only its chunk; the worker keeps the
-// index and recent chunks in memory between lookups.
+// A feed's tools as IndexedDB holds them (schema v9): tools in chunks of CHUNK_SIZE, and the index
+// in small shards, with one catalogue row per feed saying where everything is.
+// Design notes:
+// - One put per tool, each adding ~20 entries to three multi-entry indexes, cost 5.7 s per 10,000
+//   tools in Chromium (v5 moved to chunks). Readers find a tool by binary search in a shard and
+//   read only its chunk; the worker keeps shards and recent chunks in memory between lookups.
+// - The index was one row per feed until v9 (about 18 MB at 100,000 tools): a one-tool patch read
+//   and rewrote all of it, 270 of its 372 ms (issue #15). Postings are now split by term range into
+//   shards of about SHARD_BYTES, and ids (with each tool's digest) into the state's hash buckets
+//   (lib/feed/delta.ts), so a patch reads and writes only the shards and buckets it touches.
 
 export const CHUNK_SIZE = 256;
+/** About this many bytes of terms and positions per shard: a patch of one tool touches about 25 shards. */
+const SHARD_BYTES = 32 * 1024;
+const DIGEST_BYTES = 32;
+
+/** The postings kept in term-range shards. */
+type TermKind = 'keys' | 'endorsedFor' | 'words';
+const TERM_KINDS: readonly TermKind[] = ['keys', 'endorsedFor', 'words'];
+const endorsedTerms = (record: ToolRecord) => endorsedConditions(record.tool.endorsements, record.tool.conditions);
+const TERMS_OF: Record<TermKind, (record: ToolRecord) => Iterable<string>> = {
+  /** Identifier keys (apple:…, play:…, web:host). */
+  keys: (record) => record.keys,
+  /** Conditions a tool's own independent claims endorse it for (card alternatives). */
+  endorsedFor: endorsedTerms,
+  /** Search words (search.ts toolSearchWords), for the popup's prefix search. */
+  words: (record) => toolSearchWords(record.tool),
+};
 
 /** Tools `n * CHUNK_SIZE …` of one stored version of a feed. */
 export interface ToolChunkRecord {
   /** `${feedUrl} ${n}`. */
   id: string;
   feedUrl: string;
-  /** The version of the feed these tools belong to (FeedRecord.contentVersion, or the index's chunkVersions entry after a patch). */
+  /** The version of the feed these tools belong to (FeedRecord.contentVersion, or the catalogue's chunkVersions entry after a patch). */
   version: string;
   /** null where a patch removed a tool: positions never move, so untouched chunks are never rewritten. */
   records: (ToolRecord | null)[];
 }
 
-/** Where each tool of one stored feed version is: the position of a tool is its index in the feed. */
+/** Where everything of one stored feed version is: the position of a tool is its index in the feed (plus tools a patch appended). */
 export interface ToolIndexRecord {
   feedUrl: string;
   version: string;
+  /** Positions used, removed tools included. */
   toolCount: number;
-  /** Identifier keys (apple:…, play:…, web:host) → positions. */
-  keys: Postings;
-  /** Record ids → positions. */
-  ids: Postings;
-  /** Conditions a tool's own independent claims endorse it for → positions (card alternatives). */
-  endorsedFor: Postings;
-  /** SHA-256 of each position's tool (32 bytes each, zeros where removed): the state digest without reading the tools. Absent for copies stored before feed patches. */
-  digests?: Uint8Array;
+  /** Tools held. */
+  liveTools: number;
+  /** For each kind of postings, the first term of each of its shards (none when the kind has no terms). */
+  shardStarts: Record<TermKind, string[]>;
+  /** How many tools each state bucket holds (its ids shard exists when this is not 0). */
+  bucketSizes: Uint32Array;
+  /** The state buckets' digests (lib/feed/delta.ts), 32 bytes each: the state digest without reading any tool. */
+  buckets: Uint8Array;
   /** Chunks a patch rewrote, with the version they carry since (the rest carry `version`). */
   chunkVersions?: Record<number, string>;
+  /** Shards a patch rewrote (by shardKey), with the version they carry since. */
+  shardVersions?: Record<string, string>;
   /** Where this version's chunks are numbered from: 0 or STAGING_BASE, alternately, so a new version streams in beside the one in use. */
   chunkBase?: number;
 }
 
-/** Search words (search.ts toolSearchWords) → positions, for prefix search: read by the popup only, so apart. */
-export interface ToolWordsRecord {
+/** One shard of a feed's index: a range of one kind's terms, or one state bucket's ids. */
+export interface ToolShardRecord {
+  /** `${feedUrl} ${shardKey}`. */
+  id: string;
   feedUrl: string;
   version: string;
-  words: Postings;
+  /** Terms → positions; for an ids shard, record ids (one position each) in id order. */
+  postings: Postings;
+  /** Ids shards only: each tool's digest, in the order of postings.terms. */
+  digests?: Uint8Array;
 }
+
+const shardKey = (kind: TermKind | 'ids', n: number) => `${kind} ${n}`;
+const shardId = (feedUrl: string, key: string) => `${feedUrl} ${key}`;
+const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
+const chunkNumberOf = (id: string) => Number(id.slice(id.lastIndexOf(' ') + 1));
+/** The second range of chunk numbers; far above any feed's chunk count (200,000 tools are 782 chunks). */
+const STAGING_BASE = 1_000_000;
+const shardVersion = (index: ToolIndexRecord, key: string) => index.shardVersions?.[key] ?? index.version;
+const chunkVersion = (index: ToolIndexRecord, n: number) => index.chunkVersions?.[n] ?? index.version;
 
 export function toolRecord(feedUrl: string, tool: Tool): ToolRecord {
   return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers) };
 }
 
-function postingsOf(records: readonly ToolRecord[], termsOf: (record: ToolRecord) => Iterable<string>): Postings {
-  return buildPostings(records.flatMap((record, position) => [...termsOf(record)].map((term) => [term, position] as const)));
+/** One ids shard: a bucket's tools in id order, each with its position and digest. */
+interface BucketEntry {
+  recordId: string;
+  position: number;
+  digest: Uint8Array;
 }
 
-const endorsedTerms = (record: ToolRecord) => endorsedConditions(record.tool.endorsements, record.tool.conditions);
-
-export function toolIndex(feedUrl: string, version: string, records: readonly ToolRecord[]): ToolIndexRecord {
-  const digests = new Uint8Array(records.length * DIGEST_BYTES);
-  records.forEach((record, position) => digests.set(toolDigest(record.tool), position * DIGEST_BYTES));
+function idsShard(entries: BucketEntry[]): { postings: Postings; digests: Uint8Array } {
+  entries.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
+  const digests = new Uint8Array(entries.length * DIGEST_BYTES);
+  entries.forEach((entry, i) => digests.set(entry.digest, i * DIGEST_BYTES));
   return {
-    feedUrl,
-    version,
-    toolCount: records.length,
-    keys: postingsOf(records, (record) => record.keys),
-    ids: postingsOf(records, (record) => [record.id]),
-    endorsedFor: postingsOf(records, endorsedTerms),
+    postings: { terms: entries.map((entry) => entry.recordId), starts: Uint32Array.from({ length: entries.length + 1 }, (_, i) => i), positions: Uint32Array.from(entries, (entry) => entry.position) },
     digests,
   };
 }
 
-const DIGEST_BYTES = 32;
+function bucketEntries(shard: ToolShardRecord | undefined): BucketEntry[] {
+  if (!shard?.digests) return [];
+  return shard.postings.terms.map((recordId, i) => ({ recordId, position: shard.postings.positions[i]!, digest: shard.digests!.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES) }));
+}
 
-/** Every stored tool's id and digest, in id order, from the index alone. */
-function* digestEntries(index: ToolIndexRecord, digests: Uint8Array): Generator<DigestEntry> {
-  const prefix = `${index.feedUrl} `.length;
-  for (let term = 0; term < index.ids.terms.length; term++) {
-    const position = index.ids.positions[index.ids.starts[term]!]!;
-    yield { id: index.ids.terms[term]!.slice(prefix), digest: digests.subarray(position * DIGEST_BYTES, (position + 1) * DIGEST_BYTES) };
+/**
+ * Builds a feed version's catalogue and shards from its records, added one by one in position
+ * order (a feed streaming in keeps only this, not the records).
+ */
+class IndexBuilder {
+  private readonly terms = { keys: new PostingsBuilder(), endorsedFor: new PostingsBuilder(), words: new PostingsBuilder() };
+  private readonly buckets = Array.from({ length: STATE_BUCKETS }, (): BucketEntry[] => []);
+  count = 0;
+
+  add(record: ToolRecord): void {
+    const position = this.count++;
+    for (const kind of TERM_KINDS) for (const term of TERMS_OF[kind](record)) this.terms[kind].add(term, position);
+    this.buckets[stateBucket(record.tool.id)]!.push({ recordId: record.id, position, digest: toolDigest(record.tool) });
+  }
+
+  build(feedUrl: string, version: string, chunkBase: number): { index: ToolIndexRecord; shards: ToolShardRecord[] } {
+    const shards: ToolShardRecord[] = [];
+    const shardStarts = {} as Record<TermKind, string[]>;
+    for (const kind of TERM_KINDS) {
+      const split = splitPostings(this.terms[kind].build(), SHARD_BYTES);
+      shardStarts[kind] = split.starts;
+      split.shards.forEach((postings, n) => shards.push({ id: shardId(feedUrl, shardKey(kind, n)), feedUrl, version, postings }));
+    }
+    const bucketSizes = new Uint32Array(STATE_BUCKETS);
+    const buckets = new Uint8Array(STATE_BUCKETS * DIGEST_BYTES);
+    this.buckets.forEach((entries, bucket) => {
+      const { postings, digests } = idsShard(entries);
+      bucketSizes[bucket] = entries.length;
+      buckets.set(bucketDigest(digests), bucket * DIGEST_BYTES);
+      if (entries.length > 0) shards.push({ id: shardId(feedUrl, shardKey('ids', bucket)), feedUrl, version, postings, digests });
+    });
+    const index: ToolIndexRecord = { feedUrl, version, toolCount: this.count, liveTools: this.count, shardStarts, bucketSizes, buckets, ...(chunkBase ? { chunkBase } : {}) };
+    return { index, shards };
   }
 }
 
-/** The state digest of what is stored for a feed (lib/feed/delta.ts), or null when its index predates digests. */
-export function storedState(index: ToolIndexRecord, envelope: StateEnvelope, notes: readonly FeedNote[]): string | null {
-  return index.digests ? stateDigest(envelope, notes, digestEntries(index, index.digests)) : null;
+/** The state digest of what is stored for a feed (lib/feed/delta.ts). */
+export function storedState(index: ToolIndexRecord, envelope: StateEnvelope, notes: readonly FeedNote[]): string {
+  return stateDigest(envelope, notes, index.buckets);
 }
 
 /** A patch that does not fit the stored copy: the caller downloads the snapshot instead. */
 export class PatchMismatch extends Error {}
 
-/**
- * Applies a patch to a feed's stored tools in place (call inside a transaction over the tool
- * tables): only the chunks it touches are rewritten, under a new version the index records for
- * them; postings and digests are updated in one pass. Returns the index as it now stands.
- */
-export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Patch): Promise<{ index: ToolIndexRecord; replaced: Tool[] }> {
-  const [index, words] = await Promise.all([db.toolIndexes.get(feedUrl), db.toolWords.get(feedUrl)]);
-  if (!index?.digests || !words || words.version !== index.version) throw new PatchMismatch('the stored copy has no digests to patch');
-  const positionOf = (id: string) => positionsOf(index.ids, `${feedUrl} ${id}`)[0];
-  let toolCount = index.toolCount;
-  const dropped = new Uint8Array(toolCount + patch.upsert.length);
-  const placed = new Map<number, ToolRecord | null>();
-  for (const id of patch.remove) {
-    const position = positionOf(id);
-    if (position === undefined) throw new PatchMismatch(`the patch removes "${id}", which the stored copy does not hold`);
-    dropped[position] = 1;
-    placed.set(position, null);
-  }
-  for (const tool of patch.upsert) {
-    const existing = positionOf(tool.id);
-    const position = existing ?? toolCount++;
-    if (existing !== undefined) dropped[position] = 1;
-    placed.set(position, toolRecord(feedUrl, tool));
-  }
-
-  const version = crypto.randomUUID();
-  const touched = [...new Set([...placed.keys()].map((position) => Math.floor(position / CHUNK_SIZE)))];
-  const base = index.chunkBase ?? 0;
-  const chunks = await db.toolChunks.bulkGet(touched.map((n) => chunkId(feedUrl, base + n)));
-  const rewritten = touched.map((n, i): ToolChunkRecord => ({ id: chunkId(feedUrl, base + n), feedUrl, version, records: [...(chunks[i]?.records ?? [])] }));
-  const replaced: Tool[] = [];
-  for (const [position, record] of placed) {
-    const chunk = rewritten[touched.indexOf(Math.floor(position / CHUNK_SIZE))]!;
-    const old = chunk.records[position % CHUNK_SIZE];
-    if (old) replaced.push(old.tool);
-    chunk.records[position % CHUNK_SIZE] = record;
-  }
-  await db.toolChunks.bulkPut(rewritten);
-
-  const added = [...placed].filter((entry): entry is [number, ToolRecord] => entry[1] !== null);
-  const pairs = (termsOf: (record: ToolRecord) => Iterable<string>) => added.flatMap(([position, record]) => [...termsOf(record)].map((term) => [term, position] as const));
-  const digests = new Uint8Array(toolCount * DIGEST_BYTES);
-  digests.set(index.digests);
-  for (const [position, record] of placed) digests.set(record ? toolDigest(record.tool) : new Uint8Array(DIGEST_BYTES), position * DIGEST_BYTES);
-  const patched: ToolIndexRecord = {
-    feedUrl,
-    version: index.version,
-    toolCount,
-    keys: updatePostings(index.keys, dropped, pairs((record) => record.keys)),
-    ids: updatePostings(index.ids, dropped, pairs((record) => [record.id])),
-    endorsedFor: updatePostings(index.endorsedFor, dropped, pairs(endorsedTerms)),
-    digests,
-    chunkVersions: { ...index.chunkVersions, ...Object.fromEntries(touched.map((n) => [n, version])) },
-    ...(index.chunkBase ? { chunkBase: index.chunkBase } : {}),
-  };
-  await db.toolIndexes.put(patched);
-  await db.toolWords.put({ ...words, words: updatePostings(words.words, dropped, pairs((record) => toolSearchWords(record.tool))) });
-  return { index: patched, replaced };
+/** Rows of a stored version, read inside the caller's transaction; a missing or stale row means the copy cannot be patched. */
+async function currentRows<T extends { version: string }>(table: Table<T, string>, ids: string[], versions: string[]): Promise<T[]> {
+  const rows = await table.bulkGet(ids);
+  return rows.map((row, i) => {
+    if (row === undefined || row.version !== versions[i]) throw new PatchMismatch('the stored copy is incomplete');
+    return row;
+  });
 }
 
-const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
-const chunkNumberOf = (id: string) => Number(id.slice(id.lastIndexOf(' ') + 1));
-/** The second range of chunk numbers; far above any feed's chunk count (200,000 tools are 782 chunks). */
-const STAGING_BASE = 1_000_000;
+/**
+ * Applies a patch to a feed's stored tools in place (call inside a transaction over the tool
+ * tables): only the chunks, shards and buckets it touches are read and rewritten, under a new
+ * version the catalogue records for them. Returns the catalogue as it now stands.
+ */
+export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Patch): Promise<{ index: ToolIndexRecord; replaced: Tool[] }> {
+  const index = await db.toolIndexes.get(feedUrl);
+  if (!index?.buckets) throw new PatchMismatch('the stored copy has no digests to patch');
+  const version = crypto.randomUUID();
+
+  // The buckets of every id the patch names: where each tool is, and its digest.
+  const touchedBuckets = [...new Set([...patch.remove, ...patch.upsert.map((tool) => tool.id)].map(stateBucket))];
+  const heldBuckets = touchedBuckets.filter((bucket) => index.bucketSizes[bucket]! > 0);
+  const bucketKeys = heldBuckets.map((bucket) => shardKey('ids', bucket));
+  const bucketRows = await currentRows(db.toolShards, bucketKeys.map((key) => shardId(feedUrl, key)), bucketKeys.map((key) => shardVersion(index, key)));
+  const buckets = new Map(touchedBuckets.map((bucket) => [bucket, new Map<string, BucketEntry>()]));
+  heldBuckets.forEach((bucket, i) => {
+    for (const entry of bucketEntries(bucketRows[i])) buckets.get(bucket)!.set(entry.recordId, entry);
+  });
+  const bucketOf = (toolId: string) => buckets.get(stateBucket(toolId))!;
+
+  let toolCount = index.toolCount;
+  let liveTools = index.liveTools;
+  const placed = new Map<number, ToolRecord | null>();
+  for (const id of patch.remove) {
+    const entry = bucketOf(id).get(`${feedUrl} ${id}`);
+    if (!entry) throw new PatchMismatch(`the patch removes "${id}", which the stored copy does not hold`);
+    bucketOf(id).delete(entry.recordId);
+    placed.set(entry.position, null);
+    liveTools -= 1;
+  }
+  for (const tool of patch.upsert) {
+    const record = toolRecord(feedUrl, tool);
+    const existing = bucketOf(tool.id).get(record.id);
+    const position = existing?.position ?? toolCount++;
+    if (!existing) liveTools += 1;
+    bucketOf(tool.id).set(record.id, { recordId: record.id, position, digest: toolDigest(tool) });
+    placed.set(position, record);
+  }
+
+  // The chunks holding those positions: the records they replace, and the new ones.
+  const base = index.chunkBase ?? 0;
+  const touchedChunks = [...new Set([...placed.keys()].map((position) => Math.floor(position / CHUNK_SIZE)))];
+  const existingChunks = touchedChunks.filter((n) => n * CHUNK_SIZE < index.toolCount);
+  const oldChunks = new Map((await currentRows(db.toolChunks, existingChunks.map((n) => chunkId(feedUrl, base + n)), existingChunks.map((n) => chunkVersion(index, n)))).map((chunk, i) => [existingChunks[i]!, chunk]));
+  const rewritten = new Map(touchedChunks.map((n): [number, ToolChunkRecord] => [n, { id: chunkId(feedUrl, base + n), feedUrl, version, records: [...(oldChunks.get(n)?.records ?? [])] }]));
+  const replaced: ToolRecord[] = [];
+  for (const [position, record] of placed) {
+    const chunk = rewritten.get(Math.floor(position / CHUNK_SIZE))!;
+    const old = chunk.records[position % CHUNK_SIZE];
+    if (old) replaced.push(old);
+    chunk.records[position % CHUNK_SIZE] = record;
+  }
+
+  // The term shards holding the replaced records' terms or the new ones'.
+  const dropped = new Uint8Array(toolCount);
+  for (const position of placed.keys()) dropped[position] = 1;
+  const added = [...placed].filter((entry): entry is [number, ToolRecord] => entry[1] !== null);
+  const shardStarts = { ...index.shardStarts };
+  const shardVersions: Record<string, string> = { ...index.shardVersions };
+  const written: ToolShardRecord[] = [];
+  for (const kind of TERM_KINDS) {
+    const pairs = added.flatMap(([position, record]) => [...TERMS_OF[kind](record)].map((term) => [term, position] as const));
+    if (shardStarts[kind].length === 0 && pairs.length > 0) shardStarts[kind] = [''];
+    const starts = shardStarts[kind];
+    const terms = [...replaced.flatMap((record) => [...TERMS_OF[kind](record)]), ...pairs.map(([term]) => term)];
+    const numbers = [...new Set(terms.map((term) => shardOf(starts, term)))];
+    const keys = numbers.map((n) => shardKey(kind, n));
+    // A shard first created by this patch (the kind had no terms) has no row yet.
+    const existing = keys.filter((key) => index.shardStarts[kind].length > 0 || key !== shardKey(kind, 0));
+    const rows = new Map((await currentRows(db.toolShards, existing.map((key) => shardId(feedUrl, key)), existing.map((key) => shardVersion(index, key)))).map((row, i) => [existing[i]!, row]));
+    numbers.forEach((n, i) => {
+      const key = keys[i]!;
+      const inShard = pairs.filter(([term]) => shardOf(starts, term) === n);
+      written.push({ id: shardId(feedUrl, key), feedUrl, version, postings: updatePostings(rows.get(key)?.postings ?? EMPTY_POSTINGS, dropped, inShard) });
+      shardVersions[key] = version;
+    });
+  }
+
+  // The touched buckets, rehashed.
+  const bucketSizes = index.bucketSizes.slice();
+  const bucketDigests = index.buckets.slice();
+  for (const [bucket, entries] of buckets) {
+    const { postings, digests } = idsShard([...entries.values()]);
+    bucketSizes[bucket] = entries.size;
+    bucketDigests.set(bucketDigest(digests), bucket * DIGEST_BYTES);
+    written.push({ id: shardId(feedUrl, shardKey('ids', bucket)), feedUrl, version, postings, digests });
+    shardVersions[shardKey('ids', bucket)] = version;
+  }
+
+  const patched: ToolIndexRecord = {
+    ...index,
+    toolCount,
+    liveTools,
+    shardStarts,
+    bucketSizes,
+    buckets: bucketDigests,
+    chunkVersions: { ...index.chunkVersions, ...Object.fromEntries(touchedChunks.map((n) => [n, version])) },
+    shardVersions,
+  };
+  await db.toolChunks.bulkPut([...rewritten.values()]);
+  await db.toolShards.bulkPut(written);
+  await db.toolIndexes.put(patched);
+  return { index: patched, replaced: replaced.map((record) => record.tool) };
+}
 
 /** Removes a feed's chunks numbered from `base` (one half), reading keys only. */
 async function deleteChunkHalf(db: ToolTables, feedUrl: string, base: number): Promise<void> {
@@ -172,6 +285,13 @@ async function deleteChunkHalf(db: ToolTables, feedUrl: string, base: number): P
     return number >= base && number < base + STAGING_BASE;
   });
   await db.toolChunks.bulkDelete(ids);
+}
+
+/** Puts a built index in place of a feed's old one; call inside a transaction over the tool tables. */
+async function putIndex(db: ToolTables, built: { index: ToolIndexRecord; shards: ToolShardRecord[] }): Promise<void> {
+  await db.toolShards.where('feedUrl').equals(built.index.feedUrl).delete();
+  await db.toolShards.bulkPut(built.shards);
+  await db.toolIndexes.put(built.index);
 }
 
 /**
@@ -183,12 +303,7 @@ async function deleteChunkHalf(db: ToolTables, feedUrl: string, base: number): P
  */
 export class StagedTools {
   private readonly buffer: ToolRecord[] = [];
-  private readonly keys = new PostingsBuilder();
-  private readonly ids = new PostingsBuilder();
-  private readonly endorsedFor = new PostingsBuilder();
-  private readonly words = new PostingsBuilder();
-  private digests = new Uint8Array(CHUNK_SIZE * DIGEST_BYTES);
-  private count = 0;
+  private readonly builder = new IndexBuilder();
   private flushed = 0;
   endorsements = 0;
 
@@ -208,17 +323,7 @@ export class StagedTools {
   }
 
   async add(record: ToolRecord): Promise<void> {
-    const position = this.count++;
-    for (const key of record.keys) this.keys.add(key, position);
-    this.ids.add(record.id, position);
-    for (const condition of endorsedTerms(record)) this.endorsedFor.add(condition, position);
-    for (const word of toolSearchWords(record.tool)) this.words.add(word, position);
-    if (this.digests.length < this.count * DIGEST_BYTES) {
-      const grown = new Uint8Array(this.digests.length * 2);
-      grown.set(this.digests);
-      this.digests = grown;
-    }
-    this.digests.set(toolDigest(record.tool), position * DIGEST_BYTES);
+    this.builder.add(record);
     this.endorsements += record.tool.endorsements.length;
     this.buffer.push(record);
     if (this.buffer.length === CHUNK_SIZE) await this.flush();
@@ -231,25 +336,14 @@ export class StagedTools {
   }
 
   /** Writes the last chunk and builds the index; nothing is visible yet. */
-  async finish(): Promise<{ index: ToolIndexRecord; words: ToolWordsRecord }> {
+  async finish(): Promise<{ index: ToolIndexRecord; shards: ToolShardRecord[] }> {
     await this.flush();
-    const index: ToolIndexRecord = {
-      feedUrl: this.feedUrl,
-      version: this.version,
-      toolCount: this.count,
-      keys: this.keys.build(),
-      ids: this.ids.build(),
-      endorsedFor: this.endorsedFor.build(),
-      digests: this.digests.slice(0, this.count * DIGEST_BYTES),
-      ...(this.base ? { chunkBase: this.base } : {}),
-    };
-    return { index, words: { feedUrl: this.feedUrl, version: this.version, words: this.words.build() } };
+    return this.builder.build(this.feedUrl, this.version, this.base);
   }
 
   /** Puts the new version in place; call inside a transaction over the tool tables. */
-  async commit(db: ToolTables, built: { index: ToolIndexRecord; words: ToolWordsRecord }): Promise<void> {
-    await db.toolIndexes.put(built.index);
-    await db.toolWords.put(built.words);
+  async commit(db: ToolTables, built: { index: ToolIndexRecord; shards: ToolShardRecord[] }): Promise<void> {
+    await putIndex(db, built);
     await deleteChunkHalf(db, this.feedUrl, this.oldBase);
   }
 }
@@ -258,13 +352,13 @@ export class StagedTools {
 export interface ToolTables {
   toolChunks: Table<ToolChunkRecord, string>;
   toolIndexes: Table<ToolIndexRecord, string>;
-  toolWords: Table<ToolWordsRecord, string>;
+  toolShards: Table<ToolShardRecord, string>;
 }
 
 /** The tables a transaction that stores or removes a feed's tools must cover. */
-export const toolTables = (db: ToolTables) => [db.toolChunks, db.toolIndexes, db.toolWords];
+export const toolTables = (db: ToolTables) => [db.toolChunks, db.toolIndexes, db.toolShards];
 
-/** Replaces a feed's stored tools. Call inside a transaction over toolChunks and toolIndexes. Returns the index written. */
+/** Replaces a feed's stored tools. Call inside a transaction over the tool tables. Returns the catalogue written. */
 export async function writeFeedTools(db: ToolTables, feedUrl: string, version: string, records: readonly ToolRecord[]): Promise<ToolIndexRecord> {
   await deleteFeedTools(db, feedUrl);
   const chunks: ToolChunkRecord[] = [];
@@ -272,34 +366,41 @@ export async function writeFeedTools(db: ToolTables, feedUrl: string, version: s
     chunks.push({ id: chunkId(feedUrl, start / CHUNK_SIZE), feedUrl, version, records: records.slice(start, start + CHUNK_SIZE) });
   }
   await db.toolChunks.bulkAdd(chunks);
-  const index = toolIndex(feedUrl, version, records);
-  await db.toolIndexes.put(index);
-  await db.toolWords.put({ feedUrl, version, words: postingsOf(records, (record) => toolSearchWords(record.tool)) });
-  return index;
+  const builder = new IndexBuilder();
+  for (const record of records) builder.add(record);
+  const built = builder.build(feedUrl, version, 0);
+  await putIndex(db, built);
+  return built.index;
 }
 
 export async function deleteFeedTools(db: ToolTables, feedUrl: string): Promise<void> {
   await db.toolChunks.where('feedUrl').equals(feedUrl).delete();
+  await db.toolShards.where('feedUrl').equals(feedUrl).delete();
   await db.toolIndexes.delete(feedUrl);
-  await db.toolWords.delete(feedUrl);
 }
 
-/** Every stored tool record of one feed, or of all feeds (export, tests, the CLI), read through each feed's index. */
+/** Where a stored version's chunks are, as every schema since v5 records it. */
+export type ChunkPlacement = Pick<ToolIndexRecord, 'feedUrl' | 'version' | 'toolCount' | 'chunkVersions' | 'chunkBase'>;
+
+/** The tool records of one stored version, read chunk by chunk (removed tools left out). */
+export async function chunkedRecords(chunks: ToolTables['toolChunks'], placement: ChunkPlacement): Promise<ToolRecord[]> {
+  const count = Math.ceil(placement.toolCount / CHUNK_SIZE);
+  const rows = await chunks.bulkGet(Array.from({ length: count }, (_, n) => chunkId(placement.feedUrl, (placement.chunkBase ?? 0) + n)));
+  return rows.flatMap((chunk, n) => (chunk?.version === (placement.chunkVersions?.[n] ?? placement.version) ? chunk.records.filter((record) => record !== null) : []));
+}
+
+/** Every stored tool record of one feed, or of all feeds (export, tests, the CLI), read through each feed's catalogue. */
 export async function storedToolRecords(db: SignpostDatabase, feedUrl?: string): Promise<ToolRecord[]> {
   const indexes = feedUrl === undefined ? await db.toolIndexes.toArray() : [await db.toolIndexes.get(feedUrl)].filter((index) => index !== undefined);
   const records: ToolRecord[] = [];
-  for (const index of indexes.sort((a, b) => a.feedUrl.localeCompare(b.feedUrl))) {
-    const count = Math.ceil(index.toolCount / CHUNK_SIZE);
-    const chunks = await db.toolChunks.bulkGet(Array.from({ length: count }, (_, n) => chunkId(index.feedUrl, (index.chunkBase ?? 0) + n)));
-    chunks.forEach((chunk, n) => {
-      if (chunk?.version === (index.chunkVersions?.[n] ?? index.version)) records.push(...chunk.records.filter((record) => record !== null));
-    });
-  }
+  for (const index of indexes.sort((a, b) => a.feedUrl.localeCompare(b.feedUrl))) records.push(...(await chunkedRecords(db.toolChunks, index)));
   return records;
 }
 
 /** Decoded chunks kept per reader: enough for a page of lookups, bounded at 100k tools. */
 const CHUNK_CACHE_LIMIT = 64;
+/** Index shards kept per reader (about 32 KB each): a card's lookups read a few, a broad popup search a few dozen. */
+const SHARD_CACHE_LIMIT = 512;
 /**
  * Card alternatives kept per reader, by conditions asked. At 100k tools the first 200 tools
  * endorsed for a condition span dozens of chunks, which made the card's p99 lookup 100 ms.
@@ -330,16 +431,20 @@ class LoadCache<T> {
   }
 }
 
+/** Rows of two versions met while reading: a write landed between two reads. */
+class StaleRead extends Error {}
+
 /**
- * Reads tools through the index rows, caching feeds, indexes and chunks in memory until a write
- * anywhere (this context or another: Dexie broadcasts commits) touches the feeds table. Every
- * store of tools rewrites its feed's row, so that one signal covers them all; a chunk from another
- * version than its index (a write between two reads) makes the read start again from fresh rows.
+ * Reads tools through the catalogue and shards, caching feeds, catalogues, shards and chunks in
+ * memory until a write anywhere (this context or another: Dexie broadcasts commits) touches the
+ * feeds table. Every store of tools rewrites its feed's row, so that one signal covers them all; a
+ * shard or chunk from another version than its catalogue names (a write between two reads) makes
+ * the read start again from fresh rows.
  */
 export class ToolReader {
   private readonly feedRows = new LoadCache<FeedRecord[]>();
   private readonly indexes = new LoadCache<ToolIndexRecord | undefined>();
-  private readonly words = new LoadCache<Postings | undefined>();
+  private readonly shards = new LoadCache<ToolShardRecord>(SHARD_CACHE_LIMIT);
   private readonly chunks = new LoadCache<ToolChunkRecord | undefined>(CHUNK_CACHE_LIMIT);
   private readonly endorsed = new LoadCache<ToolRecord[]>(ALTERNATIVES_CACHE_LIMIT);
 
@@ -348,7 +453,7 @@ export class ToolReader {
   }
 
   forget(): void {
-    for (const cache of [this.feedRows, this.indexes, this.words, this.chunks, this.endorsed]) cache.clear();
+    for (const cache of [this.feedRows, this.indexes, this.shards, this.chunks, this.endorsed]) cache.clear();
   }
 
   feeds(): Promise<FeedRecord[]> {
@@ -357,46 +462,65 @@ export class ToolReader {
 
   /** Every identifier key starting with `prefix` in the current feeds, each once. */
   async keysWithPrefix(prefix: string): Promise<string[]> {
-    return [...new Set((await this.currentIndexes()).flatMap((index) => termsStartingWith(index.keys, prefix)))];
+    const keys = await this.fresh(async () => {
+      const found: string[] = [];
+      for (const index of await this.currentIndexes()) {
+        for (const n of shardsWithPrefix(index.shardStarts.keys, prefix)) found.push(...termsStartingWith((await this.shard(index, shardKey('keys', n))).postings, prefix));
+      }
+      return found;
+    });
+    return [...new Set(keys)];
   }
 
   recordsWithKeys(keys: readonly string[]): Promise<ToolRecord[]> {
-    return this.read((index) => unique(keys.flatMap((key) => [...positionsOf(index.keys, key)])));
+    return this.read(async (index) => unique(await this.positionsOfTerms(index, 'keys', keys)));
   }
 
   recordsWithIds(ids: readonly string[]): Promise<ToolRecord[]> {
-    return this.read((index) => unique(ids.flatMap((id) => [...positionsOf(index.ids, id)])));
+    return this.read(async (index) => {
+      const positions: number[] = [];
+      for (const id of ids) {
+        if (!id.startsWith(`${index.feedUrl} `)) continue;
+        const bucket = stateBucket(id.slice(index.feedUrl.length + 1));
+        if (index.bucketSizes[bucket] === 0) continue;
+        positions.push(...positionsOf((await this.shard(index, shardKey('ids', bucket))).postings, id));
+      }
+      return unique(positions);
+    });
   }
 
   recordsEndorsedFor(conditions: readonly string[], limit: number): Promise<ToolRecord[]> {
-    return this.endorsed.get(`${limit} ${conditions.join(' ')}`, () =>
-      this.read((index) => unique(conditions.flatMap((condition) => [...positionsOf(index.endorsedFor, condition)])), limit),
-    );
+    return this.endorsed.get(`${limit} ${conditions.join(' ')}`, () => this.read(async (index) => unique(await this.positionsOfTerms(index, 'endorsedFor', conditions)), limit));
   }
 
-  async recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]> {
-    const words = await this.wordsByFeed();
-    return this.read((index) => positionsWithPrefix(words.get(index.feedUrl) ?? EMPTY_POSTINGS, prefix, limit), limit);
+  recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]> {
+    return this.read((index) => this.positionsWithWordPrefix(index, prefix, limit), limit);
   }
 
   async countWordPrefix(prefix: string, cap: number): Promise<number> {
-    let count = 0;
-    for (const words of (await this.wordsByFeed()).values()) count += positionsWithPrefix(words, prefix, cap - count).length;
-    return Math.min(count, cap);
+    return this.fresh(async () => {
+      let count = 0;
+      for (const index of await this.currentIndexes()) count += (await this.positionsWithWordPrefix(index, prefix, cap - count)).length;
+      return Math.min(count, cap);
+    });
   }
 
-  private async wordsByFeed(): Promise<Map<string, Postings>> {
-    const feeds = (await this.feeds()).filter((feed) => feed.contentVersion);
-    const words = await Promise.all(
-      feeds.map(async (feed) => {
-        const words = await this.words.get(`${feed.url} ${feed.contentVersion}`, async () => {
-          const row = await this.db.toolWords.get(feed.url);
-          return row && row.version === feed.contentVersion ? row.words : undefined;
-        });
-        return [feed.url, words] as const;
-      }),
-    );
-    return new Map(words.filter((entry): entry is readonly [string, Postings] => entry[1] !== undefined));
+  private async positionsOfTerms(index: ToolIndexRecord, kind: TermKind, terms: readonly string[]): Promise<number[]> {
+    const positions: number[] = [];
+    for (const term of terms) {
+      const n = shardOf(index.shardStarts[kind], term);
+      if (n >= 0) positions.push(...positionsOf((await this.shard(index, shardKey(kind, n))).postings, term));
+    }
+    return positions;
+  }
+
+  private async positionsWithWordPrefix(index: ToolIndexRecord, prefix: string, limit: number): Promise<number[]> {
+    const found = new Set<number>();
+    for (const n of shardsWithPrefix(index.shardStarts.words, prefix)) {
+      if (found.size >= limit) break;
+      addPositionsWithPrefix((await this.shard(index, shardKey('words', n))).postings, prefix, limit, found);
+    }
+    return [...found];
   }
 
   private async currentIndexes(): Promise<ToolIndexRecord[]> {
@@ -412,33 +536,56 @@ export class ToolReader {
     });
   }
 
+  /** A shard of the version `index` describes; StaleRead if the row holds another. */
+  private shard(index: ToolIndexRecord, key: string): Promise<ToolShardRecord> {
+    const id = shardId(index.feedUrl, key);
+    const version = shardVersion(index, key);
+    return this.shards.get(`${id} ${version}`, async () => {
+      const row = await this.db.toolShards.get(id);
+      if (row?.version !== version) throw new StaleRead();
+      return row;
+    });
+  }
+
   private chunk(index: ToolIndexRecord, number: number): Promise<ToolChunkRecord | undefined> {
     const id = chunkId(index.feedUrl, (index.chunkBase ?? 0) + number);
     return this.chunks.get(id, () => this.db.toolChunks.get(id));
   }
 
-  /** The records at the positions `find` picks in each feed's index, at most `limit` in all. */
-  private async read(find: (index: ToolIndexRecord) => number[], limit = Infinity, retried = false): Promise<ToolRecord[]> {
-    const found: ToolRecord[] = [];
-    for (const index of await this.currentIndexes()) {
-      const positions = find(index).slice(0, limit - found.length);
-      const chunks = await Promise.all([...new Set(positions.map((position) => Math.floor(position / CHUNK_SIZE)))].map(async (n) => [n, await this.chunk(index, n)] as const));
-      const byNumber = new Map(chunks);
-      for (const position of positions) {
-        const number = Math.floor(position / CHUNK_SIZE);
-        const chunk = byNumber.get(number);
-        const record = chunk?.records[position % CHUNK_SIZE];
-        if (chunk?.version !== (index.chunkVersions?.[number] ?? index.version) || !record) {
-          // Rows of two versions: a write landed between our reads. Once more, from fresh rows.
-          if (retried) throw new Error('The registry changed while it was being read.');
-          this.forget();
-          return this.read(find, limit, true);
-        }
-        found.push(record);
+  /** Runs `read` once more from fresh rows if it met two versions; a second time is an error. */
+  private async fresh<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof StaleRead)) throw error;
+      this.forget();
+      try {
+        return await read();
+      } catch (again) {
+        throw again instanceof StaleRead ? new Error('The registry changed while it was being read.') : again;
       }
-      if (found.length >= limit) break;
     }
-    return found;
+  }
+
+  /** The records at the positions `find` picks in each feed's index, at most `limit` in all. */
+  private read(find: (index: ToolIndexRecord) => Promise<number[]>, limit = Infinity): Promise<ToolRecord[]> {
+    return this.fresh(async () => {
+      const found: ToolRecord[] = [];
+      for (const index of await this.currentIndexes()) {
+        const positions = (await find(index)).slice(0, limit - found.length);
+        const chunks = await Promise.all([...new Set(positions.map((position) => Math.floor(position / CHUNK_SIZE)))].map(async (n) => [n, await this.chunk(index, n)] as const));
+        const byNumber = new Map(chunks);
+        for (const position of positions) {
+          const number = Math.floor(position / CHUNK_SIZE);
+          const chunk = byNumber.get(number);
+          const record = chunk?.records[position % CHUNK_SIZE];
+          if (chunk?.version !== chunkVersion(index, number) || !record) throw new StaleRead();
+          found.push(record);
+        }
+        if (found.length >= limit) break;
+      }
+      return found;
+    });
   }
 }
 

@@ -198,7 +198,7 @@ async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, m
   const staged = await StagedTools.begin(db, url);
   const { envelope, notes, entries } = await readSnapshot(deps, url, manifest, (tool) => staged.add(toolRecord(url, tool)));
   const built = await staged.finish();
-  const state = storedState(built.index, stateEnvelopeOf({ ...envelope, tools: [] }), notes);
+  const state = storedState(built.index, stateEnvelopeOf(envelope), notes);
   if (manifest.state && state !== manifest.state) {
     throw new SyncError('invalid-feed', "The feed's snapshot does not come to the state its signed manifest gives: the publisher's files do not belong together. The previous copy is kept.");
   }
@@ -254,7 +254,7 @@ async function applyPatch(deps: SyncDeps, url: string, stored: FeedRecord, manif
     const notes = patch.notes ?? (await db.teamNotes.where('feedUrl').equals(url).toArray()).map((record) => record.note);
     if (storedState(index, patch.envelope, notes) !== manifest.state) throw new PatchMismatch('the patched copy does not come to the state the manifest was signed with');
     const endorsements = (stored.counts?.endorsements ?? 0) - replaced.reduce((sum, tool) => sum + tool.endorsements.length, 0) + patch.upsert.reduce((sum, tool) => sum + tool.endorsements.length, 0);
-    const counts = { tools: index.ids.terms.length, endorsements, quarantined: 0, notes: notes.length };
+    const counts = { tools: index.liveTools, endorsements, quarantined: 0, notes: notes.length };
     await db.feeds.put({
       ...stored,
       ...rowFields({ ...patch.envelope, sequence: patch.to.sequence }, meta),

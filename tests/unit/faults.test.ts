@@ -11,6 +11,7 @@ import type { ToolRecord } from '@/lib/registry/types';
 import { endorsedConditions } from '@/lib/registry/verdict';
 import { toolSearchWords } from '@/lib/search/search';
 import { SCHEMA_VERSIONS, SignpostDatabase, type FeedRecord, type NoteRecord, type SettingRecord } from '@/lib/storage/db';
+import { buildPostings } from '@/lib/storage/postings';
 import { storedToolRecords, ToolReader, toolRecord, writeFeedTools, type ToolChunkRecord, type ToolIndexRecord, type ToolTables } from '@/lib/storage/tool-store';
 import { syncFeed, teamNoteRecord, type SyncDeps } from '@/lib/sync/sync';
 import { testDb } from '../helpers/db';
@@ -120,11 +121,33 @@ function toolRowAsOf(version: number, value: Tool): Record<string, unknown> {
   throw new Error(`v${version} keeps tools in chunks, not in rows of a tools table`);
 }
 
-/** Stores TOOLS as v5 on does (chunks + index row), and FEED_ROW carrying their content version, in one transaction. */
-async function storeToolsAsChunks(db: Dexie, contentVersion = SEEDED_CONTENT_VERSION): Promise<void> {
-  const tables: ToolTables = { toolChunks: db.table('toolChunks'), toolIndexes: db.table('toolIndexes'), toolWords: db.table('toolWords') };
+/**
+ * Stores TOOLS in chunks, and FEED_ROW carrying their content version, in one transaction: as the
+ * current schema does, or (`asOf` 5 to 8) with the one index row and search-word row those
+ * releases wrote, which v9 replaced by shards.
+ */
+async function storeToolsAsChunks(db: Dexie, contentVersion = SEEDED_CONTENT_VERSION, asOf = CURRENT_VERSION): Promise<void> {
+  const records = TOOLS.map((t) => toolRecord(FEED_URL, t));
+  if (asOf >= 9) {
+    const tables: ToolTables = { toolChunks: db.table('toolChunks'), toolIndexes: db.table('toolIndexes'), toolShards: db.table('toolShards') };
+    await db.transaction('rw', ['feeds', 'toolChunks', 'toolIndexes', 'toolShards'], async () => {
+      await writeFeedTools(tables, FEED_URL, contentVersion, records);
+      await db.table('feeds').put({ ...FEED_ROW, contentVersion });
+    });
+    return;
+  }
+  const postings = (termsOf: (record: ToolRecord) => Iterable<string>) => buildPostings(records.flatMap((record, position) => [...termsOf(record)].map((term) => [term, position] as const)));
   await db.transaction('rw', ['feeds', 'toolChunks', 'toolIndexes', 'toolWords'], async () => {
-    await writeFeedTools(tables, FEED_URL, contentVersion, TOOLS.map((t) => toolRecord(FEED_URL, t)));
+    await db.table('toolChunks').put({ id: `${FEED_URL} 0`, feedUrl: FEED_URL, version: contentVersion, records });
+    await db.table('toolIndexes').put({
+      feedUrl: FEED_URL,
+      version: contentVersion,
+      toolCount: records.length,
+      keys: postings((record) => record.keys),
+      ids: postings((record) => [record.id]),
+      endorsedFor: postings((record) => endorsedConditions(record.tool.endorsements, record.tool.conditions)),
+    });
+    await db.table('toolWords').put({ feedUrl: FEED_URL, version: contentVersion, words: postings((record) => toolSearchWords(record.tool)) });
     await db.table('feeds').put({ ...FEED_ROW, contentVersion });
   });
 }
@@ -135,7 +158,7 @@ async function seedAtVersion(name: string, version: number): Promise<void> {
   await old.open();
   expect(old.verno).toBe(version);
   if (version >= 5) {
-    await storeToolsAsChunks(old);
+    await storeToolsAsChunks(old, SEEDED_CONTENT_VERSION, version);
   } else {
     await old.table('tools').bulkPut(TOOLS.map((t) => toolRowAsOf(version, t)));
     await old.table('feeds').put(FEED_ROW);
@@ -221,8 +244,8 @@ describe('upgrading the database with notes present', () => {
       const name = uniqueName(`from-v${version}`);
       await seedAtVersion(name, version);
 
-      // Tools a release already stored in chunks keep their version; rows moved over by v5 get a new one.
-      const contentVersion = version >= 5 ? SEEDED_CONTENT_VERSION : expect.any(String);
+      // v9 rebuilds every feed's index from its chunks, under a new version.
+      const contentVersion = expect.any(String);
       const current = new SignpostDatabase(name);
       await current.open();
       await expectAllIntactAtCurrentVersion(current, contentVersion);

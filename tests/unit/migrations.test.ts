@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSIONS, SignpostDatabase } from '@/lib/storage/db';
 import { CHUNK_SIZE, ToolReader, storedToolRecords, toolRecord } from '@/lib/storage/tool-store';
 import { endorsement, tool } from '../helpers/feeds';
-import { noteRecord, sampleNote } from '../helpers/notes';
+import { noteRecord, sampleFeedNote, sampleNote } from '../helpers/notes';
+import { feedState } from '@/lib/feed/delta';
 import { openAsVersion } from '../helpers/db';
 import type { ToolRecord } from '@/lib/registry/types';
 
@@ -143,6 +144,44 @@ describe('v8: the signposting record', () => {
     await current.signpostings.add({ id: 'e1', date: '2027-01-02', tool: { recordId: 'feed tool', name: 'x', keys: [] } } as never);
     expect(await current.signpostings.where('date').below('2027-02-01').count()).toBe(1);
     expect(await current.signpostings.where('tool.recordId').equals('feed tool').count()).toBe(1);
+    current.close();
+  });
+});
+
+describe('v9: the index in shards, the state over hash buckets', () => {
+  it('v8 → current rebuilds each feed from its current chunks only (patched chunks in, the other half and stale chunks out) and recomputes its state as a publisher would', async () => {
+    const name = `migrate-shards-${Math.random()}`;
+    const v8 = openAsVersion(name, 8);
+    const url = 'https://feed.example/feed.json';
+    const tools = Array.from({ length: CHUNK_SIZE + 2 }, (_, index) => tool({ id: `tool-${index}`, name: `Example Tool ${index} (test)`, identifiers: { apple: [String(1000000000 + index)] } }));
+    const renamed = { ...tools[1]!, name: 'Example Tool 1, renamed by a patch (test)' };
+    const STAGING = 1_000_000;
+    const records = tools.map((value) => toolRecord(url, value));
+    await v8.table('toolChunks').bulkPut([
+      // The version in use, in the upper half: chunk 0 rewritten by a patch (tool 1 renamed, tool 2 removed).
+      { id: `${url} ${STAGING}`, feedUrl: url, version: 'patched', records: [records[0], toolRecord(url, renamed), null, ...records.slice(3, CHUNK_SIZE)] },
+      { id: `${url} ${STAGING + 1}`, feedUrl: url, version: 'v', records: records.slice(CHUNK_SIZE) },
+      // Left over: the old half, and a chunk 0 of the version before the patch.
+      { id: `${url} 0`, feedUrl: url, version: 'older', records: records.slice(0, CHUNK_SIZE) },
+    ]);
+    await v8.table('toolIndexes').put({ feedUrl: url, version: 'v', toolCount: tools.length, chunkBase: STAGING, chunkVersions: { 0: 'patched' } });
+    const publisher = { id: 'example', name: 'Example ICB (test)', kind: 'local-network' as const };
+    await v8.table('feeds').put({ url, contentVersion: 'v', publisher, sequence: 5, generatedAt: '2026-11-01T00:00:00Z', expiresAt: '2027-11-01T00:00:00Z', state: 'f'.repeat(64) });
+    const note = sampleFeedNote({ id: 'team-1' });
+    await v8.table('teamNotes').put({ id: `${url} team-1`, feedUrl: url, toolKeys: [], note });
+    v8.close();
+
+    const current = new SignpostDatabase(name);
+    await current.open();
+    const expected = [tools[0]!, renamed, ...tools.slice(3)];
+    expect(await storedToolRecords(current, url)).toEqual(expected.map((value) => toolRecord(url, value)));
+    const feed = await current.feeds.get(url);
+    expect(feed?.state).toBe(feedState({ format: 'signpost-feed', version: 2, sequence: 5, publisher, generatedAt: '2026-11-01T00:00:00Z', expiresAt: '2027-11-01T00:00:00Z', tools: expected, notes: [note] }));
+    expect((await current.toolIndexes.get(url))?.version).toBe(feed?.contentVersion);
+    const reader = new ToolReader(current);
+    expect((await reader.recordsWithKeys(['apple:1000000002'])).map((record) => record.id)).toEqual([]);
+    expect((await reader.recordsWithWordPrefix('renamed', 10)).map((record) => record.id)).toEqual([`${url} tool-1`]);
+    expect(await current.toolChunks.count()).toBe(2);
     current.close();
   });
 });

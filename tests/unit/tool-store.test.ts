@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { buildPostings, positionsOf, positionsWithPrefix } from '@/lib/storage/postings';
-import { CHUNK_SIZE, ToolReader, storedToolRecords, toolRecord } from '@/lib/storage/tool-store';
+import { CHUNK_SIZE, PatchMismatch, ToolReader, patchFeedTools, storedToolRecords, toolRecord, toolTables, writeFeedTools } from '@/lib/storage/tool-store';
+import type { Patch } from '@/lib/feed/delta';
+import type { Tool } from '@/lib/feed/schema';
+import { identifierKeys } from '@/lib/lookup/keys';
 import { SignpostDatabase } from '@/lib/storage/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { testDb, withFeeds } from '../helpers/db';
@@ -115,5 +118,90 @@ describe('tools stored in chunks', () => {
 
     await withFeeds(db, { [URL_A]: feed({ sequence: 2, tools: tools(2) }) });
     expect(ids(await reader.recordsEndorsedFor(['asthma'], 10))).toEqual(['tool-0']);
+  });
+});
+
+describe('patching the sharded index in place (issue #15)', () => {
+  const SIZE = 1_500;
+  const HOST = 'a-rather-long-host-name-for-sharding.example.org';
+  /** Tool `n` of generation `g`: long keys and distinct words, so each kind of postings spans several shards. */
+  const numbered = (n: number, generation = 0) =>
+    tool({
+      id: `tool-${n}`,
+      name: `Example ${n} ${generation ? `renamed${generation}` : "original"} alpha${n} beta${n} gamma${n} (test)`,
+      conditions: [n % 2 ? 'asthma' : 'copd'],
+      identifiers: { apple: [String(1000000000 + n + generation * 10_000)], googlePlay: [`org.example.tool${n}.g${generation}`], web: [{ origin: `https://t${n}.${HOST}` }] },
+      endorsements: n % 3 === generation % 3 ? [endorsement({ status: 'recommended' })] : [],
+    });
+  const base = Array.from({ length: SIZE }, (_, n) => numbered(n));
+  const patchOf = (upsert: Tool[], remove: string[]): Patch => ({ feedId: 'f', from: { sequence: 1, state: '0'.repeat(64) }, to: { sequence: 2, state: '0'.repeat(64) }, envelope: { publisher: feed().publisher, generatedAt: '2026-11-01T00:00:00Z' }, upsert, remove });
+  /** What a reader answers for the terms a change could have touched, ids sorted. */
+  async function answers(db: SignpostDatabase, probes: number[]) {
+    const reader = new ToolReader(db);
+    const out: Record<string, string[]> = {};
+    for (const n of probes) {
+      for (const generation of [0, 1, 2]) {
+        const probe = numbered(n, generation);
+        for (const key of identifierKeys(probe.identifiers)) out[key] = ids(await reader.recordsWithKeys([key]));
+      }
+      out[`id ${n}`] = ids(await reader.recordsWithIds([`${URL_A} tool-${n}`]));
+      out[`word ${n}`] = ids(await reader.recordsWithWordPrefix(String(n), 100));
+    }
+    for (const word of ['renamed1', 'renamed2', 'original', 'exam', 'r']) out[`prefix ${word}`] = [String(await reader.countWordPrefix(word, 10_000))];
+    out['keys web:t1'] = (await reader.keysWithPrefix('web:t1')).sort();
+    out['endorsed'] = ids(await reader.recordsEndorsedFor(['asthma', 'copd'], 10_000));
+    return out;
+  }
+
+  it('a store patched in place answers every lookup, and comes to the same state, as one built from the patched feed', async () => {
+    const built = testDb();
+    await built.transaction('rw', toolTables(built), () => writeFeedTools(built, URL_A, 'v1', base.map((t) => toolRecord(URL_A, t))));
+    const index = (await built.toolIndexes.get(URL_A))!;
+    for (const kind of ['keys', 'words'] as const) expect(index.shardStarts[kind].length, kind).toBeGreaterThan(3);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.nat(SIZE + 50), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.constantFrom('remove', 'change', 'change-back'), { minLength: 12, maxLength: 12 }),
+        async (numbers, kinds) => {
+          const db = testDb();
+          await db.transaction('rw', toolTables(db), () => writeFeedTools(db, URL_A, 'v1', base.map((t) => toolRecord(URL_A, t))));
+          await db.feeds.put({ url: URL_A, contentVersion: 'v1' });
+          const remove = numbers.filter((n, i) => n < SIZE && kinds[i] === 'remove').map((n) => `tool-${n}`);
+          const upsert = numbers.filter((n, i) => n >= SIZE || kinds[i] !== 'remove').map((n, i) => numbered(n, kinds[i] === 'change' ? 1 : 2));
+          const { index: patched } = await db.transaction('rw', toolTables(db), () => patchFeedTools(db, URL_A, patchOf(upsert, remove)));
+          await db.feeds.put({ url: URL_A, contentVersion: 'v1' }); // a write to feeds, as sync makes: readers forget
+
+          const expected = [...base.filter((t) => !remove.includes(t.id)).map((t) => upsert.find((u) => u.id === t.id) ?? t), ...upsert.filter((u) => Number(u.id.slice(5)) >= SIZE)];
+          const oracle = testDb();
+          const fresh = await oracle.transaction('rw', toolTables(oracle), () => writeFeedTools(oracle, URL_A, 'v1', expected.map((t) => toolRecord(URL_A, t))));
+          await oracle.feeds.put({ url: URL_A, contentVersion: 'v1' });
+          expect(patched.buckets).toEqual(fresh.buckets);
+          expect(patched.liveTools).toBe(expected.length);
+          const probes = [...numbers, 0, SIZE - 1];
+          expect(await answers(db, probes)).toEqual(await answers(oracle, probes));
+          expect(ids(await storedToolRecords(db, URL_A))).toEqual(ids(expected.map((t) => toolRecord(URL_A, t))));
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
+
+  it('a shard of another version than its catalogue (a write between two reads) is never used: the read starts again', async () => {
+    const db = testDb();
+    await withFeeds(db, { [URL_A]: feed({ sequence: 1, tools: tools(3) }) });
+    const reader = new ToolReader(db);
+    await reader.feeds();
+    const shard = (await db.toolShards.toArray()).find((row) => row.id.endsWith(' keys 0'))!;
+    await db.toolShards.put({ ...shard, version: 'another' });
+    await expect(reader.recordsWithKeys(['apple:1000000001'])).rejects.toThrow('The registry changed while it was being read.');
+  });
+
+  it('a patch on a copy missing a shard it needs is refused whole (PatchMismatch), nothing written', async () => {
+    const db = testDb();
+    await db.transaction('rw', toolTables(db), () => writeFeedTools(db, URL_A, 'v1', base.slice(0, 50).map((t) => toolRecord(URL_A, t))));
+    await db.toolShards.delete(`${URL_A} keys 0`);
+    const before = await db.toolShards.toArray();
+    await expect(db.transaction('rw', toolTables(db), () => patchFeedTools(db, URL_A, patchOf([numbered(3, 1)], [])))).rejects.toBeInstanceOf(PatchMismatch);
+    expect(await db.toolShards.toArray()).toEqual(before);
   });
 });
