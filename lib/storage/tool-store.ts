@@ -125,13 +125,24 @@ function bucketEntries(shard: ToolShardRecord | undefined): BucketEntry[] {
  */
 class IndexBuilder {
   private readonly terms = { keys: new PostingsBuilder(), endorsedFor: new PostingsBuilder(), words: new PostingsBuilder() };
-  private readonly buckets = Array.from({ length: STATE_BUCKETS }, (): BucketEntry[] => []);
+  /** Each state bucket's record ids and positions; digests by position (one array, not 100,000 small ones). */
+  private readonly bucketIds = Array.from({ length: STATE_BUCKETS }, (): string[] => []);
+  private readonly bucketPositions = Array.from({ length: STATE_BUCKETS }, (): number[] => []);
+  private digests = new Uint8Array(CHUNK_SIZE * DIGEST_BYTES);
   count = 0;
 
   add(record: ToolRecord): void {
     const position = this.count++;
     for (const kind of TERM_KINDS) for (const term of TERMS_OF[kind](record)) this.terms[kind].add(term, position);
-    this.buckets[stateBucket(record.tool.id)]!.push({ recordId: record.id, position, digest: toolDigest(record.tool) });
+    const bucket = stateBucket(record.tool.id);
+    this.bucketIds[bucket]!.push(record.id);
+    this.bucketPositions[bucket]!.push(position);
+    if (this.digests.length < this.count * DIGEST_BYTES) {
+      const grown = new Uint8Array(this.digests.length * 2);
+      grown.set(this.digests);
+      this.digests = grown;
+    }
+    this.digests.set(toolDigest(record.tool), position * DIGEST_BYTES);
   }
 
   build(feedUrl: string, version: string, chunkBase: number): { index: ToolIndexRecord; shards: ToolShardRecord[] } {
@@ -144,12 +155,14 @@ class IndexBuilder {
     }
     const bucketSizes = new Uint32Array(STATE_BUCKETS);
     const buckets = new Uint8Array(STATE_BUCKETS * DIGEST_BYTES);
-    this.buckets.forEach((entries, bucket) => {
+    for (let bucket = 0; bucket < STATE_BUCKETS; bucket++) {
+      const positions = this.bucketPositions[bucket]!;
+      const entries = this.bucketIds[bucket]!.map((recordId, i): BucketEntry => ({ recordId, position: positions[i]!, digest: this.digests.subarray(positions[i]! * DIGEST_BYTES, (positions[i]! + 1) * DIGEST_BYTES) }));
       const { postings, digests } = idsShard(entries);
       bucketSizes[bucket] = entries.length;
       buckets.set(bucketDigest(digests), bucket * DIGEST_BYTES);
       if (entries.length > 0) shards.push({ id: shardId(feedUrl, shardKey('ids', bucket)), feedUrl, version, postings, digests });
-    });
+    }
     const index: ToolIndexRecord = { feedUrl, version, toolCount: this.count, liveTools: this.count, shardStarts, bucketSizes, buckets, ...(chunkBase ? { chunkBase } : {}) };
     return { index, shards };
   }
