@@ -14,29 +14,72 @@ export interface Postings {
 
 export const EMPTY_POSTINGS: Postings = { terms: [], starts: new Uint32Array([0]), positions: new Uint32Array(0) };
 
-/** Builds postings from (term, position) pairs added one by one (a feed streaming in, issue #15). */
+/**
+ * Builds postings from (term, position) pairs added one by one (a feed streaming in, issue #15).
+ * Design note: the pairs go into two growing typed arrays and each distinct term gets a number,
+ * 8 bytes a pair; a Map of term → array of positions took 28 MB for the 1.3 million search words
+ * of 100,000 tools, and the streamed sync's peak memory grows with what it holds.
+ */
 export class PostingsBuilder {
-  private readonly byTerm = new Map<string, number[]>();
+  private readonly numbers = new Map<string, number>();
+  private readonly terms: string[] = [];
+  private termOfPair: Uint32Array = new Uint32Array(1024);
+  private positionOfPair: Uint32Array = new Uint32Array(1024);
+  private pairs = 0;
 
   add(term: string, position: number): void {
-    const list = this.byTerm.get(term);
-    if (!list) this.byTerm.set(term, [position]);
-    else if (list[list.length - 1] !== position) list.push(position);
+    let number = this.numbers.get(term);
+    if (number === undefined) {
+      number = this.terms.length;
+      this.numbers.set(term, number);
+      this.terms.push(term);
+    }
+    if (this.pairs === this.termOfPair.length) {
+      this.termOfPair = grow(this.termOfPair);
+      this.positionOfPair = grow(this.positionOfPair);
+    }
+    this.termOfPair[this.pairs] = number;
+    this.positionOfPair[this.pairs] = position;
+    this.pairs += 1;
   }
 
   build(): Postings {
-    const terms = [...this.byTerm.keys()].sort(compareCodeUnits);
-    const starts = new Uint32Array(terms.length + 1);
+    const order = this.terms.map((_, number) => number).sort((a, b) => compareCodeUnits(this.terms[a]!, this.terms[b]!));
+    const rank = new Uint32Array(this.terms.length);
+    order.forEach((number, index) => (rank[number] = index));
+    // Counting sort of the pairs by their term's rank: stable, so each term keeps its positions in the order added.
+    const counts = new Uint32Array(this.terms.length + 1);
+    for (let pair = 0; pair < this.pairs; pair++) counts[rank[this.termOfPair[pair]!]! + 1]! += 1;
+    for (let index = 0; index < this.terms.length; index++) counts[index + 1]! += counts[index]!;
+    const next = counts.slice(0, this.terms.length);
+    const sorted = new Uint32Array(this.pairs);
+    const last = new Int32Array(this.terms.length).fill(-1);
+    const kept = new Uint8Array(this.pairs);
+    for (let pair = 0; pair < this.pairs; pair++) {
+      const index = rank[this.termOfPair[pair]!]!;
+      const position = this.positionOfPair[pair]!;
+      // A position is listed once per term (a tool naming the same word twice).
+      if (last[index] === position) continue;
+      last[index] = position;
+      kept[next[index]!] = 1;
+      sorted[next[index]!++] = position;
+    }
+    const starts = new Uint32Array(this.terms.length + 1);
+    const positions = new Uint32Array(kept.reduce((sum, flag) => sum + flag, 0));
     let total = 0;
-    terms.forEach((term, index) => {
+    for (let index = 0; index < this.terms.length; index++) {
       starts[index] = total;
-      total += this.byTerm.get(term)!.length;
-    });
-    starts[terms.length] = total;
-    const positions = new Uint32Array(total);
-    terms.forEach((term, index) => positions.set(this.byTerm.get(term)!, starts[index]));
-    return { terms, starts, positions };
+      for (let slot = counts[index]!; slot < counts[index + 1]!; slot++) if (kept[slot]) positions[total++] = sorted[slot]!;
+    }
+    starts[this.terms.length] = total;
+    return { terms: order.map((number) => this.terms[number]!), starts, positions };
   }
+}
+
+function grow(array: Uint32Array): Uint32Array {
+  const grown = new Uint32Array(array.length * 2);
+  grown.set(array);
+  return grown;
 }
 
 /** From (term, position) pairs, in any order; a position is listed once per term. */

@@ -125,7 +125,7 @@ function bucketEntries(shard: ToolShardRecord | undefined): BucketEntry[] {
  */
 class IndexBuilder {
   private readonly terms = { keys: new PostingsBuilder(), endorsedFor: new PostingsBuilder(), words: new PostingsBuilder() };
-  /** Each state bucket's record ids and positions; digests by position (one array, not 100,000 small ones). */
+  /** Each state bucket's tool ids (short strings the parser made, not record ids) and positions; digests by position (one array, not 100,000 small ones). */
   private readonly bucketIds = Array.from({ length: STATE_BUCKETS }, (): string[] => []);
   private readonly bucketPositions = Array.from({ length: STATE_BUCKETS }, (): number[] => []);
   private digests = new Uint8Array(CHUNK_SIZE * DIGEST_BYTES);
@@ -135,7 +135,7 @@ class IndexBuilder {
     const position = this.count++;
     for (const kind of TERM_KINDS) for (const term of TERMS_OF[kind](record)) this.terms[kind].add(term, position);
     const bucket = stateBucket(record.tool.id);
-    this.bucketIds[bucket]!.push(record.id);
+    this.bucketIds[bucket]!.push(record.tool.id);
     this.bucketPositions[bucket]!.push(position);
     if (this.digests.length < this.count * DIGEST_BYTES) {
       const grown = new Uint8Array(this.digests.length * 2);
@@ -157,7 +157,7 @@ class IndexBuilder {
     const buckets = new Uint8Array(STATE_BUCKETS * DIGEST_BYTES);
     for (let bucket = 0; bucket < STATE_BUCKETS; bucket++) {
       const positions = this.bucketPositions[bucket]!;
-      const entries = this.bucketIds[bucket]!.map((recordId, i): BucketEntry => ({ recordId, position: positions[i]!, digest: this.digests.subarray(positions[i]! * DIGEST_BYTES, (positions[i]! + 1) * DIGEST_BYTES) }));
+      const entries = this.bucketIds[bucket]!.map((toolId, i): BucketEntry => ({ recordId: `${feedUrl} ${toolId}`, position: positions[i]!, digest: this.digests.subarray(positions[i]! * DIGEST_BYTES, (positions[i]! + 1) * DIGEST_BYTES) }));
       const { postings, digests } = idsShard(entries);
       bucketSizes[bucket] = entries.length;
       buckets.set(bucketDigest(digests), bucket * DIGEST_BYTES);
