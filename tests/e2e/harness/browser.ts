@@ -11,6 +11,8 @@ export interface LaunchOptions {
   hostRules?: string;
   /** A browser profile to reuse (to test a restart); the caller removes it. Default: a fresh one, removed on close. */
   profileDir?: string;
+  /** More Chromium switches, e.g. a debugging port for the memory profile (tests/bench). */
+  args?: readonly string[];
 }
 
 export interface ExtensionSession {
@@ -31,7 +33,7 @@ export function assertExtensionBuilt(extensionDir: string = DEFAULT_EXTENSION_DI
   }
 }
 
-export async function launchWithExtension({ extensionDir = DEFAULT_EXTENSION_DIR, hostRules, profileDir: reused }: LaunchOptions = {}): Promise<ExtensionSession> {
+export async function launchWithExtension({ extensionDir = DEFAULT_EXTENSION_DIR, hostRules, profileDir: reused, args = [] }: LaunchOptions = {}): Promise<ExtensionSession> {
   const dir = resolve(extensionDir);
   assertExtensionBuilt(dir);
   const profileDir = reused ?? (await mkdtemp(join(tmpdir(), 'signpost-e2e-profile-')));
@@ -55,6 +57,7 @@ export async function launchWithExtension({ extensionDir = DEFAULT_EXTENSION_DIR
         `--disable-extensions-except=${dir}`,
         `--load-extension=${dir}`,
         `--host-resolver-rules=${resolverRules}`,
+        ...args,
       ],
     });
     const serviceWorker = context.serviceWorkers().find(isExtensionWorker) ?? (await context.waitForEvent('serviceworker', { predicate: isExtensionWorker }));
