@@ -295,6 +295,25 @@ describe('the snapshot streams in beside the copy in use (bounded memory)', () =
     expect(await storedIds(db)).toEqual(small.tools.map((t) => t.id).sort());
     expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(small)));
   });
+
+  it('a signed snapshot whose tools the stream cannot take one by one (an escaped "tools" key) is refused, not stored as a feed without tools', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    await sync(START);
+    const next = version(2, TOOLS.slice(0, 10));
+    // JSON.parse reads "t\u006fols" as "tools"; the stream, which compares keys as written, does not.
+    const hidden = text(next).replace('"tools": [', '"t\\u006fols": [');
+    expect(hidden).not.toBe(text(next));
+    files.set('snapshots/2.json', hidden);
+    files.set(
+      MANIFEST_FILE,
+      await signFeedText(hidden, [pair.privateJwk], { urls: [MANIFEST_URL], feedId: 'example-icb', issuedAt: next.generatedAt, expiresAt: new Date(Date.parse(next.generatedAt) + 30 * DAY_MS).toISOString(), snapshotPath: 'snapshots/2.json' }),
+    );
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'failed', error: { code: 'invalid-feed' } });
+    expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+  });
 });
 
 describe('endless data: a snapshot is read only up to its signed length', () => {
