@@ -47,31 +47,26 @@ export class PostingsBuilder {
     const order = this.terms.map((_, number) => number).sort((a, b) => compareCodeUnits(this.terms[a]!, this.terms[b]!));
     const rank = new Uint32Array(this.terms.length);
     order.forEach((number, index) => (rank[number] = index));
-    // Counting sort of the pairs by their term's rank: stable, so each term keeps its positions in the order added.
-    const counts = new Uint32Array(this.terms.length + 1);
-    for (let pair = 0; pair < this.pairs; pair++) counts[rank[this.termOfPair[pair]!]! + 1]! += 1;
-    for (let index = 0; index < this.terms.length; index++) counts[index + 1]! += counts[index]!;
-    const next = counts.slice(0, this.terms.length);
-    const sorted = new Uint32Array(this.pairs);
+    // Counting sort of the pairs by their term's rank: stable, so each term keeps its positions in
+    // the order added. A position repeated for a term (a tool naming a word twice) is listed once.
     const last = new Int32Array(this.terms.length).fill(-1);
-    const kept = new Uint8Array(this.pairs);
+    const starts = new Uint32Array(this.terms.length + 1);
     for (let pair = 0; pair < this.pairs; pair++) {
       const index = rank[this.termOfPair[pair]!]!;
-      const position = this.positionOfPair[pair]!;
-      // A position is listed once per term (a tool naming the same word twice).
-      if (last[index] === position) continue;
-      last[index] = position;
-      kept[next[index]!] = 1;
-      sorted[next[index]!++] = position;
+      if (last[index] === this.positionOfPair[pair]) continue;
+      last[index] = this.positionOfPair[pair]!;
+      starts[index + 1]! += 1;
     }
-    const starts = new Uint32Array(this.terms.length + 1);
-    const positions = new Uint32Array(kept.reduce((sum, flag) => sum + flag, 0));
-    let total = 0;
-    for (let index = 0; index < this.terms.length; index++) {
-      starts[index] = total;
-      for (let slot = counts[index]!; slot < counts[index + 1]!; slot++) if (kept[slot]) positions[total++] = sorted[slot]!;
+    for (let index = 0; index < this.terms.length; index++) starts[index + 1]! += starts[index]!;
+    const next = starts.slice(0, this.terms.length);
+    const positions = new Uint32Array(starts[this.terms.length]!);
+    last.fill(-1);
+    for (let pair = 0; pair < this.pairs; pair++) {
+      const index = rank[this.termOfPair[pair]!]!;
+      if (last[index] === this.positionOfPair[pair]) continue;
+      last[index] = this.positionOfPair[pair]!;
+      positions[next[index]!++] = this.positionOfPair[pair]!;
     }
-    starts[this.terms.length] = total;
     return { terms: order.map((number) => this.terms[number]!), starts, positions };
   }
 }

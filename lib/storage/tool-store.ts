@@ -150,6 +150,9 @@ class IndexBuilder {
     const shardStarts = {} as Record<TermKind, string[]>;
     for (const kind of TERM_KINDS) {
       const split = splitPostings(this.terms[kind].build(), SHARD_BYTES);
+      // One kind at a time, its pairs let go as soon as its shards exist: building the index at
+      // the end of a streamed 100k-tool sync was the sync's memory peak.
+      this.terms[kind] = new PostingsBuilder();
       shardStarts[kind] = split.starts;
       split.shards.forEach((postings, n) => shards.push({ id: shardId(feedUrl, shardKey(kind, n)), feedUrl, version, postings }));
     }
