@@ -16,7 +16,7 @@ import { launchWithExtension } from '../e2e/harness/browser';
 import { readFeeds, writeSetting } from '../e2e/harness/idb';
 import { startNginx, type LoggedRequest } from '../e2e/harness/nginx';
 import { waitFor } from '../e2e/harness/wait';
-import { extensionProcessId, peakResidentBytes, resetPeakResident } from './memory';
+import { extensionProcessId, peakResidentBytes, resetPeakResident, residentBytes } from './memory';
 import { syntheticFeed } from './synthetic';
 
 const DAY_MS = 86_400_000;
@@ -24,7 +24,7 @@ const DAY_MS = 86_400_000;
 export interface DeltaResult {
   size: number;
   snapshotBytes: number;
-  fullSync: { ms: number; peakRssBytes: number; requests: number; wireBytes: number };
+  fullSync: { ms: number; rssBeforeBytes: number; peakRssBytes: number; requests: number; wireBytes: number };
   oneTool: { patchBytes: number; wireBytes: number; requests: number; applyMs: number; inline: boolean };
   fiveDaysBehind: { requests: number; wireBytes: number; ms: number };
   unchanged: { ms: number; requests: number; status: string };
@@ -77,6 +77,7 @@ export async function measureDeltas(size: number, progress: (line: string) => vo
 
     progress(`deltas: full sync of ${size} tools from the snapshot through nginx`);
     const pid = extensionProcessId();
+    const rssBeforeBytes = residentBytes(pid);
     resetPeakResident(pid);
     let seen = (await nginx.requests()).length;
     const full = await syncOne(page, manifestUrl);
@@ -110,7 +111,7 @@ export async function measureDeltas(size: number, progress: (line: string) => vo
     return {
       size,
       snapshotBytes,
-      fullSync: { ms: full.ms, peakRssBytes, requests: fullRequests.length, wireBytes: wire(fullRequests) },
+      fullSync: { ms: full.ms, rssBeforeBytes, peakRssBytes, requests: fullRequests.length, wireBytes: wire(fullRequests) },
       oneTool: { patchBytes: patch.length, wireBytes: wire(oneRequests), requests: oneRequests.length, applyMs: one.ms, inline: patch.inline !== undefined },
       fiveDaysBehind: { requests: behindRequests.length, wireBytes: wire(behindRequests), ms: behind.ms },
       unchanged: { ms: unchanged.ms, requests: unchangedRequests.length, status: unchanged.outcome.status },
