@@ -153,11 +153,20 @@ export function splitPostings(postings: Postings, targetBytes: number): { starts
     bytes = 0;
   };
   for (let term = 0; term < postings.terms.length; term++) {
-    bytes += postings.terms[term]!.length * 2 + 16 + (postings.starts[term + 1]! - postings.starts[term]!) * 4;
+    bytes += termBytes(postings, term);
     if (bytes >= targetBytes) cut(term + 1);
   }
   if (first < postings.terms.length) cut(postings.terms.length);
   return { starts, shards };
+}
+
+/** About how much room a term and its positions take (a shard's size, for splitting). */
+const termBytes = (postings: Postings, term: number) => postings.terms[term]!.length * 2 + 16 + (postings.starts[term + 1]! - postings.starts[term]!) * 4;
+
+export function postingsBytes(postings: Postings): number {
+  let bytes = 0;
+  for (let term = 0; term < postings.terms.length; term++) bytes += termBytes(postings, term);
+  return bytes;
 }
 
 /** The shard that holds (or would hold) `term`, given the shards' first terms; -1 when there are none. */

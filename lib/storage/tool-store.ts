@@ -6,7 +6,7 @@ import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { EMPTY_POSTINGS, PostingsBuilder, addPositionsWithPrefix, positionsOf, shardOf, shardsWithPrefix, splitPostings, termsStartingWith, updatePostings, type Postings } from './postings';
+import { EMPTY_POSTINGS, PostingsBuilder, addPositionsWithPrefix, positionsOf, postingsBytes, shardOf, shardsWithPrefix, splitPostings, termsStartingWith, updatePostings, type Postings } from './postings';
 import { onTablesWritten } from './changes';
 import type { FeedRecord, SignpostDatabase } from './db';
 
@@ -60,6 +60,8 @@ export interface ToolIndexRecord {
   liveTools: number;
   /** For each kind of postings, the first term of each of its shards (none when the kind has no terms). */
   shardStarts: Record<TermKind, string[]>;
+  /** For each kind, the number in the key of each of its shards (shardStarts order): a shard split by a patch keeps its number, the new ones take the next free. */
+  shardIds: Record<TermKind, number[]>;
   /** How many tools each state bucket holds (its ids shard exists when this is not 0). */
   bucketSizes: Uint32Array;
   /** The state buckets' digests (lib/feed/delta.ts), 32 bytes each: the state digest without reading any tool. */
@@ -86,6 +88,8 @@ export interface ToolShardRecord {
 
 const shardKey = (kind: TermKind | 'ids', n: number) => `${kind} ${n}`;
 const shardId = (feedUrl: string, key: string) => `${feedUrl} ${key}`;
+/** The key of a catalogue's n-th shard of a kind, in term order. */
+const termShardKey = (index: ToolIndexRecord, kind: TermKind, n: number) => shardKey(kind, index.shardIds[kind][n]!);
 const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
 const chunkNumberOf = (id: string) => Number(id.slice(id.lastIndexOf(' ') + 1));
 /** The second range of chunk numbers; far above any feed's chunk count (200,000 tools are 782 chunks). */
@@ -148,12 +152,14 @@ class IndexBuilder {
   build(feedUrl: string, version: string, chunkBase: number): { index: ToolIndexRecord; shards: ToolShardRecord[] } {
     const shards: ToolShardRecord[] = [];
     const shardStarts = {} as Record<TermKind, string[]>;
+    const shardIds = {} as Record<TermKind, number[]>;
     for (const kind of TERM_KINDS) {
       const split = splitPostings(this.terms[kind].build(), SHARD_BYTES);
       // One kind at a time, its pairs let go as soon as its shards exist: building the index at
       // the end of a streamed 100k-tool sync was the sync's memory peak.
       this.terms[kind] = new PostingsBuilder();
       shardStarts[kind] = split.starts;
+      shardIds[kind] = split.shards.map((_, n) => n);
       split.shards.forEach((postings, n) => shards.push({ id: shardId(feedUrl, shardKey(kind, n)), feedUrl, version, postings }));
     }
     const bucketSizes = new Uint32Array(STATE_BUCKETS);
@@ -166,7 +172,7 @@ class IndexBuilder {
       buckets.set(bucketDigest(digests), bucket * DIGEST_BYTES);
       if (entries.length > 0) shards.push({ id: shardId(feedUrl, shardKey('ids', bucket)), feedUrl, version, postings, digests });
     }
-    const index: ToolIndexRecord = { feedUrl, version, toolCount: this.count, liveTools: this.count, shardStarts, bucketSizes, buckets, ...(chunkBase ? { chunkBase } : {}) };
+    const index: ToolIndexRecord = { feedUrl, version, toolCount: this.count, liveTools: this.count, shardStarts, shardIds, bucketSizes, buckets, ...(chunkBase ? { chunkBase } : {}) };
     return { index, shards };
   }
 }
@@ -247,24 +253,39 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
   for (const position of placed.keys()) dropped[position] = 1;
   const added = [...placed].filter((entry): entry is [number, ToolRecord] => entry[1] !== null);
   const shardStarts = { ...index.shardStarts };
+  const shardIds = { ...index.shardIds };
   const shardVersions: Record<string, string> = { ...index.shardVersions };
   const written: ToolShardRecord[] = [];
   for (const kind of TERM_KINDS) {
     const pairs = added.flatMap(([position, record]) => [...TERMS_OF[kind](record)].map((term) => [term, position] as const));
-    if (shardStarts[kind].length === 0 && pairs.length > 0) shardStarts[kind] = [''];
-    const starts = shardStarts[kind];
+    const created = shardStarts[kind].length === 0 && pairs.length > 0;
+    const starts = created ? [''] : [...shardStarts[kind]];
+    const numbering = created ? [0] : [...shardIds[kind]];
     const terms = [...replaced.flatMap((record) => [...TERMS_OF[kind](record)]), ...pairs.map(([term]) => term)];
-    const numbers = [...new Set(terms.map((term) => shardOf(starts, term)))];
-    const keys = numbers.map((n) => shardKey(kind, n));
+    // Highest first, so that splitting a shard (below) never moves one still to be written.
+    const numbers = [...new Set(terms.map((term) => shardOf(starts, term)))].sort((a, b) => b - a);
+    const keys = numbers.map((n) => shardKey(kind, numbering[n]!));
     // A shard first created by this patch (the kind had no terms) has no row yet.
-    const existing = keys.filter((key) => index.shardStarts[kind].length > 0 || key !== shardKey(kind, 0));
+    const existing = created ? [] : keys;
     const rows = new Map((await currentRows(db.toolShards, existing.map((key) => shardId(feedUrl, key)), existing.map((key) => shardVersion(index, key)))).map((row, i) => [existing[i]!, row]));
+    let nextId = Math.max(-1, ...numbering) + 1;
     numbers.forEach((n, i) => {
-      const key = keys[i]!;
       const inShard = pairs.filter(([term]) => shardOf(starts, term) === n);
-      written.push({ id: shardId(feedUrl, key), feedUrl, version, postings: updatePostings(rows.get(key)?.postings ?? EMPTY_POSTINGS, dropped, inShard) });
-      shardVersions[key] = version;
+      const postings = updatePostings(rows.get(keys[i]!)?.postings ?? EMPTY_POSTINGS, dropped, inShard);
+      // A shard grown to twice its size by patches is split, so that a feed kept up to date by
+      // patches alone (never a snapshot) keeps small shards.
+      const parts = postingsBytes(postings) > 2 * SHARD_BYTES ? splitPostings(postings, SHARD_BYTES) : { starts: [''], shards: [postings] };
+      const ids = [numbering[n]!, ...parts.shards.slice(1).map(() => nextId++)];
+      starts.splice(n + 1, 0, ...parts.starts.slice(1));
+      numbering.splice(n + 1, 0, ...ids.slice(1));
+      parts.shards.forEach((part, p) => {
+        const key = shardKey(kind, ids[p]!);
+        written.push({ id: shardId(feedUrl, key), feedUrl, version, postings: part });
+        shardVersions[key] = version;
+      });
     });
+    shardStarts[kind] = starts;
+    shardIds[kind] = numbering;
   }
 
   // The touched buckets, rehashed.
@@ -283,6 +304,7 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
     toolCount,
     liveTools,
     shardStarts,
+    shardIds,
     bucketSizes,
     buckets: bucketDigests,
     chunkVersions: { ...index.chunkVersions, ...Object.fromEntries(touchedChunks.map((n) => [n, version])) },
@@ -481,7 +503,7 @@ export class ToolReader {
     const keys = await this.fresh(async () => {
       const found: string[] = [];
       for (const index of await this.currentIndexes()) {
-        for (const n of shardsWithPrefix(index.shardStarts.keys, prefix)) found.push(...termsStartingWith((await this.shard(index, shardKey('keys', n))).postings, prefix));
+        for (const n of shardsWithPrefix(index.shardStarts.keys, prefix)) found.push(...termsStartingWith((await this.shard(index, termShardKey(index, 'keys', n))).postings, prefix));
       }
       return found;
     });
@@ -525,7 +547,7 @@ export class ToolReader {
     const positions: number[] = [];
     for (const term of terms) {
       const n = shardOf(index.shardStarts[kind], term);
-      if (n >= 0) positions.push(...positionsOf((await this.shard(index, shardKey(kind, n))).postings, term));
+      if (n >= 0) positions.push(...positionsOf((await this.shard(index, termShardKey(index, kind, n))).postings, term));
     }
     return positions;
   }
@@ -534,7 +556,7 @@ export class ToolReader {
     const found = new Set<number>();
     for (const n of shardsWithPrefix(index.shardStarts.words, prefix)) {
       if (found.size >= limit) break;
-      addPositionsWithPrefix((await this.shard(index, shardKey('words', n))).postings, prefix, limit, found);
+      addPositionsWithPrefix((await this.shard(index, termShardKey(index, 'words', n))).postings, prefix, limit, found);
     }
     return [...found];
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { buildPostings, positionsOf, positionsWithPrefix } from '@/lib/storage/postings';
+import { buildPostings, positionsOf, positionsWithPrefix, postingsBytes } from '@/lib/storage/postings';
 import { CHUNK_SIZE, PatchMismatch, ToolReader, patchFeedTools, storedToolRecords, toolRecord, toolTables, writeFeedTools } from '@/lib/storage/tool-store';
 import type { Patch } from '@/lib/feed/delta';
 import type { Tool } from '@/lib/feed/schema';
@@ -185,6 +185,41 @@ describe('patching the sharded index in place (issue #15)', () => {
       { numRuns: 12 },
     );
   }, 120_000);
+
+  it('a feed kept up to date by patches alone keeps small shards: a shard grown past twice its size is split, and lookups still agree', async () => {
+    const db = testDb();
+    await db.transaction('rw', toolTables(db), () => writeFeedTools(db, URL_A, 'v1', base.map((t) => toolRecord(URL_A, t))));
+    await db.feeds.put({ url: URL_A, contentVersion: 'v1' });
+    const before = (await db.toolIndexes.get(URL_A))!;
+    // New tools whose keys all sort after every key held, so all land in the last keys shard.
+    const late = (n: number) => tool({ id: `zz-${n}`, name: `Late ${n} (test)`, identifiers: { web: [{ origin: `https://zz${n}.${HOST}` }] } });
+    const added: Tool[] = [];
+    for (let day = 0; day < 4; day++) {
+      const batch = Array.from({ length: 250 }, (_, i) => late(day * 250 + i));
+      added.push(...batch);
+      await db.transaction('rw', toolTables(db), () => patchFeedTools(db, URL_A, patchOf(batch, [])));
+      await db.feeds.put({ url: URL_A, contentVersion: 'v1' });
+    }
+    const after = (await db.toolIndexes.get(URL_A))!;
+    expect(after.shardStarts.keys.length).toBeGreaterThan(before.shardStarts.keys.length + 1);
+    expect(after.shardStarts.keys).toEqual([...after.shardStarts.keys].sort());
+    expect(new Set(after.shardIds.keys).size).toBe(after.shardIds.keys.length);
+    const keyShards = (await db.toolShards.where('feedUrl').equals(URL_A).toArray()).filter((row) => row.id.includes(' keys '));
+    expect(keyShards).toHaveLength(after.shardStarts.keys.length);
+    for (const row of keyShards) expect(postingsBytes(row.postings), row.id).toBeLessThanOrEqual(2 * 32 * 1024);
+
+    const oracle = testDb();
+    const fresh = await oracle.transaction('rw', toolTables(oracle), () => writeFeedTools(oracle, URL_A, 'v1', [...base, ...added].map((t) => toolRecord(URL_A, t))));
+    await oracle.feeds.put({ url: URL_A, contentVersion: 'v1' });
+    expect(after.buckets).toEqual(fresh.buckets);
+    const reader = new ToolReader(db);
+    const oracleReader = new ToolReader(oracle);
+    for (const value of [...added.filter((_, i) => i % 37 === 0), added.at(-1)!, base[0]!, base.at(-1)!]) {
+      for (const key of identifierKeys(value.identifiers)) expect(ids(await reader.recordsWithKeys([key])), key).toEqual(ids(await oracleReader.recordsWithKeys([key])));
+    }
+    expect((await reader.keysWithPrefix('web:zz')).sort()).toEqual((await oracleReader.keysWithPrefix('web:zz')).sort());
+    expect(await reader.keysWithPrefix('web:zz')).toHaveLength(added.length);
+  }, 60_000);
 
   it('a shard of another version than its catalogue (a write between two reads) is never used: the read starts again', async () => {
     const db = testDb();
