@@ -47,6 +47,8 @@ export class ToolStream {
   private lastString: string | null = null;
   /** The last top-level tokens were the key "tools" and its colon. */
   private toolsNext = false;
+  /** A top-level "tools" list has been read. */
+  private toolsRead = false;
 
   write(text: string): unknown[] {
     const tools: unknown[] = [];
@@ -101,6 +103,10 @@ export class ToolStream {
           break;
         case OPEN_BRACKET:
           if (atTop && this.toolsNext) {
+            // JSON.parse keeps the last of two same-named keys; reading both lists would store tools
+            // that a publisher's or reviewer's JSON tools never show (a parser differential).
+            if (this.toolsRead) throw new FeedTextError('a second "tools" list');
+            this.toolsRead = true;
             this.envelope.push(text.slice(start, i + 1));
             this.inTools = true;
             this.last = 'opening';

@@ -59,6 +59,8 @@ describe('ToolStream: a feed read tool by tool', () => {
     ['text after the document', '{"tools":[]} x'],
     ['nothing at all', ''],
     ['a bare word for a tool', '{"tools":[tool]}'],
+    // JSON.parse would keep only the second list; reading both would store tools no JSON tool shows.
+    ['two "tools" lists', '{"tools":[{"id":"a"}],"format":"signpost-feed","tools":[{"id":"b"}]}'],
   ] as const;
   it.each(notJson)('throws FeedTextError for %s', (_name, text) => {
     for (const cuts of everyCut(text)) expect(() => read(text, cuts)).toThrow(FeedTextError);
