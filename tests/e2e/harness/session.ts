@@ -20,15 +20,27 @@ export interface StoreSession {
   close(): Promise<void>;
 }
 
+/**
+ * The address of the frame that made a request, or undefined for a page being opened: a
+ * navigation, or the first requests of a tab the popup opens (the printable handout), may come
+ * before Playwright knows their frame, and frame() then throws (it failed two of today's full runs).
+ */
+function frameUrlOf(request: Request): string | undefined {
+  if (request.isNavigationRequest()) return undefined;
+  try {
+    return request.frame().url();
+  } catch {
+    return undefined;
+  }
+}
+
 /** The site server, the built extension in Chromium, and the bundled registry synced: ready to visit pages. */
 export async function startStoreSession(options: Omit<LaunchOptions, 'hostRules'> = {}): Promise<StoreSession> {
   const site = await startSiteServer();
   const session = await launchWithExtension({ ...options, hostRules: site.hostRules });
   const extensionRequests: string[] = [];
   session.context.on('request', (request: Request) => {
-    // A navigation may come before its frame exists (a tab the popup opens), and frame() then
-    // throws; navigations are pages being opened, not requests Signpost makes on its own.
-    if (request.serviceWorker() || (!request.isNavigationRequest() && request.frame().url().startsWith('chrome-extension://'))) extensionRequests.push(request.url());
+    if (request.serviceWorker() || frameUrlOf(request)?.startsWith('chrome-extension://')) extensionRequests.push(request.url());
   });
   await waitForRegistry(session.serviceWorker);
   return {
