@@ -95,7 +95,7 @@ const chunkNumberOf = (id: string) => Number(id.slice(id.lastIndexOf(' ') + 1));
 /** The second range of chunk numbers; far above any feed's chunk count (200,000 tools are 782 chunks). */
 const STAGING_BASE = 1_000_000;
 const shardVersion = (index: ToolIndexRecord, key: string) => index.shardVersions?.[key] ?? index.version;
-const chunkVersion = (index: ToolIndexRecord, n: number) => index.chunkVersions?.[n] ?? index.version;
+const chunkVersion = (placement: ChunkPlacement, n: number) => placement.chunkVersions?.[n] ?? placement.version;
 
 export function toolRecord(feedUrl: string, tool: Tool): ToolRecord {
   return { id: `${feedUrl} ${tool.id}`, feedUrl, tool, keys: identifierKeys(tool.identifiers) };
@@ -424,7 +424,7 @@ export type ChunkPlacement = Pick<ToolIndexRecord, 'feedUrl' | 'version' | 'tool
 export async function chunkedRecords(chunks: ToolTables['toolChunks'], placement: ChunkPlacement): Promise<ToolRecord[]> {
   const count = Math.ceil(placement.toolCount / CHUNK_SIZE);
   const rows = await chunks.bulkGet(Array.from({ length: count }, (_, n) => chunkId(placement.feedUrl, (placement.chunkBase ?? 0) + n)));
-  return rows.flatMap((chunk, n) => (chunk?.version === (placement.chunkVersions?.[n] ?? placement.version) ? chunk.records.filter((record) => record !== null) : []));
+  return rows.flatMap((chunk, n) => (chunk?.version === chunkVersion(placement, n) ? chunk.records.filter((record) => record !== null) : []));
 }
 
 /** Every stored tool record of one feed, or of all feeds (export, tests, the CLI), read through each feed's catalogue. */
