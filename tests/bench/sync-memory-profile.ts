@@ -9,6 +9,9 @@
 //   … --collect-every 500: a full GC in the worker every 500 ms of the sync, leaving what it keeps alive
 //   … --by-alarm: no extension page open; the sync is started by the worker's own periodic alarm, as
 //     a scheduled sync is (the bench's page adds ~28 MB of Chromium's rendering code to the process)
+//   … --allocations promoted: where the sync's old-generation garbage comes from (V8's sampling heap
+//     profiler, counting what survived to a full GC, live or collected by one); --allocations all
+//     counts every allocation. Build unminified for names that mean something (vite minify: false).
 //   … --floor --extension /tmp/empty-extension: the stages before a sync only, for any unpacked
 //     extension (one whose worker does nothing gives Chromium's own floor for an extension process)
 import { readFileSync } from 'node:fs';
@@ -107,9 +110,30 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+/** The functions that allocated most during the sync, by bytes sampled, each with its caller. */
+function printAllocations({ profile }: { profile: { head: AllocationNode } }): void {
+  const bySite = new Map<string, number>();
+  const visit = (node: AllocationNode, stack: string) => {
+    const frame = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`;
+    const path = stack ? `${stack} < ${frame}` : frame;
+    if (node.selfSize) bySite.set(path, (bySite.get(path) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child, node.callFrame.functionName === '(root)' ? '' : frame);
+  };
+  visit(profile.head, '');
+  const total = [...bySite.values()].reduce((sum, bytes) => sum + bytes, 0);
+  console.log(`\nallocated during the sync (sampled): ${mb(total)} MB; by function < caller:`);
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${mb(bytes)} MB  ${site}`);
+}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, extension: { type: 'string' }, floor: { type: 'boolean', default: false }, 'by-alarm': { type: 'boolean', default: false }, settle: { type: 'string', default: '3000' }, 'collect-every': { type: 'string' } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, extension: { type: 'string' }, floor: { type: 'boolean', default: false }, 'by-alarm': { type: 'boolean', default: false }, settle: { type: 'string', default: '3000' }, 'collect-every': { type: 'string' }, allocations: { type: 'string' } } });
 /** Forces a full GC in the worker this often during the sync: what is then left is what the sync keeps alive. */
 const collectEveryMs = values['collect-every'] ? Number(values['collect-every']) : undefined;
 const size = Number(values.size);
@@ -187,10 +211,14 @@ try {
         await sleep(100);
       }
     })();
+    // Objects a scavenge collected never reached the old generation, whose garbage is what makes the
+    // heap grow between full GCs; "all" counts them too (and slows the sync several times over).
+    if (values.allocations) await devTools.send('HeapProfiler.startSampling', { samplingInterval: 65536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: values.allocations === 'all' }, worker);
     const outcome = tab ? await tab.evaluate((url) => browser.runtime.sendMessage({ type: 'sync-feed', url }) as Promise<SyncOutcome>, manifestUrl) : await syncByAlarm(manifestUrl);
     const ms = Date.now() - started;
     syncing = false;
     await sampling;
+    if (values.allocations) printAllocations(await devTools.send<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling', {}, worker));
     const { hwm } = processMemory(pid);
     if (outcome.status !== 'updated') throw new Error(`sync: ${JSON.stringify(outcome)}`);
     console.log(`\nsync of ${size} tools: ${ms} ms, peak resident (VmHWM) ${mb(hwm)} MB`);
@@ -203,6 +231,13 @@ try {
     const heaps = samples.map((sample) => sample.heap).filter((heap) => heap !== null);
     console.log(`highest sampled: rss ${mb(peak.rss)}, heap used ${mb(Math.max(...heaps.map((heap) => heap.used)))}, heap total ${mb(Math.max(...heaps.map((heap) => heap.total)))} (MB)\n`);
     await stage('sync done');
+    // What the process gives back by itself (V8's memory reducer, the worker stopping when idle).
+    let waited = 0;
+    for (const seconds of [10, 30, 60]) {
+      await sleep((seconds - waited) * 1000);
+      waited = seconds;
+      await stage(`${seconds} s after the sync`);
+    }
     await stage('  after a full GC', { collect: true });
   }
 } finally {
