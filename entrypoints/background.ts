@@ -14,6 +14,7 @@ import { SignpostDatabase } from '@/lib/storage/db';
 import { onTablesWritten } from '@/lib/storage/changes';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { ToolReader } from '@/lib/storage/tool-store';
+import { setAsideDamagedCopy } from '@/lib/sync/sync';
 
 const SYNC_ALARM = 'signpost-sync';
 const SYNC_PERIOD_MINUTES = 6 * 60;
@@ -32,7 +33,12 @@ export default defineBackground(() => {
       await browser.permissions.remove({ origins: [pattern] });
     },
   });
-  const reader = new ToolReader(db);
+  // A stored copy found damaged is set aside and downloaded again (lib/storage/stored-rows.ts).
+  const onDamaged = (url: string, version: string) =>
+    void setAsideDamagedCopy(db, url, version, Date.now())
+      .then((setAside) => (setAside ? feeds.sync(url) : undefined))
+      .catch((error: unknown) => console.warn('Signpost: setting a damaged copy aside failed', error));
+  const reader = new ToolReader(db, onDamaged);
 
   const showBadge = async (tabId: number, reply: LookupReply) => {
     const badge = badgeFor(reply);
@@ -42,7 +48,7 @@ export default defineBackground(() => {
   };
 
   // The signposting record and its safety follow-ups (docs/monitoring.md), raised after every sync.
-  const searchSource = dexieSearchSource(db);
+  const searchSource = dexieSearchSource(db, onDamaged);
   const myConditions = async () => (await loadProfile(db)).myConditions;
   const signposting = signpostingActions({
     db,

@@ -24,8 +24,9 @@ export interface SearchSource extends CardSource {
   prepareSearch(): Promise<void>;
 }
 
-export function dexieSearchSource(db: SignpostDatabase): SearchSource {
-  const reader = new ToolReader(db);
+/** `onDamaged`: see ToolReader (the worker sets a damaged copy aside and downloads the feed again). */
+export function dexieSearchSource(db: SignpostDatabase, onDamaged?: (feedUrl: string, version: string) => void): SearchSource {
+  const reader = new ToolReader(db, onDamaged);
   return {
     ...dexieRegistrySource(db, reader),
     recordsWithWordPrefix: (prefix, limit) => reader.recordsWithWordPrefix(prefix, limit),

@@ -8,6 +8,7 @@ import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
 import { EMPTY_POSTINGS, PostingsBuilder, addPositionsWithPrefix, positionsOf, postingsBytes, shardOf, shardsWithPrefix, splitPostings, termsStartingWith, updatePostings, type Postings } from './postings';
 import { onTablesWritten } from './changes';
+import { DamagedCopy, checkChunkRecords, checkIndexRow, checkShardRow, checkToolRecord } from './stored-rows';
 import type { FeedRecord, SignpostDatabase } from './db';
 
 // A feed's tools as IndexedDB holds them (schema v9): tools in chunks of CHUNK_SIZE, and the index
@@ -185,13 +186,24 @@ export function storedState(index: ToolIndexRecord, envelope: StateEnvelope, not
 /** A patch that does not fit the stored copy: the caller downloads the snapshot instead. */
 export class PatchMismatch extends Error {}
 
-/** Rows of a stored version, read inside the caller's transaction; a missing or stale row means the copy cannot be patched. */
-async function currentRows<T extends { version: string }>(table: Table<T, string>, ids: string[], versions: string[]): Promise<T[]> {
+/** Rows of a stored version, read inside the caller's transaction; a missing, stale or damaged row means the copy cannot be patched. */
+async function currentRows<T extends { version: string }>(table: Table<T, string>, ids: string[], versions: string[], check: (row: T) => void): Promise<T[]> {
   const rows = await table.bulkGet(ids);
   return rows.map((row, i) => {
     if (row === undefined || row.version !== versions[i]) throw new PatchMismatch('the stored copy is incomplete');
+    patchable(() => check(row));
     return row;
   });
+}
+
+/** Runs a check of stored rows for a patch: a damaged copy is not patched but replaced by the snapshot. */
+function patchable(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof DamagedCopy) throw new PatchMismatch(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -202,13 +214,15 @@ async function currentRows<T extends { version: string }>(table: Table<T, string
 export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Patch): Promise<{ index: ToolIndexRecord; replaced: Tool[] }> {
   const index = await db.toolIndexes.get(feedUrl);
   if (!index?.buckets) throw new PatchMismatch('the stored copy has no digests to patch');
+  patchable(() => checkIndexRow(index, feedUrl, TERM_KINDS, STATE_BUCKETS, DIGEST_BYTES));
+  const checkShard = (ids: boolean) => (row: ToolShardRecord) => checkShardRow(row, feedUrl, index.toolCount, DIGEST_BYTES, ids);
   const version = crypto.randomUUID();
 
   // The buckets of every id the patch names: where each tool is, and its digest.
   const touchedBuckets = [...new Set([...patch.remove, ...patch.upsert.map((tool) => tool.id)].map(stateBucket))];
   const heldBuckets = touchedBuckets.filter((bucket) => index.bucketSizes[bucket]! > 0);
   const bucketKeys = heldBuckets.map((bucket) => shardKey('ids', bucket));
-  const bucketRows = await currentRows(db.toolShards, bucketKeys.map((key) => shardId(feedUrl, key)), bucketKeys.map((key) => shardVersion(index, key)));
+  const bucketRows = await currentRows(db.toolShards, bucketKeys.map((key) => shardId(feedUrl, key)), bucketKeys.map((key) => shardVersion(index, key)), checkShard(true));
   const buckets = new Map(touchedBuckets.map((bucket) => [bucket, new Map<string, BucketEntry>()]));
   heldBuckets.forEach((bucket, i) => {
     for (const entry of bucketEntries(bucketRows[i])) buckets.get(bucket)!.set(entry.recordId, entry);
@@ -238,7 +252,7 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
   const base = index.chunkBase ?? 0;
   const touchedChunks = [...new Set([...placed.keys()].map((position) => Math.floor(position / CHUNK_SIZE)))];
   const existingChunks = touchedChunks.filter((n) => n * CHUNK_SIZE < index.toolCount);
-  const oldChunks = new Map((await currentRows(db.toolChunks, existingChunks.map((n) => chunkId(feedUrl, base + n)), existingChunks.map((n) => chunkVersion(index, n)))).map((chunk, i) => [existingChunks[i]!, chunk]));
+  const oldChunks = new Map((await currentRows(db.toolChunks, existingChunks.map((n) => chunkId(feedUrl, base + n)), existingChunks.map((n) => chunkVersion(index, n)), (chunk) => checkChunkRecords(chunk.records, feedUrl))).map((chunk, i) => [existingChunks[i]!, chunk]));
   const rewritten = new Map(touchedChunks.map((n): [number, ToolChunkRecord] => [n, { id: chunkId(feedUrl, base + n), feedUrl, version, records: [...(oldChunks.get(n)?.records ?? [])] }]));
   const replaced: ToolRecord[] = [];
   for (const [position, record] of placed) {
@@ -267,7 +281,7 @@ export async function patchFeedTools(db: ToolTables, feedUrl: string, patch: Pat
     const keys = numbers.map((n) => shardKey(kind, numbering[n]!));
     // A shard first created by this patch (the kind had no terms) has no row yet.
     const existing = created ? [] : keys;
-    const rows = new Map((await currentRows(db.toolShards, existing.map((key) => shardId(feedUrl, key)), existing.map((key) => shardVersion(index, key)))).map((row, i) => [existing[i]!, row]));
+    const rows = new Map((await currentRows(db.toolShards, existing.map((key) => shardId(feedUrl, key)), existing.map((key) => shardVersion(index, key)), checkShard(false))).map((row, i) => [existing[i]!, row]));
     let nextId = Math.max(-1, ...numbering) + 1;
     numbers.forEach((n, i) => {
       const inShard = pairs.filter(([term]) => shardOf(starts, term) === n);
@@ -485,9 +499,20 @@ export class ToolReader {
   private readonly shards = new LoadCache<ToolShardRecord>(SHARD_CACHE_LIMIT);
   private readonly chunks = new LoadCache<ToolChunkRecord | undefined>(CHUNK_CACHE_LIMIT);
   private readonly endorsed = new LoadCache<ToolRecord[]>(ALTERNATIVES_CACHE_LIMIT);
+  /** Stored versions found damaged (`${feedUrl} ${version}`): left out of every answer until the feed is stored again. */
+  private readonly damaged = new Set<string>();
 
-  constructor(private readonly db: SignpostDatabase) {
+  /** `onDamaged` hears once of each stored version found damaged, to set it aside and download the feed again. */
+  constructor(
+    private readonly db: SignpostDatabase,
+    private readonly onDamaged?: (feedUrl: string, version: string) => void,
+  ) {
     onTablesWritten(db, ['feeds'], () => this.forget());
+  }
+
+  /** Whether the reader found this feed's stored copy damaged (a card must not count it as checked). */
+  isDamaged(feed: FeedRecord): boolean {
+    return this.damaged.has(`${feed.url} ${feed.contentVersion}`);
   }
 
   forget(): void {
@@ -503,7 +528,13 @@ export class ToolReader {
     const keys = await this.fresh(async () => {
       const found: string[] = [];
       for (const index of await this.currentIndexes()) {
-        for (const n of shardsWithPrefix(index.shardStarts.keys, prefix)) found.push(...termsStartingWith((await this.shard(index, termShardKey(index, 'keys', n))).postings, prefix));
+        found.push(
+          ...(await this.guarded(index, [], async () => {
+            const terms: string[] = [];
+            for (const n of shardsWithPrefix(index.shardStarts.keys, prefix)) terms.push(...termsStartingWith((await this.shard(index, termShardKey(index, 'keys', n))).postings, prefix));
+            return terms;
+          })),
+        );
       }
       return found;
     });
@@ -538,7 +569,7 @@ export class ToolReader {
   async countWordPrefix(prefix: string, cap: number): Promise<number> {
     return this.fresh(async () => {
       let count = 0;
-      for (const index of await this.currentIndexes()) count += (await this.positionsWithWordPrefix(index, prefix, cap - count)).length;
+      for (const index of await this.currentIndexes()) count += (await this.guarded(index, [], () => this.positionsWithWordPrefix(index, prefix, cap - count))).length;
       return Math.min(count, cap);
     });
   }
@@ -563,15 +594,40 @@ export class ToolReader {
 
   private async currentIndexes(): Promise<ToolIndexRecord[]> {
     const feeds = await this.feeds();
-    const indexes = await Promise.all(feeds.filter((feed) => feed.contentVersion).map((feed) => this.index(feed)));
+    const current = feeds.filter((feed) => feed.contentVersion && !this.isDamaged(feed));
+    const indexes = await Promise.all(current.map((feed) => this.index(feed).catch((error: unknown) => this.setAside(error, feed.url, feed.contentVersion!, undefined))));
     return indexes.filter((index) => index !== undefined);
   }
 
   private index(feed: FeedRecord): Promise<ToolIndexRecord | undefined> {
     return this.indexes.get(`${feed.url} ${feed.contentVersion}`, async () => {
       const row = await this.db.toolIndexes.get(feed.url);
-      return row?.version === feed.contentVersion ? row : undefined;
+      if (row?.version !== feed.contentVersion) return undefined;
+      checkIndexRow(row, feed.url, TERM_KINDS, STATE_BUCKETS, DIGEST_BYTES);
+      return row;
     });
+  }
+
+  /** One feed's part of an answer; a damaged copy leaves that feed out of it (and is reported), never the other feeds. */
+  private async guarded<T>(index: ToolIndexRecord, without: T, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      return this.setAside(error, index.feedUrl, index.version, without);
+    }
+  }
+
+  private setAside<T>(error: unknown, feedUrl: string, version: string, without: T): T {
+    if (!(error instanceof DamagedCopy)) throw error;
+    const key = `${feedUrl} ${version}`;
+    if (!this.damaged.has(key)) {
+      this.damaged.add(key);
+      // Answers cached before the damage was met may hold this feed's tools.
+      this.forget();
+      console.warn(`Signpost: ${error.message} Its claims are left out until it is downloaded again.`);
+      this.onDamaged?.(feedUrl, version);
+    }
+    return without;
   }
 
   /** A shard of the version `index` describes; StaleRead if the row holds another. */
@@ -581,6 +637,7 @@ export class ToolReader {
     return this.shards.get(`${id} ${version}`, async () => {
       const row = await this.db.toolShards.get(id);
       if (row?.version !== version) throw new StaleRead();
+      checkShardRow(row, index.feedUrl, index.toolCount, DIGEST_BYTES, key.startsWith('ids '));
       return row;
     });
   }
@@ -610,21 +667,28 @@ export class ToolReader {
     return this.fresh(async () => {
       const found: ToolRecord[] = [];
       for (const index of await this.currentIndexes()) {
-        const positions = (await find(index)).slice(0, limit - found.length);
-        const chunks = await Promise.all([...new Set(positions.map((position) => Math.floor(position / CHUNK_SIZE)))].map(async (n) => [n, await this.chunk(index, n)] as const));
-        const byNumber = new Map(chunks);
-        for (const position of positions) {
-          const number = Math.floor(position / CHUNK_SIZE);
-          const chunk = byNumber.get(number);
-          const record = chunk?.records[position % CHUNK_SIZE];
-          if (chunk?.version !== chunkVersion(index, number) || !record) throw new StaleRead();
-          found.push(record);
-        }
+        found.push(...(await this.guarded(index, [], () => this.recordsAt(index, find, limit - found.length))));
         if (found.length >= limit) break;
       }
       return found;
     });
   }
+
+  private async recordsAt(index: ToolIndexRecord, find: (index: ToolIndexRecord) => Promise<number[]>, limit: number): Promise<ToolRecord[]> {
+    const positions = (await find(index)).slice(0, limit);
+    const chunks = await Promise.all([...new Set(positions.map((position) => Math.floor(position / CHUNK_SIZE)))].map(async (n) => [n, await this.chunk(index, n)] as const));
+    const byNumber = new Map(chunks);
+    return positions.map((position) => {
+      const number = Math.floor(position / CHUNK_SIZE);
+      const chunk = byNumber.get(number);
+      // Another version: a write landed between two reads. This version with no tool there: damage.
+      if (chunk?.version !== chunkVersion(index, number)) throw new StaleRead();
+      const record: unknown = Array.isArray(chunk.records) ? chunk.records[position % CHUNK_SIZE] : undefined;
+      checkToolRecord(record, index.feedUrl);
+      return record;
+    });
+  }
 }
 
 const unique = (positions: number[]) => [...new Set(positions)];
+

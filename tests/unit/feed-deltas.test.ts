@@ -2,7 +2,7 @@
 // publications behind downloads only the patch and checks the result against the signed state; a
 // bad, missing, foreign or mismatched patch, or a cut-off snapshot, never costs the copy it holds.
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { diffFeeds, feedState, readPatch, type Patch } from '@/lib/feed/delta';
 import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
 import { parseFeed } from '@/lib/feed/parse';
@@ -12,7 +12,8 @@ import { INLINE_PATCH_BYTES, MANIFEST_FILE, publishFeed, type Folder } from '@/l
 import { previewFeed } from '@/lib/settings/feeds';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { ToolReader, storedToolRecords } from '@/lib/storage/tool-store';
-import { syncFeed, type SyncOutcome } from '@/lib/sync/sync';
+import { feedSummary } from '@/lib/storage/registry-source';
+import { setAsideDamagedCopy, storeFeed, syncFeed, type SyncOutcome } from '@/lib/sync/sync';
 import { testDb } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch } from '../helpers/fetch';
@@ -243,6 +244,70 @@ describe('fault suite: the copy held is never lost, and one full snapshot repair
     await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) });
     expect(await sync(START + DAY_MS)).toMatchObject({ status: 'failed', error: { code: 'bad-signature', message: expect.stringContaining('does not match the hash') } });
     expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+  });
+
+  it('a copy held with a damaged row is patched no further: the patch meets the damage and the snapshot is taken whole', async () => {
+    const { host, db, sync, big } = await behindByOne();
+    // The first chunk's tools lose their endorsements list (a copy written wrong, or damaged on disk).
+    const chunk = (await db.toolChunks.where('feedUrl').equals(MANIFEST_URL).first())!;
+    await db.toolChunks.put({ ...chunk, records: chunk.records.map((record) => record && { ...record, tool: { ...record.tool, endorsements: null } }) } as never);
+    const before = host.log.length;
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'updated' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toContain('snapshots/2.json');
+    expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(big)));
+    expect((await new ToolReader(db).recordsWithKeys(['apple:1000000000'])).map((record) => record.tool.endorsements[0]?.status)).toEqual(['recommended']);
+  });
+});
+
+describe('a stored copy found damaged is set aside and downloaded again (hazard H46)', () => {
+  it('set aside, it counts as no source; the next sync downloads it whole though the feed has not changed, and answers again', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    await sync(START);
+    const version = (await db.feeds.get(MANIFEST_URL))!.contentVersion!;
+    for (const shard of await db.toolShards.where('feedUrl').equals(MANIFEST_URL).toArray()) await db.toolShards.put({ ...shard, postings: null } as never);
+    const onDamaged = vi.fn();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await new ToolReader(db, onDamaged).recordsWithKeys(['apple:1000000001'])).toEqual([]);
+    expect(onDamaged).toHaveBeenCalledWith(MANIFEST_URL, version);
+
+    expect(await setAsideDamagedCopy(db, MANIFEST_URL, version, START + 1000)).toBe(true);
+    const row = await db.feeds.get(MANIFEST_URL);
+    expect(row).toMatchObject({ lastError: { code: 'storage', message: expect.stringContaining('damaged') } });
+    expect(row?.contentVersion).toBeUndefined();
+    expect(feedSummary(row!)).toBeNull();
+    expect(await db.toolShards.where('feedUrl').equals(MANIFEST_URL).count()).toBe(0);
+    expect(await db.toolChunks.where('feedUrl').equals(MANIFEST_URL).count()).toBe(0);
+
+    const before = host.log.length;
+    expect(await sync(START + 2000)).toMatchObject({ status: 'updated', counts: { tools: 300 } });
+    // No conditional request (a 304 would keep nothing), no patch: the manifest and the snapshot.
+    expect(lastRequests(host, before).map((entry) => [entry.path, entry.status])).toEqual([
+      [MANIFEST_FILE, 200],
+      ['snapshots/1.json', 200],
+    ]);
+    expect((await new ToolReader(db).recordsWithKeys(['apple:1000000001'])).map((record) => record.tool.id)).toEqual(['tool-0001']);
+    expect(feedSummary((await db.feeds.get(MANIFEST_URL))!)).not.toBeNull();
+  });
+
+  it('a feed imported from a file, which no sync can fetch again, is set aside with its error asking for the file again', async () => {
+    const db = testDb();
+    const url = 'file:///team-notes.json';
+    await storeFeed(db, url, { feed: v1, quarantined: [] }, { at: START, importedFrom: { fileName: 'team-notes.json', at: START } });
+    expect(await setAsideDamagedCopy(db, url, (await db.feeds.get(url))!.contentVersion!, START + 1000)).toBe(true);
+    expect((await db.feeds.get(url))?.lastError?.message).toContain('Import its file again');
+  });
+
+  it('leaves alone a copy stored since the damaged one was read', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const { db, sync } = client(staticHost(files), pair);
+    await sync(START);
+    expect(await setAsideDamagedCopy(db, MANIFEST_URL, 'an-older-version', START + 1000)).toBe(false);
+    expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+    expect((await db.feeds.get(MANIFEST_URL))?.lastError).toBeUndefined();
   });
 });
 
