@@ -483,8 +483,12 @@ class LoadCache<T> {
   }
 }
 
-/** Rows of two versions met while reading: a write landed between two reads. */
-class StaleRead extends Error {}
+/** Rows of two versions met while reading: a write landed between two reads, or a row is damaged. */
+class StaleRead extends Error {
+  constructor(readonly index: ToolIndexRecord) {
+    super(`a row of ${index.feedUrl} is of another version than its catalogue names, or missing`);
+  }
+}
 
 /**
  * Reads tools through the catalogue and shards, caching feeds, catalogues, shards and chunks in
@@ -636,7 +640,7 @@ export class ToolReader {
     const version = shardVersion(index, key);
     return this.shards.get(`${id} ${version}`, async () => {
       const row = await this.db.toolShards.get(id);
-      if (row?.version !== version) throw new StaleRead();
+      if (row?.version !== version) throw new StaleRead(index);
       checkShardRow(row, index.feedUrl, index.toolCount, DIGEST_BYTES, key.startsWith('ids '));
       return row;
     });
@@ -647,17 +651,24 @@ export class ToolReader {
     return this.chunks.get(id, () => this.db.toolChunks.get(id));
   }
 
-  /** Runs `read` once more from fresh rows if it met two versions; a second time is an error. */
+  /**
+   * Runs `read` again from fresh rows while it meets two versions (a write landed between two
+   * reads). A feed whose rows still disagree with its current catalogue on the third read is not
+   * being rewritten but damaged (a row missing, say): it is set aside, and the others answer.
+   */
   private async fresh<T>(read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      if (!(error instanceof StaleRead)) throw error;
-      this.forget();
+    const misses = new Map<string, number>();
+    for (;;) {
       try {
         return await read();
-      } catch (again) {
-        throw again instanceof StaleRead ? new Error('The registry changed while it was being read.') : again;
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
+        const { feedUrl, version } = error.index;
+        const key = `${feedUrl} ${version}`;
+        const missed = (misses.get(key) ?? 0) + 1;
+        misses.set(key, missed);
+        if (missed < STALE_READS_BEFORE_DAMAGE) this.forget();
+        else this.setAside(new DamagedCopy(feedUrl, error.message), feedUrl, version, undefined);
       }
     }
   }
@@ -682,7 +693,7 @@ export class ToolReader {
       const number = Math.floor(position / CHUNK_SIZE);
       const chunk = byNumber.get(number);
       // Another version: a write landed between two reads. This version with no tool there: damage.
-      if (chunk?.version !== chunkVersion(index, number)) throw new StaleRead();
+      if (chunk?.version !== chunkVersion(index, number)) throw new StaleRead(index);
       const record: unknown = Array.isArray(chunk.records) ? chunk.records[position % CHUNK_SIZE] : undefined;
       checkToolRecord(record, index.feedUrl);
       return record;
@@ -691,4 +702,6 @@ export class ToolReader {
 }
 
 const unique = (positions: number[]) => [...new Set(positions)];
+/** Reads of one stored version that meet rows of another before it is taken for damaged. */
+const STALE_READS_BEFORE_DAMAGE = 3;
 

@@ -1,5 +1,6 @@
 // A feed's stored copy that is not what Signpost writes (principle 4: stored data is input too):
-// the reader leaves that feed out of every answer, reports it once, and answers from the others;
+// the reader leaves that feed out of every answer, reports it once, and answers from the others
+// (a row missing or of another version, met again on a third read from fresh rows, counts too);
 // before, one damaged row threw for every feed's lookups. Hazard log H46.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -43,6 +44,9 @@ const DAMAGES: [string, Damage][] = [
   ['a tool whose endorsements are not a list', eachChunk((chunk) => ({ records: chunk.records.map((record) => record && { ...record, tool: { ...record.tool, endorsements: 'recommended' } }) }))],
   ['a record of another feed', eachChunk((chunk) => ({ records: chunk.records.map((record) => ({ ...record, feedUrl: GOOD })) }))],
   ['a chunk with its tools gone', eachChunk(() => ({ records: [] }))],
+  ['shard rows missing', async (db) => void (await db.toolShards.where('feedUrl').equals(DAMAGED).delete())],
+  ['chunk rows missing', async (db) => void (await db.toolChunks.where('feedUrl').equals(DAMAGED).delete())],
+  ['shards of a version no catalogue names', eachShard(() => ({ version: 'a-version-never-stored' }))],
   ['a catalogue without its shard lists', catalogue(() => ({ shardStarts: null }))],
   ['a catalogue with too few state buckets', catalogue(() => ({ bucketSizes: new Uint32Array(3) }))],
 ];

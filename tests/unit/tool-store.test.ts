@@ -86,16 +86,30 @@ describe('tools stored in chunks', () => {
     other.close();
   });
 
-  it('a chunk of another version than its index (a write between two reads) is never mixed in: the read starts again', async () => {
+  it('a chunk of another version than its index is never mixed in: the read starts again, and a copy that stays so is set aside as damaged', async () => {
     const db = testDb();
     await withFeeds(db, { [URL_A]: feed({ sequence: 1, tools: tools(3) }) });
-    const reader = new ToolReader(db);
+    const onDamaged = vi.fn();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const reader = new ToolReader(db, onDamaged);
     await reader.feeds();
     // The index is cached for version 1; the chunk on disk now says otherwise, as after a write
     // that the reader has not yet heard of. It must not answer from that chunk.
     const [chunk] = await db.toolChunks.toArray();
     await db.toolChunks.put({ ...chunk!, version: 'another', records: [] });
-    await expect(reader.recordsWithKeys(['apple:1000000001'])).rejects.toThrow('The registry changed while it was being read.');
+    expect(await reader.recordsWithKeys(['apple:1000000001'])).toEqual([]);
+    expect(onDamaged).toHaveBeenCalledWith(URL_A, (await db.feeds.get(URL_A))!.contentVersion);
+  });
+
+  it('a write landing between two reads: the read starts again from fresh rows and answers, with nothing taken for damage', async () => {
+    const db = testDb();
+    await withFeeds(db, { [URL_A]: feed({ sequence: 1, tools: tools(3) }) });
+    const onDamaged = vi.fn();
+    const reader = new ToolReader(db, onDamaged);
+    const [chunk] = await db.toolChunks.toArray();
+    vi.spyOn(db.toolChunks, 'get').mockResolvedValueOnce({ ...chunk!, version: 'being-replaced' });
+    expect(ids(await reader.recordsWithKeys(['apple:1000000001']))).toEqual(['tool-1']);
+    expect(onDamaged).not.toHaveBeenCalled();
   });
 
   it('a read that fails (storage busy) is not remembered: the next lookup reads again', async () => {
@@ -221,14 +235,20 @@ describe('patching the sharded index in place (issue #15)', () => {
     expect(await reader.keysWithPrefix('web:zz')).toHaveLength(added.length);
   }, 60_000);
 
-  it('a shard of another version than its catalogue (a write between two reads) is never used: the read starts again', async () => {
+  it('a shard of another version than its catalogue is never used: the read starts again, and a copy that stays so is set aside as damaged', async () => {
     const db = testDb();
     await withFeeds(db, { [URL_A]: feed({ sequence: 1, tools: tools(3) }) });
-    const reader = new ToolReader(db);
+    const onDamaged = vi.fn();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const reader = new ToolReader(db, onDamaged);
     await reader.feeds();
     const shard = (await db.toolShards.toArray()).find((row) => row.id.endsWith(' keys 0'))!;
     await db.toolShards.put({ ...shard, version: 'another' });
-    await expect(reader.recordsWithKeys(['apple:1000000001'])).rejects.toThrow('The registry changed while it was being read.');
+    const get = vi.spyOn(db.toolShards, 'get');
+    expect(await reader.recordsWithKeys(['apple:1000000001'])).toEqual([]);
+    // Read three times from fresh rows before it was judged damaged.
+    expect(get.mock.calls.filter(([id]) => (id as unknown) === shard.id)).toHaveLength(3);
+    expect(onDamaged).toHaveBeenCalledTimes(1);
   });
 
   it('a patch on a copy missing a shard it needs is refused whole (PatchMismatch), nothing written', async () => {
