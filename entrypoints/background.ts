@@ -14,7 +14,7 @@ import { SignpostDatabase } from '@/lib/storage/db';
 import { onTablesWritten } from '@/lib/storage/changes';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { ToolReader } from '@/lib/storage/tool-store';
-import { setAsideDamagedCopy } from '@/lib/sync/sync';
+import { repairDamagedCopies } from '@/lib/storage/set-aside';
 
 const SYNC_ALARM = 'signpost-sync';
 const SYNC_PERIOD_MINUTES = 6 * 60;
@@ -34,10 +34,7 @@ export default defineBackground(() => {
     },
   });
   // A stored copy found damaged is set aside and downloaded again (lib/storage/stored-rows.ts).
-  const onDamaged = (url: string, version: string) =>
-    void setAsideDamagedCopy(db, url, version, Date.now())
-      .then((setAside) => (setAside ? feeds.sync(url) : undefined))
-      .catch((error: unknown) => console.warn('Signpost: setting a damaged copy aside failed', error));
+  const onDamaged = repairDamagedCopies(db, (url) => feeds.sync(url));
   const reader = new ToolReader(db, onDamaged);
 
   const showBadge = async (tabId: number, reply: LookupReply) => {

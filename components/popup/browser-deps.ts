@@ -3,12 +3,15 @@ import { dexieSearchSource } from '@/lib/search/registry-search';
 import { loadProfile } from '@/lib/settings/profile';
 import { handoutQuery } from '@/lib/signposting/handout';
 import { SignpostDatabase } from '@/lib/storage/db';
+import { repairDamagedCopies } from '@/lib/storage/set-aside';
 import { dexieHiddenCardsPort } from '../hidden-cards-port';
 import { messageSignpostingPort } from '../signposting/message-port';
 import type { CurrentTab, PopupDeps, RegistryDeps } from './deps';
 
 export function browserRegistryDeps(db: SignpostDatabase): RegistryDeps {
-  return { source: dexieSearchSource(db), now: Date.now, signposting: messageSignpostingPort() };
+  // A copy this page's reader finds damaged is set aside here; the worker downloads it again (H46).
+  const onDamaged = repairDamagedCopies(db, (url) => browser.runtime.sendMessage({ type: 'sync-feed', url }));
+  return { source: dexieSearchSource(db, onDamaged), now: Date.now, signposting: messageSignpostingPort() };
 }
 
 export function browserPopupDeps(): PopupDeps {

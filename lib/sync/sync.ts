@@ -10,7 +10,8 @@ import type { Feed, Tool } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
 import type { FeedNote } from '../notes/schema';
 import type { FeedRecord, SignpostDatabase, TeamNoteRecord } from '../storage/db';
-import { PatchMismatch, StagedTools, deleteFeedTools, patchFeedTools, storedState, toolRecord, toolTables, writeFeedTools } from '../storage/tool-store';
+import { withdrawStoredCopy } from '../storage/set-aside';
+import { PatchMismatch, StagedTools, patchFeedTools, storedState, toolRecord, toolTables, writeFeedTools } from '../storage/tool-store';
 import { DEFAULT_TIMEOUT_MS, downloadFeed, downloadStream, type DownloadOptions } from './download';
 import { SyncError, type SyncErrorCode } from './errors';
 
@@ -414,25 +415,3 @@ async function recordFailure(db: SignpostDatabase, url: string, at: number, fail
   }
 }
 
-/** Removes a feed's stored tools and team notes, keeping only who published it and why it went; inside a transaction over those tables. */
-async function withdrawStoredCopy(db: SignpostDatabase, url: string, stored: FeedRecord | undefined, lastError: NonNullable<FeedRecord['lastError']>): Promise<void> {
-  await deleteFeedTools(db, url);
-  await db.teamNotes.where('feedUrl').equals(url).delete();
-  await db.feeds.put({ url, ...(stored?.publisher ? { publisher: stored.publisher } : {}), lastAttemptAt: lastError.at, lastError, withdrawn: true });
-}
-
-/**
- * Sets aside a stored copy the reader found damaged (lib/storage/stored-rows.ts), so that no card
- * counts the feed as checked and the next sync downloads it whole: the row keeps no version, so no
- * conditional request can answer "unchanged" and no patch is tried on it. Only the version found
- * damaged is removed; one stored since is left alone. Returns whether it was removed.
- */
-export async function setAsideDamagedCopy(db: SignpostDatabase, url: string, version: string, at: number): Promise<boolean> {
-  return db.transaction('rw', [db.feeds, ...toolTables(db), db.teamNotes], async () => {
-    const stored = await db.feeds.get(url);
-    if (!stored || stored.contentVersion !== version) return false;
-    const again = stored.importedFrom ? 'Import its file again to show its claims.' : 'It is being downloaded again; its claims are not shown until then.';
-    await withdrawStoredCopy(db, url, stored, { code: 'storage', message: `Signpost's stored copy of this feed was damaged, so it was set aside. ${again}`, at });
-    return true;
-  });
-}

@@ -26,6 +26,8 @@ let session: ExtensionSession;
 let worker: WorkerControl;
 /** An extension page that writes the database directly, as damage would, without the worker. */
 let inspector: Page;
+/** The feed's address, published by the first test. */
+let feedUrl: string;
 
 beforeAll(async () => {
   feeds = await startFeedServer();
@@ -40,9 +42,9 @@ afterAll(async () => {
   await Promise.allSettled([session?.close(), feeds?.close()]);
 });
 
-/** Empties the postings of every index shard of the feed: what a writer's bug or a damaged profile could leave. */
-function damageShards(url: string): Promise<number> {
-  return inspector.evaluate(async (url) => {
+/** Empties the postings of the feed's index shards (of one kind, or all): what a writer's bug or a damaged profile could leave. */
+function damageShards(url: string, kind = ''): Promise<number> {
+  return inspector.evaluate(async ({ url, kind }) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('signpost');
       open.onsuccess = () => resolve(open.result);
@@ -56,17 +58,28 @@ function damageShards(url: string): Promise<number> {
         all.onsuccess = () => resolve(all.result);
         all.onerror = () => reject(all.error);
       });
-      for (const row of rows) shards.put({ ...row, postings: null });
+      const damaged = rows.filter((row) => row.id.startsWith(`${url} ${kind}`));
+      for (const row of damaged) shards.put({ ...row, postings: null });
       await new Promise<void>((resolve, reject) => {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
-      return rows.length;
+      return damaged.length;
     } finally {
       db.close();
     }
-  }, url);
+  }, { url, kind });
 }
+
+/** The feed's row once a version other than `damaged` is stored and nothing is wrong. */
+const storedAgain = (url: string, damaged: string | undefined) =>
+  waitFor(
+    async () => {
+      const row: FeedRecord | undefined = await feedRow(url);
+      return row?.contentVersion && row.contentVersion !== damaged && row.lastError === undefined ? row : undefined;
+    },
+    { timeoutMs: 20_000, message: 'the damaged copy to be set aside and the feed stored again' },
+  );
 
 const lookup = async () => (await sendFromExtensionPage(session, { type: 'lookup', url: storePage })) as LookupReply;
 const feedRow = async (url: string) => (await readFeeds(session.serviceWorker)).find((row) => row.url === url);
@@ -74,7 +87,7 @@ const toolIdsIn = (reply: LookupReply) => reply.matches.flatMap((match) => match
 
 describe('a damaged stored copy in the browser', () => {
   test('the card answers without the feed, the worker downloads it again at once, and the next card has its claim', async () => {
-    const url = feeds.publish('/damaged/registry.json', registry);
+    const url = (feedUrl = feeds.publish('/damaged/registry.json', registry));
     await waitFor(() => writeSubscriptions(session.serviceWorker, [url]), { message: 'the extension to create its database' });
     const synced = (await sendFromExtensionPage(session, { type: 'sync-now' })) as SyncOutcome[];
     expect(synced.find((outcome) => outcome.url === url)).toMatchObject({ status: 'updated', counts: { tools: 40 } });
@@ -89,16 +102,26 @@ describe('a damaged stored copy in the browser', () => {
     const during = await lookup();
     expect(during.matches).toEqual([]);
 
-    const repaired = await waitFor(
-      async () => {
-        const row: FeedRecord | undefined = await feedRow(url);
-        return row?.contentVersion && row.contentVersion !== damagedVersion && row.lastError === undefined ? row : undefined;
-      },
-      { timeoutMs: 20_000, message: 'the damaged copy to be set aside and the feed stored again' },
-    );
+    const repaired = await storedAgain(url, damagedVersion);
     expect(repaired.counts).toMatchObject({ tools: 40 });
     // Downloaded whole: an unconditional request answered in full, not a 304 that keeps nothing.
     expect(feeds.requests.filter((request) => request.method === 'GET')).toEqual([expect.objectContaining({ status: 200 })]);
     expect(toolIdsIn(await lookup())).toEqual([syntheticTool(FIRST + 9).id]);
+  }, 60_000);
+
+  test("damage the popup's search meets first: the popup sets the copy aside and the worker downloads the feed again", async () => {
+    const url = feedUrl;
+    const damagedVersion = (await feedRow(url))!.contentVersion;
+    expect(await damageShards(url, 'words ')).toBeGreaterThan(0);
+    feeds.clearRequests();
+    const popup = await session.context.newPage();
+    await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    const box = popup.getByRole('combobox', { name: 'Search your registry' });
+    await box.click();
+    await box.pressSequentially('synthetic');
+    const repaired = await storedAgain(url, damagedVersion);
+    expect(repaired.counts).toMatchObject({ tools: 40 });
+    expect(feeds.requests.filter((request) => request.method === 'GET')).toEqual([expect.objectContaining({ status: 200 })]);
+    await popup.close();
   }, 60_000);
 });

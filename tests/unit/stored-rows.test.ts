@@ -8,6 +8,7 @@ import { buildPostings } from '@/lib/storage/postings';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { dexieSearchSource } from '@/lib/search/registry-search';
 import { isPostings } from '@/lib/storage/stored-rows';
+import { repairDamagedCopies } from '@/lib/storage/set-aside';
 import { ToolReader, type ToolChunkRecord, type ToolIndexRecord, type ToolShardRecord } from '@/lib/storage/tool-store';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
@@ -118,5 +119,27 @@ describe('isPostings', () => {
     expect(isPostings({ ...postings, starts: new Uint32Array([0, 2, 2]) }, 3)).toBe(false);
     expect(isPostings({ ...postings, terms: ['a', 'a'] }, 3)).toBe(false);
     expect(isPostings({ ...postings, terms: ['a', 7] }, 3)).toBe(false);
+  });
+});
+
+describe('repairDamagedCopies (what the worker and the popup call when their reader finds damage)', () => {
+  it('sets the damaged version aside and has that feed downloaded again; a version stored since is left alone and not downloaded', async () => {
+    const { db, version } = await twoFeeds(DAMAGES[0]![1]);
+    const syncFeed = vi.fn(async () => undefined);
+    const repair = repairDamagedCopies(db, syncFeed, () => Date.parse('2026-11-21T09:00:00Z'));
+    repair(DAMAGED, 'a-version-stored-since');
+    repair(DAMAGED, version);
+    await vi.waitFor(() => expect(syncFeed).toHaveBeenCalledTimes(1));
+    expect(syncFeed).toHaveBeenCalledWith(DAMAGED);
+    expect((await db.feeds.get(DAMAGED))?.contentVersion).toBeUndefined();
+    expect(await db.toolShards.where('feedUrl').equals(DAMAGED).count()).toBe(0);
+    expect((await db.feeds.get(GOOD))?.contentVersion).toBeDefined();
+  });
+
+  it('a download that cannot be asked for (the worker unreachable) is reported, not thrown', async () => {
+    const { db, version } = await twoFeeds(DAMAGES[0]![1]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    repairDamagedCopies(db, async () => Promise.reject(new Error('Could not establish connection')))(DAMAGED, version);
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith('Signpost: repairing a damaged copy failed', expect.any(Error)));
   });
 });
