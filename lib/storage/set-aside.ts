@@ -29,13 +29,28 @@ export async function setAsideDamagedCopy(db: SignpostDatabase, url: string, ver
   });
 }
 
+/** A feed repaired less than this long ago is not downloaded again: a copy that the checks refused straight after a download would otherwise be downloaded again and again. */
+export const REPAIR_INTERVAL_MS = 10 * 60_000;
+
 /**
  * What a reader calls when it finds a copy damaged (ToolReader's onDamaged): set it aside, then
- * have the feed downloaded again by `syncFeed` (the worker's own sync, or a message to it).
+ * have the feed downloaded again by `syncFeed` (the worker's own sync, or a message to it), at
+ * most once per REPAIR_INTERVAL_MS for a feed; the next scheduled sync downloads it otherwise.
  */
 export function repairDamagedCopies(db: SignpostDatabase, syncFeed: (url: string) => Promise<unknown>, now: () => number = Date.now): (url: string, version: string) => void {
-  return (url, version) =>
-    void setAsideDamagedCopy(db, url, version, now())
-      .then((setAside) => (setAside ? syncFeed(url) : undefined))
+  const repairedAt = new Map<string, number>();
+  return (url, version) => {
+    const at = now();
+    void setAsideDamagedCopy(db, url, version, at)
+      .then((setAside) => {
+        if (!setAside) return undefined;
+        if (at - (repairedAt.get(url) ?? -Infinity) < REPAIR_INTERVAL_MS) {
+          console.warn(`Signpost: ${url} was found damaged again soon after it was downloaded; it is left for the next scheduled sync.`);
+          return undefined;
+        }
+        repairedAt.set(url, at);
+        return syncFeed(url);
+      })
       .catch((error: unknown) => console.warn('Signpost: repairing a damaged copy failed', error));
+  };
 }

@@ -8,7 +8,7 @@ import { buildPostings } from '@/lib/storage/postings';
 import { dexieRegistrySource } from '@/lib/storage/registry-source';
 import { dexieSearchSource } from '@/lib/search/registry-search';
 import { isPostings } from '@/lib/storage/stored-rows';
-import { repairDamagedCopies } from '@/lib/storage/set-aside';
+import { REPAIR_INTERVAL_MS, repairDamagedCopies } from '@/lib/storage/set-aside';
 import { ToolReader, type ToolChunkRecord, type ToolIndexRecord, type ToolShardRecord } from '@/lib/storage/tool-store';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
@@ -134,6 +134,30 @@ describe('repairDamagedCopies (what the worker and the popup call when their rea
     expect((await db.feeds.get(DAMAGED))?.contentVersion).toBeUndefined();
     expect(await db.toolShards.where('feedUrl').equals(DAMAGED).count()).toBe(0);
     expect((await db.feeds.get(GOOD))?.contentVersion).toBeDefined();
+  });
+
+  it('a feed found damaged again soon after its download is set aside but not downloaded again at once (no loop of downloads)', async () => {
+    const { db, version } = await twoFeeds(DAMAGES[0]![1]);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let clock = Date.parse('2026-11-21T09:00:00Z');
+    const syncFeed = vi.fn(async (url: string) => {
+      // The download stores a copy that is (again) refused by the checks.
+      await withFeeds(db, { [url]: feed({ tools: toolsOf('damaged') }) });
+      await DAMAGES[0]![1](db);
+    });
+    const repair = repairDamagedCopies(db, syncFeed, () => clock);
+    repair(DAMAGED, version);
+    await vi.waitFor(() => expect(syncFeed).toHaveBeenCalledTimes(1));
+    await vi.waitFor(async () => expect((await db.feeds.get(DAMAGED))?.contentVersion).not.toBe(version));
+    clock += 60_000;
+    repair(DAMAGED, (await db.feeds.get(DAMAGED))!.contentVersion!);
+    await vi.waitFor(async () => expect((await db.feeds.get(DAMAGED))?.contentVersion).toBeUndefined());
+    expect(syncFeed).toHaveBeenCalledTimes(1);
+    // Later, it may be downloaded again.
+    await withFeeds(db, { [DAMAGED]: feed({ tools: toolsOf('damaged') }) });
+    clock += REPAIR_INTERVAL_MS;
+    repair(DAMAGED, (await db.feeds.get(DAMAGED))!.contentVersion!);
+    await vi.waitFor(() => expect(syncFeed).toHaveBeenCalledTimes(2));
   });
 
   it('a download that cannot be asked for (the worker unreachable) is reported, not thrown', async () => {
