@@ -4,7 +4,7 @@ import { deleteFeedTools, toolTables } from './tool-store';
 // Setting a feed's stored copy aside: its tools and team notes removed, its row kept with who
 // published it and why the copy went. Sync does it when a copy no longer meets the trust in force;
 // the worker and extension pages do it when their reader finds a copy damaged (hazard H46). Kept
-// apart from lib/sync so that the popup and Settings can do it without the sync code.
+// apart from lib/sync so that the popup and the handout page can do it without the sync code.
 
 /** Removes a feed's stored tools and team notes, keeping only who published it and why it went; inside a transaction over those tables. */
 export async function withdrawStoredCopy(db: SignpostDatabase, url: string, stored: FeedRecord | undefined, lastError: NonNullable<FeedRecord['lastError']>): Promise<void> {

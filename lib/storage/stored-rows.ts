@@ -36,13 +36,13 @@ export function isPostings(value: unknown, toolCount: number): value is Postings
 
 /** Checks a catalogue row (one per feed, read once per stored version). */
 export function checkIndexRow(row: unknown, feedUrl: string, kinds: readonly string[], buckets: number, digestBytes: number): void {
-  const fail = (detail: string) => {
+  const fail: (detail: string) => never = (detail) => {
     throw new DamagedCopy(feedUrl, `catalogue: ${detail}`);
   };
-  if (!isRecord(row)) return fail('not a catalogue');
+  if (!isRecord(row)) fail('not a catalogue');
   const { toolCount, liveTools, shardStarts, shardIds, bucketSizes, buckets: digests, chunkBase } = row;
   if (!Number.isSafeInteger(toolCount) || (toolCount as number) < 0 || !Number.isSafeInteger(liveTools)) fail('tool counts');
-  if (!isRecord(shardStarts) || !isRecord(shardIds)) return fail('shard lists');
+  if (!isRecord(shardStarts) || !isRecord(shardIds)) fail('shard lists');
   for (const kind of kinds) {
     const starts = shardStarts[kind];
     const numbers = shardIds[kind];
