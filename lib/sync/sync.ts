@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ToolStream } from '../feed/tool-stream';
+import { HeapTextDecoder } from '../feed/heap-text-decoder';
 import { ToolEntries, parseFeed, parseStreamedEnvelope, type QuarantinedEntry } from '../feed/parse';
 import { stateEnvelopeOf, readPatch } from '../feed/delta';
 import { matchesRef, readFeedDocument, readFeedFile, verifiableOf, type ContentRef, type Manifest } from '../feed/signature';
@@ -164,7 +165,7 @@ export async function readSnapshot(
   const header = manifest.signed.header.value;
   const entries = new ToolEntries();
   const stream = new ToolStream();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new HeapTextDecoder();
   const hash = sha256.create();
   let length = 0;
   const read = (text: () => string) => {
@@ -181,7 +182,7 @@ export async function readSnapshot(
     length += chunk.byteLength;
     // In slices, so that the tools waiting to be stored are never more than one slice holds.
     for (let offset = 0; offset < chunk.byteLength; offset += SNAPSHOT_SLICE_BYTES) {
-      for (const raw of read(() => decoder.decode(chunk.subarray(offset, offset + SNAPSHOT_SLICE_BYTES), { stream: true }))) {
+      for (const raw of read(() => decoder.decode(chunk.subarray(offset, offset + SNAPSHOT_SLICE_BYTES)))) {
         const tool = entries.add(raw);
         if (tool) await onTool(tool);
       }
@@ -190,7 +191,7 @@ export async function readSnapshot(
   if (length !== manifest.snapshot.length || bytesToHex(hash.digest()) !== manifest.snapshot.sha256) {
     throw new SyncError('bad-signature', 'A file of the feed does not match the hash its signed manifest gives (changed, or cut off). The previous copy is kept.');
   }
-  read(() => decoder.decode());
+  read(() => decoder.end());
   let rest: unknown;
   try {
     rest = stream.end();

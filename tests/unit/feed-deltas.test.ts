@@ -7,14 +7,14 @@ import { diffFeeds, feedState, readPatch, type Patch } from '@/lib/feed/delta';
 import { generateKeyPair, type KeyPair } from '@/lib/feed/keys';
 import { parseFeed } from '@/lib/feed/parse';
 import type { Feed, Tool } from '@/lib/feed/schema';
-import { readFeedFile, signFeedText } from '@/lib/feed/signature';
+import { readFeedFile, signFeedText, type FeedFile } from '@/lib/feed/signature';
 import { INLINE_PATCH_BYTES, MANIFEST_FILE, publishFeed, type Folder } from '@/lib/publish/publish';
 import { previewFeed } from '@/lib/settings/feeds';
 import type { SignpostDatabase } from '@/lib/storage/db';
 import { ToolReader, storedToolRecords } from '@/lib/storage/tool-store';
 import { feedSummary } from '@/lib/storage/registry-source';
 import { setAsideDamagedCopy } from '@/lib/storage/set-aside';
-import { storeFeed, syncFeed, type SyncOutcome } from '@/lib/sync/sync';
+import { readSnapshot, storeFeed, syncFeed, type SyncOutcome } from '@/lib/sync/sync';
 import { testDb } from '../helpers/db';
 import { endorsement, feed, tool } from '../helpers/feeds';
 import { fakeFetch } from '../helpers/fetch';
@@ -379,6 +379,52 @@ describe('the snapshot streams in beside the copy in use (bounded memory)', () =
     );
     expect(await sync(START + DAY_MS)).toMatchObject({ status: 'failed', error: { code: 'invalid-feed' } });
     expect(await storedIds(db)).toEqual(v1.tools.map((t) => t.id).sort());
+  });
+});
+
+describe('a snapshot decoded as it streams in (HeapTextDecoder)', () => {
+  /** The host's bodies sent in pieces of `size` bytes, so that characters are cut between reads. */
+  const inPieces = (host: ReturnType<typeof staticHost>, size: number) => ({
+    ...host,
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await host.fetch(input, init);
+      if (!response.body) return response;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      let at = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) return controller.close();
+          controller.enqueue(bytes.slice(at, (at += size)));
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    }) as typeof fetch,
+  });
+
+  it('stores non-ASCII text exactly, whatever the reads cut: two-, three- and four-byte characters', async () => {
+    const { files, publish, pair } = await publisher();
+    const named = version(1, TOOLS.map((value, n) => ({ ...value, name: `Café ${n} – “Ünïcode” ’ 😀 (test)` })));
+    await publish(named);
+    for (const size of [7, 4096, 65_537]) {
+      const { db, sync } = client(inPieces(staticHost(files), size), pair);
+      expect(await sync(START)).toMatchObject({ status: 'updated' });
+      const stored = await storedToolRecords(db, MANIFEST_URL);
+      expect(stored.map((record) => record.tool.name).sort()).toEqual(named.tools.map((value) => value.name).sort());
+      expect((await db.feeds.get(MANIFEST_URL))?.state).toBe(feedState(parsed(named)));
+    }
+  });
+
+  it('refuses a snapshot that is not UTF-8, though its bytes match the hash and length the manifest gives', async () => {
+    const { files, publish } = await publisher();
+    await publish(v1);
+    const manifest = (await readFeedFile(files.get(MANIFEST_FILE)!)) as Extract<FeedFile, { kind: 'manifest' }>;
+    const snapshot = new TextEncoder().encode(files.get(manifest.manifest.snapshot.path)!);
+    // A name's "e" becomes 0xC0 0xE5: an overlong lead byte, then a three-byte lead cut short by ASCII.
+    const at = snapshot.indexOf(0x65, snapshot.length / 2);
+    const bad = new Uint8Array([...snapshot.subarray(0, at), 0xc0, 0xe5, ...snapshot.subarray(at + 1)]);
+    const forged = { ...manifest.manifest, snapshot: { ...manifest.manifest.snapshot, length: bad.length, sha256: createHash('sha256').update(bad).digest('hex') } };
+    const network = fakeFetch(() => new Response(bad, { status: 200 }));
+    await expect(readSnapshot({ fetch: network.fetch }, MANIFEST_URL, forged, () => {})).rejects.toMatchObject({ code: 'not-json' });
   });
 });
 
