@@ -6,7 +6,7 @@ import { identifierKeys } from '../lookup/keys';
 import type { ToolRecord } from '../registry/types';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
-import { EMPTY_POSTINGS, PostingsBuilder, addPositionsWithPrefix, positionsOf, postingsBytes, shardOf, shardsWithPrefix, splitPostings, termsStartingWith, updatePostings, type Postings } from './postings';
+import { EMPTY_POSTINGS, PostingsBuilder, addPositionsWithPrefix, lowerBound, positionsOf, postingsBytes, shardOf, shardsWithPrefix, splitPostings, termsStartingWith, updatePostings, type Postings } from './postings';
 import { onTablesWritten } from './changes';
 import { DamagedCopy, checkChunkRecords, checkIndexRow, checkShardRow, checkToolRecord } from './stored-rows';
 import type { FeedRecord, SignpostDatabase } from './db';
@@ -89,6 +89,10 @@ export interface ToolShardRecord {
 
 const shardKey = (kind: TermKind | 'ids', n: number) => `${kind} ${n}`;
 const shardId = (feedUrl: string, key: string) => `${feedUrl} ${key}`;
+/** The state bucket of an ids shard's key; undefined for a term shard's. */
+const idsBucketOf = (key: string) => (key.startsWith('ids ') ? Number(key.slice('ids '.length)) : undefined);
+const digestAt = (digests: Uint8Array, n: number) => digests.subarray(n * DIGEST_BYTES, (n + 1) * DIGEST_BYTES);
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
 /** The key of a catalogue's n-th shard of a kind, in term order. */
 const termShardKey = (index: ToolIndexRecord, kind: TermKind, n: number) => shardKey(kind, index.shardIds[kind][n]!);
 const chunkId = (feedUrl: string, chunk: number) => `${feedUrl} ${chunk}`;
@@ -546,28 +550,24 @@ export class ToolReader {
   }
 
   recordsWithKeys(keys: readonly string[]): Promise<ToolRecord[]> {
-    return this.read(async (index) => unique(await this.positionsOfTerms(index, 'keys', keys)));
+    const wanted = new Set(keys);
+    return this.read(async (index) => unique(await this.positionsOfTerms(index, 'keys', keys)), Infinity, { holds: carrying('keys', (key) => wanted.has(key)), digest: true });
   }
 
   recordsWithIds(ids: readonly string[]): Promise<ToolRecord[]> {
-    return this.read(async (index) => {
-      const positions: number[] = [];
-      for (const id of ids) {
-        if (!id.startsWith(`${index.feedUrl} `)) continue;
-        const bucket = stateBucket(id.slice(index.feedUrl.length + 1));
-        if (index.bucketSizes[bucket] === 0) continue;
-        positions.push(...positionsOf((await this.shard(index, shardKey('ids', bucket))).postings, id));
-      }
-      return unique(positions);
-    });
+    const wanted = new Set(ids);
+    return this.read((index) => this.positionsOfIds(index, ids), Infinity, { holds: (record) => wanted.has(record.id), digest: true });
   }
 
   recordsEndorsedFor(conditions: readonly string[], limit: number): Promise<ToolRecord[]> {
-    return this.endorsed.get(`${limit} ${conditions.join(' ')}`, () => this.read(async (index) => unique(await this.positionsOfTerms(index, 'endorsedFor', conditions)), limit));
+    const wanted = new Set(conditions);
+    return this.endorsed.get(`${limit} ${conditions.join(' ')}`, () =>
+      this.read(async (index) => unique(await this.positionsOfTerms(index, 'endorsedFor', conditions)), limit, { holds: carrying('endorsedFor', (condition) => wanted.has(condition)) }),
+    );
   }
 
   recordsWithWordPrefix(prefix: string, limit: number): Promise<ToolRecord[]> {
-    return this.read((index) => this.positionsWithWordPrefix(index, prefix, limit), limit);
+    return this.read((index) => this.positionsWithWordPrefix(index, prefix, limit), limit, { holds: carrying('words', (word) => word.startsWith(prefix)) });
   }
 
   async countWordPrefix(prefix: string, cap: number): Promise<number> {
@@ -576,6 +576,17 @@ export class ToolReader {
       for (const index of await this.currentIndexes()) count += (await this.guarded(index, [], () => this.positionsWithWordPrefix(index, prefix, cap - count))).length;
       return Math.min(count, cap);
     });
+  }
+
+  private async positionsOfIds(index: ToolIndexRecord, ids: readonly string[]): Promise<number[]> {
+    const positions: number[] = [];
+    for (const id of ids) {
+      if (!id.startsWith(`${index.feedUrl} `)) continue;
+      const bucket = stateBucket(id.slice(index.feedUrl.length + 1));
+      if (index.bucketSizes[bucket] === 0) continue;
+      positions.push(...positionsOf((await this.shard(index, shardKey('ids', bucket))).postings, id));
+    }
+    return unique(positions);
   }
 
   private async positionsOfTerms(index: ToolIndexRecord, kind: TermKind, terms: readonly string[]): Promise<number[]> {
@@ -634,16 +645,28 @@ export class ToolReader {
     return without;
   }
 
-  /** A shard of the version `index` describes; StaleRead if the row holds another. */
+  /** A shard of the version `index` describes; StaleRead if the row holds another. An ids shard's digests must come to its bucket's digest in the catalogue. */
   private shard(index: ToolIndexRecord, key: string): Promise<ToolShardRecord> {
     const id = shardId(index.feedUrl, key);
+    const bucket = idsBucketOf(key);
     const version = shardVersion(index, key);
     return this.shards.get(`${id} ${version}`, async () => {
       const row = await this.db.toolShards.get(id);
       if (row?.version !== version) throw new StaleRead(index);
-      checkShardRow(row, index.feedUrl, index.toolCount, DIGEST_BYTES, key.startsWith('ids '));
+      checkShardRow(row, index.feedUrl, index.toolCount, DIGEST_BYTES, bucket !== undefined);
+      if (bucket !== undefined && !sameBytes(bucketDigest(row.digests!), digestAt(index.buckets, bucket))) throw new DamagedCopy(index.feedUrl, "an ids shard that does not come to its bucket's digest");
       return row;
     });
+  }
+
+  /**
+   * Whether `record` matches the digest its ids shard holds for it (hazard H46). A tool its shard
+   * does not hold meets another tool's digest, or none, and fails too; a shard missing for its
+   * bucket is a row missing (StaleRead).
+   */
+  private async checkDigest(index: ToolIndexRecord, record: ToolRecord): Promise<void> {
+    const { postings, digests } = await this.shard(index, shardKey('ids', stateBucket(record.tool.id)));
+    if (!sameBytes(toolDigest(record.tool), digestAt(digests!, lowerBound(postings.terms, record.id)))) throw new DamagedCopy(index.feedUrl, 'a tool that does not match its digest');
   }
 
   private chunk(index: ToolIndexRecord, number: number): Promise<ToolChunkRecord | undefined> {
@@ -673,33 +696,54 @@ export class ToolReader {
     }
   }
 
-  /** The records at the positions `find` picks in each feed's index, at most `limit` in all. */
-  private read(find: (index: ToolIndexRecord) => Promise<number[]>, limit = Infinity): Promise<ToolRecord[]> {
+  /** The records at the positions `find` picks in each feed's index, at most `limit` in all, each checked as `checks` asks. */
+  private read(find: (index: ToolIndexRecord) => Promise<number[]>, limit: number, checks: FoundChecks): Promise<ToolRecord[]> {
     return this.fresh(async () => {
       const found: ToolRecord[] = [];
       for (const index of await this.currentIndexes()) {
-        found.push(...(await this.guarded(index, [], () => this.recordsAt(index, find, limit - found.length))));
+        found.push(...(await this.guarded(index, [], () => this.recordsAt(index, find, limit - found.length, checks))));
         if (found.length >= limit) break;
       }
       return found;
     });
   }
 
-  private async recordsAt(index: ToolIndexRecord, find: (index: ToolIndexRecord) => Promise<number[]>, limit: number): Promise<ToolRecord[]> {
+  private async recordsAt(index: ToolIndexRecord, find: (index: ToolIndexRecord) => Promise<number[]>, limit: number, checks: FoundChecks): Promise<ToolRecord[]> {
     const positions = (await find(index)).slice(0, limit);
     const chunks = await Promise.all([...new Set(positions.map((position) => Math.floor(position / CHUNK_SIZE)))].map(async (n) => [n, await this.chunk(index, n)] as const));
     const byNumber = new Map(chunks);
-    return positions.map((position) => {
+    const records = positions.map((position) => {
       const number = Math.floor(position / CHUNK_SIZE);
       const chunk = byNumber.get(number);
       // Another version: a write landed between two reads. This version with no tool there: damage.
       if (chunk?.version !== chunkVersion(index, number)) throw new StaleRead(index);
       const record: unknown = Array.isArray(chunk.records) ? chunk.records[position % CHUNK_SIZE] : undefined;
       checkToolRecord(record, index.feedUrl);
+      if (!checks.holds(record)) throw new DamagedCopy(index.feedUrl, 'the index points at a tool without what it was found by');
       return record;
     });
+    if (checks.digest) for (const record of records) await this.checkDigest(index, record);
+    return records;
   }
 }
+
+/**
+ * What each record a read finds is checked for, beyond its shape (hazard H46): that it carries
+ * what the index found it by, and for the few records a card's headline or a tool's page is built
+ * from, that it matches its digest.
+ */
+interface FoundChecks {
+  holds: (record: ToolRecord) => boolean;
+  digest?: boolean;
+}
+
+/** Whether a record has a term of `kind` that passes `test`. */
+const carrying =
+  (kind: TermKind, test: (term: string) => boolean) =>
+  (record: ToolRecord): boolean => {
+    for (const term of TERMS_OF[kind](record)) if (test(term)) return true;
+    return false;
+  };
 
 const unique = (positions: number[]) => [...new Set(positions)];
 /** Reads of one stored version that meet rows of another before it is taken for damaged. */

@@ -50,6 +50,15 @@ const DAMAGES: [string, Damage][] = [
   ['shards of a version no catalogue names', eachShard(() => ({ version: 'a-version-never-stored' }))],
   ['a catalogue without its shard lists', catalogue(() => ({ shardStarts: null }))],
   ['a catalogue with too few state buckets', catalogue(() => ({ bucketSizes: new Uint32Array(3) }))],
+  // Well-formed rows that disagree with each other: a claim shown on the wrong app, or a claim changed.
+  ['whole tools in each other\'s places (the index points at other tools)', eachChunk((chunk) => ({ records: [...chunk.records].reverse() }))],
+  ['term shards whose positions point at other tools of the feed', eachShard((shard) => (shard.digests ? {} : { postings: { ...shard.postings, positions: shard.postings.positions.map((position) => (position + 1) % 10) } }))],
+  ['ids shards that place each tool at another position', eachShard((shard) => (shard.digests ? { postings: { ...shard.postings, positions: shard.postings.positions.map((position) => (position + 1) % 10) } } : {}))],
+  [
+    'a claim changed in place (a listing made a NICE recommendation, a decision date moved)',
+    eachChunk((chunk) => ({ records: chunk.records.map((record) => record && { ...record, tool: { ...record.tool, endorsements: [endorsement({ status: 'recommended', issuer: 'NICE', issuerKind: 'nice', decisionDate: '2026-11' })] } }) })),
+  ],
+  ['a catalogue whose bucket digests are not those of its ids shards', catalogue((index) => ({ buckets: index.buckets.map((byte) => byte ^ 1) }))],
 ];
 
 async function twoFeeds(damage: Damage) {
@@ -80,6 +89,24 @@ describe('a damaged stored copy', () => {
     expect(onDamaged).toHaveBeenCalledWith(DAMAGED, version);
     expect(reader.isDamaged((await db.feeds.get(DAMAGED))!)).toBe(true);
     expect(reader.isDamaged((await db.feeds.get(GOOD))!)).toBe(false);
+  });
+
+  it("alternatives and search results must carry what they were found by: an index pointing at other tools does not list a mood diary as an asthma alternative", async () => {
+    const db = testDb();
+    const asthma = (n: number) => tool({ id: `asthma-${n}`, name: `Inhaler coach ${n} (test)`, conditions: ['asthma'], identifiers: { apple: [String(1_000_000_000 + n)] }, endorsements: [endorsement({ status: 'recommended' })] });
+    const mood = (n: number) => tool({ id: `mood-${n}`, name: `Mood diary ${n} (test)`, conditions: ['depression'], identifiers: { apple: [String(1_000_000_100 + n)] }, endorsements: [endorsement({ status: 'recommended' })] });
+    await withFeeds(db, { [DAMAGED]: feed({ tools: [...[0, 1, 2, 3, 4].map(asthma), ...[0, 1, 2, 3, 4].map(mood)] }) });
+    // Only the condition and word shards: each position moved to the other half of the feed.
+    for (const shard of await db.toolShards.where('feedUrl').equals(DAMAGED).toArray()) {
+      if (shard.digests || shard.id.includes(' keys ')) continue;
+      await db.toolShards.put({ ...shard, postings: { ...shard.postings, positions: shard.postings.positions.map((position) => (position + 5) % 10) } });
+    }
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    for (const read of [(reader: ToolReader) => reader.recordsEndorsedFor(['asthma'], 50), (reader: ToolReader) => reader.recordsWithWordPrefix('inhal', 50)]) {
+      const onDamaged = vi.fn();
+      expect(await read(new ToolReader(db, onDamaged))).toEqual([]);
+      expect(onDamaged).toHaveBeenCalledTimes(1);
+    }
   });
 
   it('a feed set aside is not a source the card counts as checked; the other feeds still are', async () => {
