@@ -414,6 +414,24 @@ describe('a snapshot decoded as it streams in (HeapTextDecoder)', () => {
     }
   });
 
+  it("does not pass a snapshot's ASCII through the browser's TextDecoder (its strings outlived the tools cut from them, issue #15)", async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const snapshotBytes = Buffer.byteLength(files.get('snapshots/1.json')!);
+    const decode = TextDecoder.prototype.decode;
+    let decoded = 0;
+    vi.spyOn(TextDecoder.prototype, 'decode').mockImplementation(function (this: TextDecoder, input?: AllowSharedBufferSource, options?: TextDecodeOptions) {
+      decoded += input ? input.byteLength : 0;
+      return decode.call(this, input, options);
+    });
+    const { db, sync } = client(staticHost(files), pair);
+    expect(await sync(START)).toMatchObject({ status: 'updated' });
+    vi.restoreAllMocks();
+    expect(await storedIds(db)).toHaveLength(300);
+    // The manifest and its signed header are decoded whole; the 300-tool snapshot is many times their size.
+    expect(decoded).toBeLessThan(snapshotBytes / 4);
+  });
+
   it('refuses a snapshot that is not UTF-8, though its bytes match the hash and length the manifest gives', async () => {
     const { files, publish } = await publisher();
     await publish(v1);
