@@ -9,7 +9,7 @@ import type { SignpostingEntry } from '../monitoring/record';
 import { endorsedConditions } from '../registry/verdict';
 import { toolSearchWords } from '../search/search';
 import type { SyncErrorCode } from '../sync/errors';
-import { stateEnvelopeOf } from '../feed/delta';
+import { stateEnvelopeOf, type StateEnvelope } from '../feed/delta';
 import { CHUNK_SIZE, chunkedRecords, storedState, writeFeedTools, type ChunkPlacement, type ToolTables } from './tool-store';
 
 /** A subscribed feed's cached state: what the settings page shows and what sync compares against. */
@@ -31,6 +31,12 @@ export interface FeedRecord {
   counts?: { tools: number; endorsements: number; quarantined: number; notes?: number };
   /** The digest of the stored state (lib/feed/delta.ts): the base a patch must start from. */
   state?: string;
+  /**
+   * The envelope `state` was computed from: the feed's own publisher, dates and staleness period
+   * (the row's expiry may be a signed header's earlier one). Readers check the row against it
+   * (hazard H46). Rows stored before it was kept have none.
+   */
+  stateEnvelope?: StateEnvelope;
   /** Whether the stored copy was signed, and by a pinned key. */
   signature?: Verification;
   /** Set for a team feed imported from a file: it has no address to sync from. */

@@ -55,9 +55,9 @@ export function dexieRegistrySource(db: SignpostDatabase, reader = new ToolReade
     recordsWithKeys: (keys) => reader.recordsWithKeys(keys),
     recordsEndorsedFor: (conditions, limit) => reader.recordsEndorsedFor(conditions, limit),
     feedSummaries: async () => {
-      const [records, policy] = await Promise.all([reader.feeds(), loadPolicy(db)]);
       // A copy the reader found damaged is left out of answers, so it must not count as a source checked either.
-      return records.filter((record) => !reader.isDamaged(record)).map((record) => feedSummary(record, { ...options, policy })).filter((summary) => summary !== null);
+      const [records, policy] = await Promise.all([reader.checkedFeeds(), loadPolicy(db)]);
+      return records.map((record) => feedSummary(record, { ...options, policy })).filter((summary) => summary !== null);
     },
     trustRoot: async () => policyTrustRoot(await loadPolicy(db)),
   };

@@ -1,5 +1,6 @@
 import type { Table } from 'dexie';
 import { STATE_BUCKETS, bucketDigest, stateBucket, stateDigest, toolDigest, type Patch, type StateEnvelope } from '../feed/delta';
+import { boundExpiry } from '../feed/verify';
 import type { FeedNote } from '../notes/schema';
 import type { Tool } from '../feed/schema';
 import { identifierKeys } from '../lookup/keys';
@@ -617,10 +618,37 @@ export class ToolReader {
   private index(feed: FeedRecord): Promise<ToolIndexRecord | undefined> {
     return this.indexes.get(`${feed.url} ${feed.contentVersion}`, async () => {
       const row = await this.db.toolIndexes.get(feed.url);
-      if (row?.version !== feed.contentVersion) return undefined;
+      if (!row || row.version !== feed.contentVersion) return undefined;
       checkIndexRow(row, feed.url, TERM_KINDS, STATE_BUCKETS, DIGEST_BYTES);
+      await this.checkFeedRow(feed, row);
       return row;
     });
+  }
+
+  /**
+   * Whether a feed's row and catalogue still come to the state recorded when the copy was stored
+   * (for a feed published with a manifest, the state its publisher signed), and the row's
+   * publisher and dates are still those of the envelope that state was computed from (hazard H46):
+   * a row changed since could make old data look current, or name another publisher.
+   */
+  private async checkFeedRow(feed: FeedRecord, index: ToolIndexRecord): Promise<void> {
+    const { state, stateEnvelope: envelope } = feed;
+    // Rows stored before the envelope was kept are checked once their feed is stored again.
+    if (state === undefined || envelope === undefined) return;
+    const notes = (await this.db.teamNotes.where('feedUrl').equals(feed.url).toArray()).map((record) => record.note);
+    const agrees =
+      JSON.stringify(feed.publisher) === JSON.stringify(envelope.publisher) &&
+      feed.generatedAt === envelope.generatedAt &&
+      feed.staleAfterDays === envelope.staleAfterDays &&
+      feed.expiresAt === boundExpiry(envelope.expiresAt, feed.signature) &&
+      storedState(index, envelope, notes) === state;
+    if (!agrees) throw new DamagedCopy(feed.url, 'a feed row that does not come to its recorded state');
+  }
+
+  /** The feed rows a card may count as sources: every current copy's row and catalogue checked first, and those found damaged left out. */
+  async checkedFeeds(): Promise<FeedRecord[]> {
+    await this.currentIndexes();
+    return (await this.feeds()).filter((feed) => !this.isDamaged(feed));
   }
 
   /** One feed's part of an answer; a damaged copy leaves that feed out of it (and is reported), never the other feeds. */

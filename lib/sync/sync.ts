@@ -6,7 +6,7 @@ import { HeapTextDecoder } from '../feed/heap-text-decoder';
 import { ToolEntries, parseFeed, parseStreamedEnvelope, type QuarantinedEntry } from '../feed/parse';
 import { stateEnvelopeOf, readPatch } from '../feed/delta';
 import { matchesRef, readFeedDocument, readFeedFile, verifiableOf, type ContentRef, type Manifest } from '../feed/signature';
-import { meetsTrust, verifyFeedDocument, type AnchorSource, type FeedTrustState, type Verification } from '../feed/verify';
+import { boundExpiry, meetsTrust, verifyFeedDocument, type AnchorSource, type FeedTrustState, type Verification } from '../feed/verify';
 import type { Feed, Tool } from '../feed/schema';
 import { productKeys } from '../lookup/keys';
 import type { FeedNote } from '../notes/schema';
@@ -219,7 +219,8 @@ async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, m
   const staged = await StagedTools.begin(db, url);
   const { envelope, notes, entries } = await readSnapshot(deps, url, manifest, (tool) => staged.add(toolRecord(url, tool)));
   const built = await staged.finish();
-  const state = storedState(built.index, stateEnvelopeOf(envelope), notes);
+  const stateEnvelope = stateEnvelopeOf(envelope);
+  const state = storedState(built.index, stateEnvelope, notes);
   if (manifest.state && state !== manifest.state) {
     throw new SyncError('invalid-feed', "The feed's snapshot does not come to the state its signed manifest gives: the publisher's files do not belong together. The previous copy is kept.");
   }
@@ -228,7 +229,7 @@ async function streamSnapshot(deps: SyncDeps, url: string, manifest: Manifest, m
     await staged.commit(db, built);
     await db.teamNotes.where('feedUrl').equals(url).delete();
     await db.teamNotes.bulkPut(notes.map((note) => teamNoteRecord(url, note)));
-    await db.feeds.put({ url, contentVersion: staged.version, ...rowFields(envelope, meta), ...(state ? { state } : {}), counts, quarantined: entries.quarantined.slice(0, STORED_QUARANTINE_LIMIT) });
+    await db.feeds.put({ url, contentVersion: staged.version, ...rowFields(envelope, meta), state, stateEnvelope, counts, quarantined: entries.quarantined.slice(0, STORED_QUARANTINE_LIMIT) });
     await db.feedTrust.put(meta.trust);
   });
   return counts;
@@ -276,11 +277,14 @@ async function applyPatch(deps: SyncDeps, url: string, stored: FeedRecord, manif
     if (storedState(index, patch.envelope, notes) !== manifest.state) throw new PatchMismatch('the patched copy does not come to the state the manifest was signed with');
     const endorsements = (stored.counts?.endorsements ?? 0) - replaced.reduce((sum, tool) => sum + tool.endorsements.length, 0) + patch.upsert.reduce((sum, tool) => sum + tool.endorsements.length, 0);
     const counts = { tools: index.liveTools, endorsements, quarantined: 0, notes: notes.length };
+    // The stored copy's own dates go with it: a version that drops its expiry or staleness period must not keep the old one.
+    const { expiresAt: _oldExpiry, staleAfterDays: _oldPeriod, ...kept } = stored;
     await db.feeds.put({
-      ...stored,
+      ...kept,
       ...rowFields({ ...patch.envelope, sequence: patch.to.sequence }, meta),
       contentVersion: stored.contentVersion,
       state: manifest.state,
+      stateEnvelope: patch.envelope,
       counts,
       quarantined: [],
     });
@@ -344,8 +348,7 @@ export interface StoreMeta {
 /** The feed row's fields that come from the feed's envelope and the download. */
 function rowFields(envelope: Pick<Feed, 'publisher' | 'sequence' | 'generatedAt' | 'expiresAt' | 'staleAfterDays'>, meta: StoreMeta): Omit<FeedRecord, 'url'> {
   // A signed header's expiry binds whatever the feed inside says (threat model T3).
-  const signedExpiry = meta.signature?.status === 'verified' ? meta.signature.expiresAt : undefined;
-  const expiresAt = [envelope.expiresAt, signedExpiry].filter((date) => date !== undefined).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  const expiresAt = boundExpiry(envelope.expiresAt, meta.signature);
   return {
     publisher: envelope.publisher,
     sequence: envelope.sequence,
@@ -372,7 +375,8 @@ export async function storeFeed(db: SignpostDatabase, url: string, decoded: Deco
   const records = tools.map((tool) => toolRecord(url, tool));
   await db.transaction('rw', [db.feeds, db.feedTrust, ...toolTables(db), db.teamNotes], async () => {
     const index = await writeFeedTools(db, url, contentVersion, records);
-    const state = storedState(index, stateEnvelopeOf(decoded.feed), notes);
+    const stateEnvelope = stateEnvelopeOf(decoded.feed);
+    const state = storedState(index, stateEnvelope, notes);
     if (meta.expectState && state !== meta.expectState) {
       throw new SyncError('invalid-feed', "The feed's snapshot does not come to the state its signed manifest gives: the publisher's files do not belong together. The previous copy is kept.");
     }
@@ -382,7 +386,8 @@ export async function storeFeed(db: SignpostDatabase, url: string, decoded: Deco
       url,
       contentVersion,
       ...rowFields(envelope, meta),
-      ...(state ? { state } : {}),
+      state,
+      stateEnvelope,
       counts,
       quarantined: decoded.quarantined.slice(0, STORED_QUARANTINE_LIMIT),
     });

@@ -117,6 +117,26 @@ describe('deltas: one small patch instead of the whole feed', () => {
     expect(lastRequests(host, after)).toEqual([{ path: MANIFEST_FILE, status: 304, bytes: 0 }]);
   });
 
+  it("a patch to a version that drops its staleness period and expiry leaves neither on the feed's row, which still reads as undamaged", async () => {
+    const { files, publish, pair } = await publisher();
+    await publish({ ...v1, staleAfterDays: 180, expiresAt: '2027-06-01T00:00:00Z' });
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    await sync(START);
+    expect(await db.feeds.get(MANIFEST_URL)).toMatchObject({ staleAfterDays: 180 });
+    await publish(v2);
+    const before = host.log.length;
+    expect(await sync(START + DAY_MS)).toMatchObject({ status: 'updated' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toEqual([MANIFEST_FILE]);
+    const row = (await db.feeds.get(MANIFEST_URL))!;
+    expect(row.staleAfterDays).toBeUndefined();
+    // Only the signed header's expiry binds it now.
+    expect(row.expiresAt).toBe(row.signature?.status === 'verified' ? row.signature.expiresAt : undefined);
+    const onDamaged = vi.fn();
+    expect(await new ToolReader(db, onDamaged).recordsWithKeys(['apple:1000000010'])).toHaveLength(1);
+    expect(onDamaged).not.toHaveBeenCalled();
+  });
+
   it('a client five days behind catches up with one patch; one further behind than the kept days takes the snapshot', async () => {
     const { files, publish, pair } = await publisher();
     let current = v1;
@@ -337,7 +357,7 @@ describe('the snapshot streams in beside the copy in use (bounded memory)', () =
 
     const big = version(2, Array.from({ length: 1200 }, (_, n) => registryTool(n, 'recommended')));
     await publish(big);
-    await db.feeds.update(MANIFEST_URL, { state: 'f'.repeat(64) }); // no patch: the snapshot it is
+    await db.feeds.update(MANIFEST_URL, { sequence: 0 }); // no patch from sequence 0: the snapshot it is (a forged state would now read as damage)
     const snapshot = files.get('snapshots/2.json')!;
     let broken = true;
     const resetting = fakeFetch(async (request) => {

@@ -59,6 +59,15 @@ const DAMAGES: [string, Damage][] = [
     eachChunk((chunk) => ({ records: chunk.records.map((record) => record && { ...record, tool: { ...record.tool, endorsements: [endorsement({ status: 'recommended', issuer: 'NICE', issuerKind: 'nice', decisionDate: '2026-11' })] } }) })),
   ],
   ['a catalogue whose bucket digests are not those of its ids shards', catalogue((index) => ({ buckets: index.buckets.map((byte) => byte ^ 1) }))],
+  // The feed's row, which says who published the copy and until when it is current.
+  ['a feed row whose publication date moved later (old data shown as fresh)', async (db) => void (await db.feeds.update(DAMAGED, { generatedAt: '2026-12-06T00:00:00Z' }))],
+  ['a feed row given an expiry its publisher never set', async (db) => void (await db.feeds.update(DAMAGED, { expiresAt: '2099-01-01T00:00:00Z' }))],
+  ['a feed row with a longer staleness period', async (db) => void (await db.feeds.update(DAMAGED, { staleAfterDays: 3650 }))],
+  ['a feed row that names NICE as its publisher', async (db) => void (await db.feeds.update(DAMAGED, { publisher: { id: 'nice', name: 'NICE', kind: 'nice' } }))],
+  ['a feed row whose recorded envelope was changed with it', async (db) => {
+    const row = (await db.feeds.get(DAMAGED))!;
+    await db.feeds.put({ ...row, generatedAt: '2026-12-06T00:00:00Z', stateEnvelope: { ...row.stateEnvelope!, generatedAt: '2026-12-06T00:00:00Z' } });
+  }],
 ];
 
 async function twoFeeds(damage: Damage) {
@@ -116,6 +125,14 @@ describe('a damaged stored copy', () => {
     expect((await search.feedSummaries()).map((summary) => summary.url).sort()).toEqual([DAMAGED, GOOD]);
     await search.recordsWithKeys(['apple:1000000001']);
     expect((await search.feedSummaries()).map((summary) => summary.url)).toEqual([GOOD]);
+    expect(onDamaged).toHaveBeenCalledTimes(1);
+  });
+
+  it('a damaged feed row is not counted as a source checked, even when the card asks for its sources before any tool', async () => {
+    const { db, onDamaged } = await twoFeeds(DAMAGES.find(([name]) => name.startsWith('a feed row that names NICE'))![1]);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const registry = dexieRegistrySource(db, new ToolReader(db, onDamaged));
+    expect((await registry.feedSummaries()).map((summary) => summary.url)).toEqual([GOOD]);
     expect(onDamaged).toHaveBeenCalledTimes(1);
   });
 
