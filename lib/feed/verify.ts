@@ -238,16 +238,16 @@ export async function verifyFeedDocument(document: Verifiable, context: TrustCon
   };
 }
 
-/**
- * Whether a stored copy still meets the trust in force: with anchor keys it must have been verified
- * through them, by a key not retired since. A copy that does not is never shown (threat model T9).
- */
 /** When a stored copy stops being current: the earlier of the feed's own expiry and its verified signed header's (threat model T3). */
 export function boundExpiry(feedExpiresAt: string | undefined, verification: Verification | undefined): string | undefined {
   const signedExpiry = verification?.status === 'verified' ? verification.expiresAt : undefined;
   return [feedExpiresAt, signedExpiry].filter((date) => date !== undefined).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 }
 
+/**
+ * Whether a stored copy still meets the trust in force: with anchor keys it must have been verified
+ * through them, by a key not retired since. A copy that does not is never shown (threat model T9).
+ */
 export function meetsTrust(verification: Verification | undefined, anchors: readonly string[], state: FeedTrustState | undefined): boolean {
   if (anchors.length === 0) return true;
   if (verification?.status !== 'verified') return false;
