@@ -114,9 +114,11 @@ async function attemptSync(deps: SyncDeps, url: string, attempt: Attempt, condit
   const verified = await verifyFeedDocument(verifiableOf(file), { url, bundled: anchors.bundled, anchors: anchors.anchors, ...(anchors.via ? { via: anchors.via } : {}), state, now: at });
   const meta = { etag: fetched.etag, lastModified: fetched.lastModified, at, signature: verified.verification, trust: verified.state };
   if (verified.unchanged && storedCounts && stored) {
-    // The same bytes as the copy held, which was validated when stored: nothing to parse again.
+    // The same bytes as the copy held, which was validated when stored: nothing to parse again. A
+    // header signed again binds the expiry anew (from the feed's own, where the row kept it).
+    const expiresAt = boundExpiry(stored.stateEnvelope ? stored.stateEnvelope.expiresAt : stored.expiresAt, meta.signature);
     await deps.db.transaction('rw', [deps.db.feeds, deps.db.feedTrust], async () => {
-      await deps.db.feeds.put({ ...stored, signature: meta.signature, etag: meta.etag, lastModified: meta.lastModified, lastAttemptAt: at, lastSuccessAt: at, lastError: undefined });
+      await deps.db.feeds.put({ ...stored, expiresAt, signature: meta.signature, etag: meta.etag, lastModified: meta.lastModified, lastAttemptAt: at, lastSuccessAt: at, lastError: undefined });
       await deps.db.feedTrust.put(meta.trust);
     });
     return { url, status: 'unchanged' };

@@ -137,6 +137,23 @@ describe('deltas: one small patch instead of the whole feed', () => {
     expect(onDamaged).not.toHaveBeenCalled();
   });
 
+  it('the same publication signed again (a nightly publish of an unchanged feed) is not downloaded, and the row takes the new header expiry without reading as damaged', async () => {
+    const { files, publish, pair } = await publisher();
+    await publish(v1);
+    const host = staticHost(files);
+    const { db, sync } = client(host, pair);
+    await sync(START);
+    await publish(v1, START + 10 * DAY_MS);
+    const before = host.log.length;
+    expect(await sync(START + 10 * DAY_MS)).toMatchObject({ status: 'unchanged' });
+    expect(lastRequests(host, before).map((entry) => entry.path)).toEqual([MANIFEST_FILE]);
+    const row = (await db.feeds.get(MANIFEST_URL))!;
+    expect(row.signature?.status === 'verified' && row.signature.expiresAt).toBe(row.expiresAt);
+    const onDamaged = vi.fn();
+    expect(await new ToolReader(db, onDamaged).recordsWithKeys(['apple:1000000010'])).toHaveLength(1);
+    expect(onDamaged).not.toHaveBeenCalled();
+  });
+
   it('a client five days behind catches up with one patch; one further behind than the kept days takes the snapshot', async () => {
     const { files, publish, pair } = await publisher();
     let current = v1;
