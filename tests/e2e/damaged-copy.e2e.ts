@@ -8,12 +8,13 @@ import type { LookupReply } from '@/lib/background/handlers';
 import type { FeedRecord } from '@/lib/storage/db';
 import type { SyncOutcome } from '@/lib/sync/sync';
 import { syntheticAppleId, syntheticTool } from '../bench/synthetic';
-import { controlWorker, type WorkerControl } from '../bench/worker-control';
+import type { WorkerControl } from '../bench/worker-control';
 import { feed } from '../helpers/feeds';
-import { launchWithExtension, type ExtensionSession } from './harness/browser';
+import type { ExtensionSession } from './harness/browser';
+import { closeInspected, launchInspected, type InspectedExtension } from './harness/inspected';
 import { readFeeds, writeSubscriptions } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
-import { startFeedServer, type FeedServer } from './harness/server';
+import type { FeedServer } from './harness/server';
 import { waitFor } from './harness/wait';
 
 const PUBLISHER = { id: 'e2e-damaged-network', name: 'Example Damaged-Copy Network (test)', kind: 'local-network' } as const;
@@ -29,18 +30,13 @@ let inspector: Page;
 /** The feed's address, published by the first test. */
 let feedUrl: string;
 
+let started: InspectedExtension | undefined;
 beforeAll(async () => {
-  feeds = await startFeedServer();
-  session = await launchWithExtension();
-  worker = await controlWorker(session.context, session.extensionId);
-  inspector = await session.context.newPage();
-  await inspector.goto(`chrome-extension://${session.extensionId}/manifest.json`);
+  started = await launchInspected();
+  ({ feeds, session, worker, inspector } = started);
 });
 
-afterAll(async () => {
-  await worker?.close().catch(() => undefined);
-  await Promise.allSettled([session?.close(), feeds?.close()]);
-});
+afterAll(() => closeInspected(started));
 
 /** Empties the postings of the feed's index shards (of one kind, or all): what a writer's bug or a damaged profile could leave. */
 function damageShards(url: string, kind = ''): Promise<number> {

@@ -10,12 +10,13 @@ import type { SyncOutcome } from '@/lib/sync/sync';
 import type { LookupReply } from '@/lib/background/handlers';
 import type { Feed } from '@/lib/feed/schema';
 import { syntheticAppleId, syntheticTool } from '../bench/synthetic';
-import { controlWorker, type WorkerControl } from '../bench/worker-control';
+import type { WorkerControl } from '../bench/worker-control';
 import { feed } from '../helpers/feeds';
-import { launchWithExtension, type ExtensionSession } from './harness/browser';
+import type { ExtensionSession } from './harness/browser';
+import { closeInspected, launchInspected, type InspectedExtension } from './harness/inspected';
 import { writeSubscriptions } from './harness/idb';
 import { sendFromExtensionPage } from './harness/messages';
-import { startFeedServer, type FeedServer } from './harness/server';
+import type { FeedServer } from './harness/server';
 import { waitFor } from './harness/wait';
 import type { ToolNotes } from '@/lib/notes/view';
 import { noteSubjectOf } from '@/lib/registry/present';
@@ -54,18 +55,13 @@ let worker: WorkerControl;
 /** An extension page (manifest.json) that reads the database directly, whether or not the worker runs. */
 let inspector: Page;
 
+let started: InspectedExtension | undefined;
 beforeAll(async () => {
-  feeds = await startFeedServer();
-  session = await launchWithExtension();
-  worker = await controlWorker(session.context, session.extensionId);
-  inspector = await session.context.newPage();
-  await inspector.goto(`chrome-extension://${session.extensionId}/manifest.json`);
+  started = await launchInspected();
+  ({ feeds, session, worker, inspector } = started);
 });
 
-afterAll(async () => {
-  await worker?.close().catch(() => undefined);
-  await Promise.allSettled([session?.close(), feeds?.close()]);
-});
+afterAll(() => closeInspected(started));
 
 interface Snapshot {
   /** Tools of the version the feed's status row names, and of each version's marker keys. */
